@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Entry point behind `npm start`, `npm test`, `npm run kafka` and `npm run token`.
+// Plain Node with no dependencies, because it runs before anything is installed: it fetches the
+// pinned pnpm into .tools/, installs the workspace from the lockfile, then hands over to TypeScript.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = rootPkg.packageManager.replace(/^pnpm@/, '');
+const toolsDir = join(root, '.tools');
+const pnpmBin = join(toolsDir, 'node_modules', '.bin', 'pnpm');
+
+const usage = `usage: node scripts/bootstrap.mjs <command> [args]
+
+  install         install pinned pnpm, the workspace dependencies and the Kafka broker's jars
+  start           start Kafka, PostgreSQL (when needed) and every service, in the foreground
+  test [args]     run every test (unit, integration, end-to-end); args go to vitest
+  kafka <cmd>     the local Kafka broker: fetch | start | stop | status (see --help)
+  token [args]    mint a development JWT (see --help)`;
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (res.error) {
+    console.error(`[bootstrap] could not run ${cmd}: ${res.error.message}`);
+    process.exit(1);
+  }
+  return res.status ?? 1;
+}
+
+function requireTool(cmd, args, why) {
+  const res = spawnSync(cmd, args, { stdio: 'ignore' });
+  if (res.error || res.status !== 0) {
+    console.error(`[bootstrap] ${cmd} was not found on PATH. ${why}`);
+    process.exit(1);
+  }
+}
+
+function ensurePnpm() {
+  const installed = join(toolsDir, 'node_modules', 'pnpm', 'package.json');
+  if (existsSync(installed) && JSON.parse(readFileSync(installed, 'utf8')).version === pnpmVersion) return;
+  console.log(`[bootstrap] installing pnpm ${pnpmVersion} into .tools/`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const status = run(npm, ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${pnpmVersion}`], { stdio: ['inherit', 2, 2] });
+  if (status !== 0) process.exit(status);
+}
+
+function pnpm(args, opts) {
+  return run(pnpmBin, args, opts);
+}
+
+function installDependencies() {
+  ensurePnpm();
+  // Install output goes to stderr so that commands such as `token` keep a clean stdout.
+  const status = pnpm(['install', '--frozen-lockfile', '--reporter=append-only'], { stdio: ['inherit', 2, 2] });
+  if (status !== 0) {
+    console.error('[bootstrap] pnpm install failed');
+    process.exit(status);
+  }
+}
+
+function tsx(script, args) {
+  return pnpm(['exec', 'tsx', script, ...args]);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'install': {
+    installDependencies();
+    requireTool('java', ['-version'], 'The local Kafka broker needs a Java 17+ runtime (or set KAFKA_BROKERS, or run Docker).');
+    requireTool('mvn', ['-v'], 'Maven is needed once, to fetch the Kafka broker jars from Maven Central.');
+    process.exit(tsx('infra/src/cli.ts', ['fetch']));
+    break;
+  }
+  case 'start':
+    installDependencies();
+    process.exit(tsx('scripts/start.ts', rest));
+    break;
+  case 'test':
+    installDependencies();
+    process.exit(tsx('scripts/test.ts', rest));
+    break;
+  case 'kafka':
+    installDependencies();
+    process.exit(tsx('infra/src/cli.ts', rest));
+    break;
+  case 'token':
+    installDependencies();
+    process.exit(tsx('packages/service-kit/src/auth/mint-token-cli.ts', rest));
+    break;
+  case undefined:
+  case '--help':
+  case '-h':
+    console.log(usage);
+    break;
+  default:
+    console.error(`unknown command: ${command}\n\n${usage}`);
+    process.exit(2);
+}
