@@ -1,0 +1,77 @@
+import { kafkaClient, type KafkaConnection } from './client.js';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Topic-level configs, e.g. { 'retention.ms': '-1' }. */
+  config?: Record<string, string>;
+}
+
+/** Unlimited retention: the case-events log is the history auditors replay. */
+export const keepForever: Record<string, string> = { 'retention.ms': '-1', 'retention.bytes': '-1' };
+
+/** Creates the topics that do not exist yet; existing ones are left as they are. */
+export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[]): Promise<void> {
+  const admin = kafkaClient(conn).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: 1,
+        configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Resolves once the cluster answers a metadata request; used by readiness checks and start-up. */
+export async function pingKafka(conn: KafkaConnection): Promise<void> {
+  const admin = kafkaClient({ ...conn, connectionTimeoutMs: conn.connectionTimeoutMs ?? 1_000 }).admin({
+    retry: { retries: 0 },
+  });
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Waits up to timeoutMs for the broker to answer, polling. */
+export async function waitForKafka(conn: KafkaConnection, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await pingKafka(conn);
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`Kafka at ${conn.brokers.join(',')} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** High watermarks per partition: how far the log reaches now. */
+export async function topicEndOffsets(
+  conn: KafkaConnection,
+  topic: string,
+): Promise<{ partition: number; high: string; low: string }[]> {
+  const admin = kafkaClient(conn).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,10 @@
+export { kafkaClient, parseBrokers, type KafkaConnection } from './client.js';
+export { createPublisher, type OutgoingMessage, type Publisher } from './publisher.js';
+export {
+  createSubscriber,
+  type IncomingBatch,
+  type IncomingMessage,
+  type Subscriber,
+  type SubscriberOptions,
+} from './subscriber.js';
+export { ensureTopics, keepForever, pingKafka, topicEndOffsets, waitForKafka, type TopicSpec } from './admin.js';

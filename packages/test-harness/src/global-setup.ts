@@ -1,0 +1,26 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { provisionInfra } from '@syv/infra';
+import { repoRoot } from './paths.js';
+import type { TestInfra } from './infra.js';
+
+// One broker and one PostgreSQL per test run, chosen by @syv/infra's resolver (environment,
+// Docker, or the local broker with the machine's or an embedded PostgreSQL). Test files each make
+// their own database and topics from what is provided here.
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = join(repoRoot, '.data', 'test-run');
+  mkdirSync(dataDir, { recursive: true });
+  const started = Date.now();
+  const infra = await provisionInfra({
+    dataDir,
+    kafkaPort: Number(process.env.TEST_KAFKA_PORT ?? 19092),
+    log: (msg) => console.log(`[test infra] ${msg}`),
+  });
+  console.log(`[test infra] ${infra.describe()} ready in ${Date.now() - started} ms`);
+  const provided: TestInfra = { kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, plan: infra.plan };
+  project.provide('infra', provided);
+  return async () => {
+    await infra.stop();
+  };
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { ensureTopics, keepForever } from '@syv/messaging';
+import { testInfra } from './infra.js';
+
+export interface TestTopics {
+  caseEvents: string;
+  caseAlerts: string;
+}
+
+/** Topic names of this test file only, created up front like production creates its own. */
+export async function createTestTopics(prefix = 't', partitions = 3): Promise<TestTopics> {
+  const suffix = `${prefix}-${randomBytes(4).toString('hex')}`;
+  const topics = { caseEvents: `case-events-${suffix}`, caseAlerts: `case-alerts-${suffix}` };
+  await ensureTopics({ brokers: testInfra().kafkaBrokers, clientId: 'test-harness' }, [
+    { name: topics.caseEvents, partitions, config: keepForever },
+    { name: topics.caseAlerts, partitions, config: keepForever },
+  ]);
+  return topics;
+}
