@@ -1,0 +1,90 @@
+import { SOURCES, type Source } from '../envelope.js';
+import type { EventType } from './catalog.js';
+
+// What each event means and who emits it, in words for the generated JSON Schema and AsyncAPI
+// documents: a reader of those files should not need to open the code.
+
+export interface EventInfo {
+  title: string;
+  emittedBy: Source;
+  description: string;
+}
+
+export const EVENT_INFO: { [T in EventType]: EventInfo } = {
+  'referral.received.v1': {
+    title: 'Referral received',
+    emittedBy: SOURCES.referral,
+    description:
+      "A child was referred. The referral joins the child's open case in that area, or opens one (then case.opened.v1 follows in the same transaction).",
+  },
+  'case.opened.v1': {
+    title: 'Case opened',
+    emittedBy: SOURCES.referral,
+    description: 'A case was opened for a child in an area by a referral.',
+  },
+  'onward-referral.made.v1': {
+    title: 'Onward referral made',
+    emittedBy: SOURCES.referral,
+    description: 'The child was referred on to another agency (e.g. CAMHS); the wait starts here.',
+  },
+  'onward-referral.started.v1': {
+    title: 'Onward referral started',
+    emittedBy: SOURCES.referral,
+    description: 'The receiving agency started working with the child; the wait ends here.',
+  },
+  'intervention.logged.v1': {
+    title: 'Intervention logged',
+    emittedBy: SOURCES.intervention,
+    description: 'An agency did a piece of work with the child or family. Only work with the child counts as contact.',
+  },
+  'incident.recorded.v1': {
+    title: 'Incident recorded',
+    emittedBy: SOURCES.intervention,
+    description: 'Something happened to or by the child (violence, weapon, exploitation, missing, arrest, threat).',
+  },
+  'risk.assessed.v1': {
+    title: 'Risk assessed',
+    emittedBy: SOURCES.intervention,
+    description: 'A risk assessment: the level and whether harm from outside the home is present.',
+  },
+  'closure.requested.v1': {
+    title: 'Closure requested',
+    emittedBy: SOURCES.caseClosure,
+    description: 'A worker asked to close the case. The projection assesses it against the closure rules.',
+  },
+  'closure.assessed.v1': {
+    title: 'Closure assessed',
+    emittedBy: SOURCES.projection,
+    description: 'The projection checked a closure request against the closure rules; no flags means the case closes at once.',
+  },
+  'closure.held.v1': {
+    title: 'Closure held for review',
+    emittedBy: SOURCES.caseClosure,
+    description: 'A flagged closure waits for a supervisor to approve (with a rationale) or reject it.',
+  },
+  'case.closed.v1': {
+    title: 'Case closed',
+    emittedBy: SOURCES.caseClosure,
+    description: 'The case was closed, either at once (no flags) or by a supervisor approving a held closure.',
+  },
+  'closure.rejected.v1': {
+    title: 'Closure rejected',
+    emittedBy: SOURCES.caseClosure,
+    description: 'A supervisor rejected a held closure; the case stays open.',
+  },
+  'case.reopened.v1': {
+    title: 'Case reopened',
+    emittedBy: SOURCES.caseClosure,
+    description: 'A closed case was reopened because the child needs support again.',
+  },
+  'alert.raised.v1': {
+    title: 'Alert raised',
+    emittedBy: SOURCES.projection,
+    description: 'A rule started to fire on a case. Raised once per flag, not on every sweep; a replay raises the same alert again.',
+  },
+  'alert.acknowledged.v1': {
+    title: 'Alert acknowledged',
+    emittedBy: SOURCES.projection,
+    description: 'A supervisor acknowledged an alert.',
+  },
+};

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { agencySchema, concernSchema, riskLevelSchema } from '../enums.js';
+import { areaCode, childId, isoDateTime, requiredText, uuid } from '../fields.js';
+
+// Emitted by the referral service: a child referred, the case that referral opened or joined, and
+// the onward referrals (CAMHS, housing…) whose wait the report's children described.
+
+export const referralReceivedData = z.object({
+  referralId: uuid(),
+  caseId: uuid().describe('The case the referral joined or opened.'),
+  childId: childId(),
+  area: areaCode(),
+  sourceAgency: agencySchema.describe('Who made the referral.'),
+  concerns: z.array(concernSchema).min(1),
+  riskLevel: riskLevelSchema.describe('Risk as judged at referral.'),
+  receivedAt: isoDateTime(),
+  reReferral: z.boolean().describe('True when the child had an earlier case in this area that was closed.'),
+});
+export type ReferralReceived = z.infer<typeof referralReceivedData>;
+
+export const caseOpenedData = z.object({
+  caseId: uuid(),
+  childId: childId(),
+  area: areaCode(),
+  referralId: uuid().describe('The referral that opened the case.'),
+  openedAt: isoDateTime(),
+});
+export type CaseOpened = z.infer<typeof caseOpenedData>;
+
+export const onwardReferralMadeData = z.object({
+  onwardReferralId: uuid(),
+  caseId: uuid(),
+  agency: agencySchema.describe('The agency the child was referred on to.'),
+  reason: requiredText(2000),
+  referredAt: isoDateTime(),
+});
+export type OnwardReferralMade = z.infer<typeof onwardReferralMadeData>;
+
+export const onwardReferralStartedData = z.object({
+  onwardReferralId: uuid(),
+  caseId: uuid(),
+  startedAt: isoDateTime().describe('When the receiving agency started working with the child; the wait ends here.'),
+});
+export type OnwardReferralStarted = z.infer<typeof onwardReferralStartedData>;

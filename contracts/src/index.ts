@@ -1,0 +1,16 @@
+export * from './enums.js';
+export { areaCode, childId, flagSchema, isoDateTime, userId, type ClosureFlag, type Flag } from './fields.js';
+export { actorSchema, anyEnvelopeSchema, DATA_CONTENT_TYPE, envelopeOf, SOURCES, SPEC_VERSION, type Actor, type AnyEnvelope, type Source } from './envelope.js';
+export * from './events/referral.js';
+export * from './events/intervention.js';
+export * from './events/closure.js';
+export * from './events/alert.js';
+export * from './events/catalog.js';
+export * from './events/info.js';
+export * from './topics.js';
+export { formatPath, parseAlertEvent, parseCaseEvent, parseEvent, parseEventOfType, type EventError, type EventIssue, type ParseResult } from './parse.js';
+export * from './codec.js';
+export * from './make-event.js';
+export * from './examples.js';
+export { eventJsonSchema, type JsonSchemaTarget } from './json-schema.js';
+export { asyncApiDocument } from './asyncapi.js';
