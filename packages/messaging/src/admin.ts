@@ -75,3 +75,18 @@ export async function topicEndOffsets(
     await admin.disconnect();
   }
 }
+
+/** Fails with a message naming the missing topics: consumers and producers never create topics. */
+export async function assertTopicsExist(conn: KafkaConnection, topics: string[]): Promise<void> {
+  const admin = kafkaClient(conn).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      throw new Error(`Kafka topic(s) ${missing.join(', ')} do not exist at ${conn.brokers.join(',')}: create them first (\`npm run kafka -- start\` and \`npm start\` do)`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

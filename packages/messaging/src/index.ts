@@ -7,4 +7,4 @@ export {
   type Subscriber,
   type SubscriberOptions,
 } from './subscriber.js';
-export { ensureTopics, keepForever, pingKafka, topicEndOffsets, waitForKafka, type TopicSpec } from './admin.js';
+export { assertTopicsExist, ensureTopics, keepForever, pingKafka, topicEndOffsets, waitForKafka, type TopicSpec } from './admin.js';

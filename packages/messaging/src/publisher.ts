@@ -1,4 +1,4 @@
-import { CompressionTypes, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
 import { kafkaClient, type KafkaConnection } from './client.js';
 
 export interface OutgoingMessage {
@@ -13,12 +13,19 @@ export interface Publisher {
   close(): Promise<void>;
 }
 
+/**
+ * kafkajs's retries are bounded here so that a broker outage fails the send and the caller (the
+ * outbox relay) backs off and retries the same batch. A send that failed after the broker wrote it
+ * is then written again: at-least-once, and consumers deduplicate by event id.
+ */
 export async function createPublisher(conn: KafkaConnection): Promise<Publisher> {
   const producer: Producer = kafkaClient(conn).producer({
     // Idempotent produce: a retried send after a lost ack does not duplicate the record in the log.
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // murmur2 of the key, as Java clients and Kafka Streams do: one case, one partition, whoever publishes.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
   return {

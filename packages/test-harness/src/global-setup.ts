@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { provisionInfra } from '@syv/infra';
+import { provisionInfra, stopLocalKafka } from '@syv/infra';
 import { repoRoot } from './paths.js';
 import type { TestInfra } from './infra.js';
 
@@ -9,7 +9,10 @@ import type { TestInfra } from './infra.js';
 // Docker, or the local broker with the machine's or an embedded PostgreSQL). Test files each make
 // their own database and topics from what is provided here.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // A fresh broker log per run: test topics are throwaway and would otherwise pile up.
   const dataDir = join(repoRoot, '.data', 'test-run');
+  await stopLocalKafka({ dataDir, log: (msg) => console.log(`[test infra] ${msg}`) }).catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const started = Date.now();
   const infra = await provisionInfra({

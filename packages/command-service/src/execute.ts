@@ -1,0 +1,141 @@
+import type { FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { makeEvent, type AnyEvent, type EventData, type EventType } from '@syv/contracts';
+import type { Decision } from '@syv/decider';
+import { findIdempotent, matchIdempotent, requestHash, runCommand, saveIdempotent, type IdempotencyRecord } from '@syv/event-store';
+import { createProblem, problem } from '@syv/service-kit';
+import type { CommandContext } from './command-context.js';
+import { toDomainEvent, toStoredEvent } from './stored-event.js';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const MAX_KEY_LENGTH = 200;
+
+export interface DomainEvent {
+  type: EventType;
+  data: unknown;
+}
+
+export interface CommandStore {
+  pool: pg.Pool;
+  schema: string;
+  /** CloudEvents `source` of this service's events. */
+  source: string;
+}
+
+export interface Answer<B, S extends number = number> {
+  status: S;
+  body: B;
+}
+
+export interface ExecuteOptions<E extends DomainEvent, B, S extends number = number> {
+  store: CommandStore;
+  request: FastifyRequest;
+  ctx: CommandContext;
+  streamId: string;
+  /** The case the events are about (CloudEvents subject, Kafka key); default: each event's data.caseId. */
+  caseId?: string;
+  area: string;
+  /** Pure decision on the stream so far (already folded by the caller's decider as it likes). */
+  decide: (history: E[]) => Decision<E>;
+  /** The HTTP answer, from the events this command appended. */
+  answer: (events: E[]) => Answer<B, S>;
+  /** Writes local read tables in the append's transaction. */
+  project?: (client: pg.PoolClient, events: AnyEvent[]) => Promise<void>;
+}
+
+const titles: Record<number, string> = {
+  400: 'The request cannot be carried out',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  422: 'Unprocessable request',
+};
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers[IDEMPOTENCY_HEADER];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!key || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
+    throw problem('VALIDATION_FAILED', `The Idempotency-Key header must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters.`, {
+      errors: [{ field: 'headers.idempotency-key', message: `must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters` }],
+    });
+  }
+  return key;
+}
+
+function replay<B, S extends number>(record: IdempotencyRecord, hash: string): Answer<B, S> {
+  const match = matchIdempotent(record, hash);
+  if (match.kind === 'mismatch') {
+    throw problem(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request. Use a new key for a new request; nothing was recorded.',
+    );
+  }
+  return { status: match.status as S, body: match.response as B };
+}
+
+/**
+ * One HTTP command, start to finish: replay an Idempotency-Key seen before; otherwise load the
+ * stream, decide, append with the expected version (retrying on conflict), write local tables and
+ * the idempotency record in the same transaction, and answer. A refusal is a problem+json with the
+ * decider's own words; a conflict that survives the retries is a 409.
+ */
+export async function executeCommand<E extends DomainEvent, B, S extends number = number>(opts: ExecuteOptions<E, B, S>): Promise<Answer<B, S>> {
+  const { store, request, ctx } = opts;
+  const key = idempotencyKeyOf(request);
+  const scope = `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.user.sub}`;
+  const hash = requestHash({ params: request.params, body: request.body });
+  if (key) {
+    const seen = await findIdempotent(store.pool, store.schema, scope, key);
+    if (seen) return replay<B, S>(seen, hash);
+  }
+
+  // The latest attempt's decision; runCommand decides again after a version conflict.
+  let decided: { events: E[]; enveloped: AnyEvent[] } = { events: [], enveloped: [] };
+  let answer: Answer<B, S> | undefined;
+  const result = await runCommand<Decision<E> & { ok: false }, IdempotencyRecord>({
+    pool: store.pool,
+    schema: store.schema,
+    streamId: opts.streamId,
+    decide: (recorded) => {
+      const decision = opts.decide(recorded.map((r) => toDomainEvent<E>(r)));
+      if (!decision.ok) return { ok: false, rejection: decision };
+      const time = ctx.now.toISOString();
+      const enveloped = decision.events.map((e) =>
+        makeEvent(e.type, e.data as EventData<typeof e.type>, {
+          source: store.source,
+          time,
+          ...(opts.caseId ? { subject: opts.caseId } : {}),
+          area: opts.area,
+          correlationid: ctx.correlationid,
+          causationid: ctx.causationid,
+          actor: ctx.actor,
+        }),
+      );
+      decided = { events: decision.events, enveloped };
+      return { ok: true, events: enveloped.map(toStoredEvent) };
+    },
+    inTransaction: async (client) => {
+      answer = opts.answer(decided.events);
+      if (opts.project) await opts.project(client, decided.enveloped);
+      if (!key) return;
+      const saved = await saveIdempotent(client, store.schema, { scope, key, requestHash: hash, status: answer.status, response: answer.body });
+      if (!saved.ok) return { abort: saved.existing };
+    },
+  });
+
+  if (result.ok) {
+    if (!answer) throw new Error('command appended without an answer');
+    return answer;
+  }
+  const error = result.error;
+  switch (error.kind) {
+    case 'rejected': {
+      const r = error.rejection.rejection;
+      throw createProblem(r.code, { status: r.status, title: titles[r.status] ?? 'Refused' }, r.message);
+    }
+    case 'aborted':
+      return replay<B, S>(error.reason, hash);
+    case 'version_conflict':
+      throw problem('CONFLICT', 'Someone else changed this record at the same moment. Reload it and try again if it still applies.');
+  }
+}

@@ -1,0 +1,151 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
+import { applyToCaseView } from '@syv/case-view';
+import { eventStoreMigrations, migrate, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
+import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
+import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection, type Publisher } from '@syv/messaging';
+import {
+  createLogger,
+  createServiceApp,
+  kafkaCheck,
+  loadConfig,
+  postgresCheck,
+  runService,
+  type AuthUser,
+  type ServiceApp,
+} from '@syv/service-kit';
+import type { CaseRow } from '@syv/case-view';
+import { caseForCommand, visibleCase } from './case-lookup.js';
+import { commandServiceConfigSchema, type CommandServiceConfig } from './config.js';
+import type { CommandStore } from './execute.js';
+import { sharedMigrations } from './migrations.js';
+import { fromStoredEvent } from './stored-event.js';
+
+export interface CommandServiceDefinition {
+  name: string;
+  version: string;
+  /** CloudEvents source of this service's events. */
+  source: string;
+  /** PostgreSQL schema this service owns; no other service reads it. */
+  schema: string;
+  defaultPort: number;
+  /** The service's own migrations (component = the service name). */
+  migrations: (schema: string) => Migration[];
+  /** Further handling of a case event, in the consumer's transaction, after the case view. */
+  onCaseEvent?: (client: pg.PoolClient, event: CaseEvent, service: CommandService) => Promise<void>;
+  routes: (app: ServiceApp, service: CommandService) => void | Promise<void>;
+  openapi?: { description?: string; tags?: { name: string; description?: string }[] };
+}
+
+export interface CommandService {
+  config: CommandServiceConfig;
+  logger: Logger;
+  store: CommandStore;
+  kafka: KafkaConnection;
+  /** The case a command is about, 404 unless it exists in one of the user's areas. */
+  caseFor(user: AuthUser, caseId: string): Promise<CaseRow>;
+  /** The same, but undefined instead of a 404, for deciders that rule on unknown cases. */
+  visibleCase(user: AuthUser, caseId: string): Promise<CaseRow | undefined>;
+}
+
+export interface BuiltCommandService {
+  app: ServiceApp;
+  service: CommandService;
+  relay: OutboxRelay;
+  consumer: ProjectionConsumer;
+  /** Graceful stop, in order: HTTP closed by the caller, then these. */
+  shutdownHooks: { name: string; run: () => Promise<void> }[];
+}
+
+/** Everything a command service is, wired, without listening: main.ts listens, tests may inject. */
+export async function buildCommandService(def: CommandServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<BuiltCommandService> {
+  const config = loadConfig(commandServiceConfigSchema(def.defaultPort), env);
+  const logger = createLogger({ name: def.name, level: config.LOG_LEVEL });
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+  // A PostgreSQL restart surfaces as an error on idle clients; without a listener it would crash us.
+  pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client failed; the pool replaces it'));
+
+  const applied = await migrate(pool, def.schema, [...eventStoreMigrations, ...sharedMigrations(def.schema), ...def.migrations(def.schema)], { logger });
+  logger.info({ schema: def.schema, applied: applied.applied.length }, 'schema up to date');
+
+  const kafka: KafkaConnection = { brokers: config.KAFKA_BROKERS, clientId: def.name, logger };
+  logger.info({ brokers: config.KAFKA_BROKERS }, 'waiting for Kafka');
+  await waitForKafka(kafka, 120_000);
+  await assertTopicsExist(kafka, [config.CASE_EVENTS_TOPIC]);
+  const publisher: Publisher = await createPublisher(kafka);
+
+  const store: CommandStore = { pool, schema: def.schema, source: def.source };
+  const service: CommandService = {
+    config,
+    logger,
+    store,
+    kafka,
+    caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS),
+    visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS),
+  };
+
+  const relay = startOutboxRelay({
+    pool,
+    schema: def.schema,
+    publisher,
+    topic: config.CASE_EVENTS_TOPIC,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    logger,
+    toMessage: (recorded) => encodeMessage(fromStoredEvent(recorded)),
+  });
+
+  const consumer = await startProjectionConsumer<CaseEvent>({
+    pool,
+    schema: def.schema,
+    consumer: `${def.name}-case-view`,
+    topics: [config.CASE_EVENTS_TOPIC],
+    kafka,
+    logger,
+    decode: (message) => {
+      const decoded = decodeCaseMessage(message.value);
+      return decoded.ok ? { ok: true, event: decoded.event, id: decoded.event.id } : { ok: false, error: decoded.error.message };
+    },
+    apply: async (client, event) => {
+      await applyToCaseView(client, def.schema, event);
+      await def.onCaseEvent?.(client, event, service);
+    },
+  });
+
+  const app = await createServiceApp({
+    name: def.name,
+    version: def.version,
+    config,
+    logger,
+    readiness: [postgresCheck(pool), kafkaCheck(() => pingKafka(kafka))],
+    routes: (a) => def.routes(a, service),
+    ...(def.openapi ? { openapi: def.openapi } : {}),
+  });
+
+  const shutdownHooks = [
+    { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
+    { name: 'stop outbox relay', run: () => relay.stop() },
+    { name: 'stop case-events consumer', run: () => consumer.stop() },
+    { name: 'close Kafka producer', run: () => publisher.close() },
+    { name: 'close PostgreSQL pool', run: () => pool.end() },
+  ];
+  return { app, service, relay, consumer, shutdownHooks };
+}
+
+/** main.ts of a command service: build, listen, and stop gracefully on SIGTERM. */
+export async function runCommandService(def: CommandServiceDefinition): Promise<void> {
+  let built: BuiltCommandService;
+  try {
+    built = await buildCommandService(def);
+  } catch (err) {
+    console.error(`${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  await runService({
+    app: built.app,
+    port: built.service.config.PORT,
+    host: built.service.config.HOST,
+    graceMs: built.service.config.SHUTDOWN_GRACE_MS,
+    onShutdown: built.shutdownHooks,
+  });
+}

@@ -1,0 +1,100 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { createSubscriber, type IncomingMessage, type KafkaConnection } from '@syv/messaging';
+import { loadOffset, markProcessed, recordRejected, storeOffset } from './sql.js';
+
+export type Decoded<E> = { ok: true; event: E; id: string } | { ok: false; error: string };
+
+export interface ProjectionConsumerOptions<E> {
+  pool: pg.Pool;
+  schema: string;
+  /** Consumer group id and the key of this read model's offsets and dedup records. */
+  consumer: string;
+  topics: string[];
+  kafka: KafkaConnection;
+  decode: (message: IncomingMessage) => Decoded<E>;
+  /** Applies one new (never seen) event inside the batch's transaction. */
+  apply: (client: pg.PoolClient, event: E, message: IncomingMessage) => Promise<void>;
+  /** Runs after a batch committed, with the events it applied (e.g. to notify waiters). */
+  afterCommit?: (events: E[]) => void;
+  logger: Logger;
+}
+
+export interface ProjectionConsumer {
+  stop(): Promise<void>;
+  /** Messages behind the high watermark, as last seen by the fetcher. */
+  lag(): number;
+  /** Batches applied since start; for readiness and tests. */
+  stats(): { applied: number; duplicates: number; rejected: number; batches: number };
+}
+
+/**
+ * Exactly-once effects from an at-least-once log: a batch's read-model changes, its dedup
+ * records and the next offsets commit in one PostgreSQL transaction, and on (re)assignment the
+ * consumer seeks to the offsets stored there. Kafka's own committed offsets are informational.
+ * A malformed or unknown message is set aside in rejected_messages with a log line and the
+ * stream goes on.
+ */
+export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions<E>): Promise<ProjectionConsumer> {
+  const { pool, schema, consumer, logger } = opts;
+  const counters = { applied: 0, duplicates: 0, rejected: 0, batches: 0 };
+
+  const subscriber = await createSubscriber({
+    ...opts.kafka,
+    groupId: consumer,
+    topics: opts.topics,
+    fromBeginning: true,
+    resumeFrom: (topic, partition) => loadOffset(pool, schema, consumer, topic, partition),
+    onError: (err) => logger.error({ err }, 'kafka consumer error'),
+    handleBatch: async ({ topic, partition, messages }) => {
+      const client = await pool.connect();
+      const applied: E[] = [];
+      try {
+        await client.query('BEGIN');
+        const stored = await loadOffset(client, schema, consumer, topic, partition);
+        let last: string | undefined;
+        for (const message of messages) {
+          last = message.offset;
+          // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
+          if (stored !== undefined && BigInt(message.offset) < BigInt(stored)) continue;
+          const decoded = opts.decode(message);
+          if (!decoded.ok) {
+            counters.rejected++;
+            logger.warn({ topic, partition, offset: message.offset, error: decoded.error }, 'message set aside: not a valid event');
+            await recordRejected(client, schema, {
+              consumer,
+              topic,
+              partition,
+              offset: message.offset,
+              error: decoded.error,
+              raw: message.value ? message.value.toString('utf8').slice(0, 10_000) : null,
+            });
+            continue;
+          }
+          if (!(await markProcessed(client, schema, consumer, decoded.id))) {
+            counters.duplicates++;
+            continue;
+          }
+          await opts.apply(client, decoded.event, message);
+          applied.push(decoded.event);
+          counters.applied++;
+        }
+        if (last !== undefined) await storeOffset(client, schema, consumer, topic, partition, (BigInt(last) + 1n).toString());
+        await client.query('COMMIT');
+        counters.batches++;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err; // kafkajs retries the batch; nothing of it was applied
+      } finally {
+        client.release();
+      }
+      if (applied.length > 0) opts.afterCommit?.(applied);
+    },
+  });
+
+  return {
+    stop: () => subscriber.stop(),
+    lag: () => subscriber.lag(),
+    stats: () => ({ ...counters }),
+  };
+}

@@ -1,0 +1,3 @@
+export { startProjectionConsumer, type Decoded, type ProjectionConsumer, type ProjectionConsumerOptions } from './consumer.js';
+export { projectionTablesSql } from './schema.js';
+export { listRejected, type RejectedMessage } from './sql.js';

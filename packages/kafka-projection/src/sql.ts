@@ -1,0 +1,59 @@
+import type pg from 'pg';
+
+export async function loadOffset(db: pg.Pool | pg.PoolClient, schema: string, consumer: string, topic: string, partition: number): Promise<string | undefined> {
+  const res = await db.query<{ next_offset: string }>(
+    `SELECT next_offset FROM ${schema}.consumer_offsets WHERE consumer = $1 AND topic = $2 AND partition = $3`,
+    [consumer, topic, partition],
+  );
+  return res.rows[0]?.next_offset;
+}
+
+export async function storeOffset(db: pg.PoolClient, schema: string, consumer: string, topic: string, partition: number, nextOffset: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ${schema}.consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (consumer, topic, partition)
+     DO UPDATE SET next_offset = GREATEST(${schema}.consumer_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()`,
+    [consumer, topic, partition, nextOffset],
+  );
+}
+
+/** True the first time this consumer sees the event id; false for a redelivered duplicate. */
+export async function markProcessed(db: pg.PoolClient, schema: string, consumer: string, eventId: string): Promise<boolean> {
+  const res = await db.query(
+    `INSERT INTO ${schema}.processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    [consumer, eventId],
+  );
+  return res.rowCount === 1;
+}
+
+export async function recordRejected(
+  db: pg.PoolClient,
+  schema: string,
+  row: { consumer: string; topic: string; partition: number; offset: string; error: string; raw: string | null },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO ${schema}.rejected_messages (consumer, topic, partition, "offset", error, raw) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT DO NOTHING`,
+    [row.consumer, row.topic, row.partition, row.offset, row.error, row.raw],
+  );
+}
+
+export interface RejectedMessage {
+  id: string;
+  consumer: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  error: string;
+  raw: string | null;
+  rejectedAt: string;
+}
+
+export async function listRejected(db: pg.Pool, schema: string, consumer: string, limit = 100): Promise<RejectedMessage[]> {
+  const res = await db.query<{ id: string; consumer: string; topic: string; partition: number; offset: string; error: string; raw: string | null; rejected_at: Date }>(
+    `SELECT id, consumer, topic, partition, "offset", error, raw, rejected_at FROM ${schema}.rejected_messages
+     WHERE consumer = $1 ORDER BY id LIMIT $2`,
+    [consumer, limit],
+  );
+  return res.rows.map((r) => ({ ...r, rejectedAt: r.rejected_at.toISOString() }));
+}

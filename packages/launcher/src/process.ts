@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { serviceEntry, type ServiceName } from './services.js';
+
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  port: number;
+  pid: number | undefined;
+  /** Resolves when the process has exited (with its code, or null after a signal). */
+  exited: Promise<number | null>;
+  /** SIGTERM: the graceful path (drain, flush the outbox, close consumers). */
+  stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL: a crash, for fault tests. */
+  kill(): Promise<number | null>;
+}
+
+export interface StartServiceOptions {
+  repoRoot: string;
+  name: ServiceName;
+  port: number;
+  env: Record<string, string>;
+  /** Receives each output line of the service; default prefixes it with the name on stdout. */
+  onLine?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+const require = createRequire(import.meta.url);
+
+function tsxCli(): string {
+  // tsx is a root dev dependency; resolving from here keeps `npm start` independent of PATH.
+  return require.resolve('tsx/cli');
+}
+
+function pipeLines(child: ChildProcess, onLine: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        onLine(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    });
+    stream?.on('end', () => {
+      if (buffered) onLine(buffered);
+    });
+  }
+}
+
+export async function waitUntilReady(url: string, timeoutMs: number, exited?: Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  void exited?.then(() => {
+    died = true;
+  });
+  let last = '';
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`${url} exited before it was ready`);
+    try {
+      const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url}/health/ready did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+}
+
+export async function startService(opts: StartServiceOptions): Promise<RunningService> {
+  const child = spawn(process.execPath, [tsxCli(), serviceEntry(opts.repoRoot, opts.name)], {
+    cwd: opts.repoRoot,
+    env: { ...process.env, ...opts.env, PORT: String(opts.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onLine = opts.onLine ?? ((line: string) => console.log(`[${opts.name}] ${line}`));
+  pipeLines(child, onLine);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${opts.port}`;
+
+  async function signal(sig: NodeJS.Signals, timeoutMs: number): Promise<number | null> {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  const service: RunningService = {
+    name: opts.name,
+    url,
+    port: opts.port,
+    pid: child.pid,
+    exited,
+    stop: (timeoutMs = 15_000) => signal('SIGTERM', timeoutMs),
+    kill: () => signal('SIGKILL', 5_000),
+  };
+  try {
+    await waitUntilReady(url, opts.readyTimeoutMs ?? 60_000, exited);
+  } catch (err) {
+    await service.kill();
+    throw err;
+  }
+  return service;
+}

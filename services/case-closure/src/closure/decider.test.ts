@@ -1,0 +1,102 @@
+import { describe, it } from 'vitest';
+import { spec } from '@syv/decider/testing';
+import { closureDecider, type ClosureEvent } from './decider.js';
+
+const caseId = '6f1c7a2e-1d55-4f7e-9a51-0b7c9a1d2e01';
+const requestId = '0a5b3c1d-2e4f-4a6b-8c7d-9e0f1a2b3c4d';
+const flag = { rule: 'CLOSURE_PENDING_ONWARD_REFERRAL' as const, severity: 'high' as const, explanation: 'CAMHS referral made 40 days ago has not started.', evidence: [requestId] };
+const requested: ClosureEvent = {
+  type: 'closure.requested.v1',
+  data: { closureRequestId: requestId, caseId, reason: 'support_completed', summary: 'Plan complete.', requestedAt: '2026-03-01T10:00:00.000Z' },
+};
+const held: ClosureEvent = { type: 'closure.held.v1', data: { closureRequestId: requestId, caseId, flags: [flag] } };
+const closed: ClosureEvent = {
+  type: 'case.closed.v1',
+  data: { caseId, closureRequestId: requestId, reason: 'support_completed', closedAt: '2026-03-01T10:00:01.000Z' },
+};
+const rationale = 'CAMHS confirmed first appointment next week; youth worker continues.';
+const given = spec(closureDecider).given;
+
+describe('closure request', () => {
+  it('is recorded on an open case with nothing pending', () => {
+    given([])
+      .when({ kind: 'request', closureRequestId: requestId, caseId, reason: 'support_completed', summary: 'Plan complete.', requestedAt: '2026-03-01T10:00:00.000Z' })
+      .then([requested]);
+  });
+  it('is refused on a closed case', () => {
+    given([requested, closed])
+      .when({ kind: 'request', closureRequestId: 'x', caseId, reason: 'moved_area', summary: 's', requestedAt: '2026-03-02T10:00:00.000Z' })
+      .thenRejects('CASE_ALREADY_CLOSED', 409);
+  });
+  it('is refused while another request is being assessed or held', () => {
+    const second = { kind: 'request', closureRequestId: 'x', caseId, reason: 'moved_area', summary: 's', requestedAt: '2026-03-02T10:00:00.000Z' } as const;
+    given([requested]).when(second).thenRejects('CLOSURE_ALREADY_REQUESTED', 409);
+    given([requested, held]).when(second).thenRejects('CLOSURE_ALREADY_REQUESTED', 409);
+  });
+  it('may be made again after a rejection', () => {
+    const rejected: ClosureEvent = { type: 'closure.rejected.v1', data: { closureRequestId: requestId, caseId, rejectedBy: 'sup-1', rationale } };
+    const events = given([requested, held, rejected])
+      .when({ kind: 'request', closureRequestId: 'second', caseId, reason: 'moved_area', summary: 's', requestedAt: '2026-04-02T10:00:00.000Z' })
+      .events();
+    if (events[0]?.type !== 'closure.requested.v1') throw new Error('expected a closure request');
+  });
+});
+
+describe('assessment outcome', () => {
+  it('closes the case at once when there are no flags, with the assessment time', () => {
+    given([requested]).when({ kind: 'apply-assessment', closureRequestId: requestId, caseId, flags: [], assessedAt: '2026-03-01T10:00:01.000Z' }).then([closed]);
+  });
+  it('holds the request for a supervisor when there are flags', () => {
+    given([requested]).when({ kind: 'apply-assessment', closureRequestId: requestId, caseId, flags: [flag], assessedAt: '2026-03-01T10:00:01.000Z' }).then([held]);
+  });
+  it('ignores a repeated or stale assessment', () => {
+    given([requested, held]).when({ kind: 'apply-assessment', closureRequestId: requestId, caseId, flags: [], assessedAt: '2026-03-01T10:00:02.000Z' }).then([]);
+    given([requested]).when({ kind: 'apply-assessment', closureRequestId: 'other', caseId, flags: [], assessedAt: '2026-03-01T10:00:02.000Z' }).then([]);
+    given([]).when({ kind: 'apply-assessment', closureRequestId: requestId, caseId, flags: [], assessedAt: '2026-03-01T10:00:02.000Z' }).then([]);
+  });
+});
+
+describe('supervisor decision', () => {
+  const decision = (d: 'approve' | 'reject', r = rationale) =>
+    ({ kind: 'decide', closureRequestId: requestId, caseId, decision: d, rationale: r, supervisor: 'sup-1', decidedAt: '2026-03-03T09:00:00.000Z' }) as const;
+  it('approving a held closure closes the case with who and why', () => {
+    given([requested, held])
+      .when(decision('approve'))
+      .then([
+        {
+          type: 'case.closed.v1',
+          data: { caseId, closureRequestId: requestId, reason: 'support_completed', closedAt: '2026-03-03T09:00:00.000Z', approvedBy: 'sup-1', rationale },
+        },
+      ]);
+  });
+  it('rejecting keeps the case open', () => {
+    given([requested, held])
+      .when(decision('reject'))
+      .then([{ type: 'closure.rejected.v1', data: { closureRequestId: requestId, caseId, rejectedBy: 'sup-1', rationale } }]);
+  });
+  it('needs a written rationale of at least 20 characters', () => {
+    given([requested, held]).when(decision('approve', '   ok   ')).thenRejects('RATIONALE_REQUIRED', 400);
+    given([requested, held]).when(decision('approve', 'x'.repeat(19))).thenRejects('RATIONALE_REQUIRED', 400);
+    given([requested, held]).when(decision('approve', 'x'.repeat(20))).events();
+  });
+  it('is only possible on a held request', () => {
+    given([requested]).when(decision('approve')).thenRejects('CLOSURE_REQUEST_NOT_HELD', 409);
+    given([requested, closed]).when(decision('approve')).thenRejects('CLOSURE_REQUEST_NOT_HELD', 409);
+    given([]).when(decision('reject')).thenRejects('CLOSURE_REQUEST_NOT_HELD', 409);
+  });
+  it('cannot be made twice', () => {
+    const first = given([requested, held]).when(decision('approve')).events();
+    given([requested, held, ...first]).when(decision('reject')).thenRejects('CLOSURE_REQUEST_NOT_HELD', 409);
+  });
+});
+
+describe('reopen', () => {
+  it('reopens a closed case', () => {
+    given([requested, closed])
+      .when({ kind: 'reopen', caseId, reason: 'New concerns from school', reopenedAt: '2026-05-01T08:00:00.000Z' })
+      .then([{ type: 'case.reopened.v1', data: { caseId, reason: 'New concerns from school', reopenedAt: '2026-05-01T08:00:00.000Z' } }]);
+  });
+  it('is refused on an open case', () => {
+    given([]).when({ kind: 'reopen', caseId, reason: 'r', reopenedAt: '2026-05-01T08:00:00.000Z' }).thenRejects('CASE_NOT_CLOSED', 409);
+  });
+});

@@ -1,0 +1,158 @@
+import { accept, reject, type Decider, type Decision } from '@syv/decider';
+import type { ClosureFlag, ClosureReason } from '@syv/contracts';
+
+// One stream per case in this service: every closure request, assessment outcome, supervisor
+// decision and reopening of that case, so two people acting on one case at once meet here.
+
+export type ClosureEvent =
+  | { type: 'closure.requested.v1'; data: { closureRequestId: string; caseId: string; reason: ClosureReason; summary: string; requestedAt: string } }
+  | { type: 'closure.held.v1'; data: { closureRequestId: string; caseId: string; flags: ClosureFlag[] } }
+  | {
+      type: 'case.closed.v1';
+      data: { caseId: string; closureRequestId: string; reason: ClosureReason; closedAt: string; approvedBy?: string; rationale?: string };
+    }
+  | { type: 'closure.rejected.v1'; data: { closureRequestId: string; caseId: string; rejectedBy: string; rationale: string } }
+  | { type: 'case.reopened.v1'; data: { caseId: string; reason: string; reopenedAt: string } };
+
+export type ClosureCommand =
+  | { kind: 'request'; closureRequestId: string; caseId: string; reason: ClosureReason; summary: string; requestedAt: string }
+  | { kind: 'apply-assessment'; closureRequestId: string; caseId: string; flags: ClosureFlag[]; assessedAt: string }
+  | { kind: 'decide'; closureRequestId: string; caseId: string; decision: 'approve' | 'reject'; rationale: string; supervisor: string; decidedAt: string }
+  | { kind: 'reopen'; caseId: string; reason: string; reopenedAt: string };
+
+export type RequestStatus = 'pending_assessment' | 'held_for_review';
+
+export interface ClosureState {
+  closed: boolean;
+  /** The one closure request still awaiting an outcome, if any. */
+  pending?: { closureRequestId: string; status: RequestStatus; reason: ClosureReason; flags: ClosureFlag[] };
+}
+
+export type ClosureRejection =
+  | 'CASE_ALREADY_CLOSED'
+  | 'CLOSURE_ALREADY_REQUESTED'
+  | 'CLOSURE_REQUEST_NOT_HELD'
+  | 'RATIONALE_REQUIRED'
+  | 'CASE_NOT_CLOSED';
+
+/** Minimum words a supervisor writes when overriding flags: a reason, not a tick. */
+export const MIN_RATIONALE_LENGTH = 20;
+
+function evolve(state: ClosureState, event: ClosureEvent): ClosureState {
+  switch (event.type) {
+    case 'closure.requested.v1':
+      return {
+        ...state,
+        pending: { closureRequestId: event.data.closureRequestId, status: 'pending_assessment', reason: event.data.reason, flags: [] },
+      };
+    case 'closure.held.v1':
+      return state.pending ? { ...state, pending: { ...state.pending, status: 'held_for_review', flags: event.data.flags } } : state;
+    case 'case.closed.v1':
+      return { closed: true };
+    case 'closure.rejected.v1':
+      return { closed: state.closed };
+    case 'case.reopened.v1':
+      return { closed: false };
+  }
+}
+
+function decide(command: ClosureCommand, state: ClosureState): Decision<ClosureEvent, ClosureRejection> {
+  switch (command.kind) {
+    case 'request': {
+      if (state.closed) {
+        return reject('CASE_ALREADY_CLOSED', 409, 'This case is already closed. Reopen it first if the child needs support again.');
+      }
+      if (state.pending) {
+        const what = state.pending.status === 'held_for_review' ? 'is held for a supervisor to review' : 'is being assessed';
+        return reject(
+          'CLOSURE_ALREADY_REQUESTED',
+          409,
+          `A closure request for this case ${what} (${state.pending.closureRequestId}); wait for its outcome before asking again.`,
+        );
+      }
+      return accept({
+        type: 'closure.requested.v1',
+        data: {
+          closureRequestId: command.closureRequestId,
+          caseId: command.caseId,
+          reason: command.reason,
+          summary: command.summary,
+          requestedAt: command.requestedAt,
+        },
+      });
+    }
+    case 'apply-assessment': {
+      // The assessment answers one request; a late or repeated one changes nothing.
+      const pending = state.pending;
+      if (!pending || pending.closureRequestId !== command.closureRequestId || pending.status !== 'pending_assessment') return accept();
+      if (command.flags.length === 0) {
+        return accept({
+          type: 'case.closed.v1',
+          data: { caseId: command.caseId, closureRequestId: command.closureRequestId, reason: pending.reason, closedAt: command.assessedAt },
+        });
+      }
+      return accept({ type: 'closure.held.v1', data: { closureRequestId: command.closureRequestId, caseId: command.caseId, flags: command.flags } });
+    }
+    case 'decide': {
+      const pending = state.pending;
+      if (!pending || pending.closureRequestId !== command.closureRequestId || pending.status !== 'held_for_review') {
+        return reject(
+          'CLOSURE_REQUEST_NOT_HELD',
+          409,
+          'This closure request is not held for review, so there is nothing to approve or reject: it may already be decided, closed by itself, or still being assessed.',
+        );
+      }
+      const rationale = command.rationale.trim();
+      if (rationale.length < MIN_RATIONALE_LENGTH) {
+        return reject(
+          'RATIONALE_REQUIRED',
+          400,
+          `Write down why (at least ${MIN_RATIONALE_LENGTH} characters): the flags on this closure need an answer the child's next worker can read.`,
+        );
+      }
+      if (command.decision === 'approve') {
+        return accept({
+          type: 'case.closed.v1',
+          data: {
+            caseId: command.caseId,
+            closureRequestId: command.closureRequestId,
+            reason: pending.reason,
+            closedAt: command.decidedAt,
+            approvedBy: command.supervisor,
+            rationale,
+          },
+        });
+      }
+      return accept({
+        type: 'closure.rejected.v1',
+        data: { closureRequestId: command.closureRequestId, caseId: command.caseId, rejectedBy: command.supervisor, rationale },
+      });
+    }
+    case 'reopen': {
+      if (!state.closed) return reject('CASE_NOT_CLOSED', 409, 'This case is open, so there is nothing to reopen.');
+      return accept({ type: 'case.reopened.v1', data: { caseId: command.caseId, reason: command.reason, reopenedAt: command.reopenedAt } });
+    }
+  }
+}
+
+export const closureDecider: Decider<ClosureCommand, ClosureEvent, ClosureState, ClosureRejection> = {
+  initialState: () => ({ closed: false }),
+  evolve,
+  decide,
+};
+
+/** The status a reader of GET /v1/closure-requests/{id} sees after an event of that request. */
+export function statusAfter(event: ClosureEvent): 'pending_assessment' | 'held_for_review' | 'closed' | 'rejected' | undefined {
+  switch (event.type) {
+    case 'closure.requested.v1':
+      return 'pending_assessment';
+    case 'closure.held.v1':
+      return 'held_for_review';
+    case 'case.closed.v1':
+      return 'closed';
+    case 'closure.rejected.v1':
+      return 'rejected';
+    case 'case.reopened.v1':
+      return undefined;
+  }
+}

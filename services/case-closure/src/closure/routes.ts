@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { commandContext, executeCommand, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { closureReasonSchema, flagSchema } from '@syv/contracts';
+import { fold } from '@syv/decider';
+import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { findClosureRequest, projectClosureRequests } from './closure-requests.js';
+import { closureDecider, statusAfter, type ClosureEvent } from './decider.js';
+
+export const closureStreamId = (caseId: string) => `case-closure-${caseId}`;
+
+const statusSchema = z.enum(['pending_assessment', 'held_for_review', 'closed', 'rejected']);
+const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
+
+const requestBody = z
+  .object({
+    reason: closureReasonSchema,
+    summary: text(20_000).describe('Closing summary: what was done, what is still in place for the child.'),
+  })
+  .strict()
+  .meta({ example: { reason: 'support_completed', summary: 'Twelve weeks of mentoring completed; college place started; family know who to call.' } });
+
+const decisionBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    rationale: text(5_000).describe('Why: needed for either decision; at least 20 characters.'),
+  })
+  .strict()
+  .meta({ example: { decision: 'reject', rationale: 'CAMHS has not started yet; keep the case open until the first appointment.' } });
+
+const reopenBody = z
+  .object({ reason: text(2_000) })
+  .strict()
+  .meta({ example: { reason: 'New referral from school: missing episodes again.' } });
+
+const statusAnswer = z.object({ closureRequestId: z.uuid(), caseId: z.uuid(), status: statusSchema });
+
+export function closureRoutes(app: ServiceApp, service: CommandService): void {
+  const { store } = service;
+  const project = (client: Parameters<NonNullable<Parameters<typeof executeCommand>[0]['project']>>[0], events: Parameters<typeof projectClosureRequests>[2]) =>
+    projectClosureRequests(client, store.schema, events);
+
+  app.post(
+    '/v1/cases/:caseId/closure-requests',
+    {
+      schema: {
+        summary: 'Ask to close a case',
+        description:
+          'Answers 202 at once. The case is assessed against the closure rules: with no flags it closes by itself; with flags it is held for a supervisor. Follow the status at GET /v1/closure-requests/{id}.',
+        tags: ['closure'],
+        params: z.object({ caseId: z.uuid() }),
+        body: requestBody,
+        response: { 202: statusAnswer, ...writeResponses, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'social_worker', 'supervisor');
+      const ctx = commandContext(request, user);
+      const found = await service.caseFor(user, request.params.caseId);
+      const closureRequestId = randomUUID();
+      const answer = await executeCommand<ClosureEvent, z.infer<typeof statusAnswer>, 202>({
+        store,
+        request,
+        ctx,
+        streamId: closureStreamId(found.caseId),
+        caseId: found.caseId,
+        area: found.area,
+        decide: (history) =>
+          closureDecider.decide(
+            { kind: 'request', closureRequestId, caseId: found.caseId, ...request.body, requestedAt: ctx.now.toISOString() },
+            fold(closureDecider, history),
+          ),
+        answer: () => ({ status: 202, body: { closureRequestId, caseId: found.caseId, status: 'pending_assessment' } }),
+        project,
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  app.get(
+    '/v1/closure-requests/:closureRequestId',
+    {
+      schema: {
+        summary: 'Follow a closure request',
+        tags: ['closure'],
+        params: z.object({ closureRequestId: z.uuid() }),
+        response: {
+          200: statusAnswer.extend({
+            reason: closureReasonSchema,
+            flags: z.array(flagSchema),
+            requestedBy: z.string(),
+            requestedAt: z.string(),
+            decidedBy: z.string().optional(),
+            decidedAt: z.string().optional(),
+          }),
+          ...problemResponses(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const user = request.user;
+      const found = await findClosureRequest(store.pool, store.schema, request.params.closureRequestId);
+      if (!found || !canSeeArea(user, found.area)) throw problem('NOT_FOUND', `There is no closure request ${request.params.closureRequestId} in your areas.`);
+      const { area: _area, reason, ...rest } = found;
+      return { ...rest, reason: reason as z.infer<typeof closureReasonSchema> };
+    },
+  );
+
+  app.post(
+    '/v1/closure-requests/:closureRequestId/decision',
+    {
+      schema: {
+        summary: 'Approve or reject a held closure',
+        description: 'Supervisors only. Only a request held for review can be decided; the rationale is recorded with the decision.',
+        tags: ['closure'],
+        params: z.object({ closureRequestId: z.uuid() }),
+        body: decisionBody,
+        response: { 200: statusAnswer, ...writeResponses, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'supervisor');
+      const ctx = commandContext(request, user);
+      const held = await findClosureRequest(store.pool, store.schema, request.params.closureRequestId);
+      if (!held || !canSeeArea(user, held.area)) throw problem('NOT_FOUND', `There is no closure request ${request.params.closureRequestId} in your areas.`);
+      const answer = await executeCommand<ClosureEvent, z.infer<typeof statusAnswer>, 200>({
+        store,
+        request,
+        ctx,
+        streamId: closureStreamId(held.caseId),
+        caseId: held.caseId,
+        area: held.area,
+        decide: (history) =>
+          closureDecider.decide(
+            {
+              kind: 'decide',
+              closureRequestId: held.closureRequestId,
+              caseId: held.caseId,
+              decision: request.body.decision,
+              rationale: request.body.rationale,
+              supervisor: user.sub,
+              decidedAt: ctx.now.toISOString(),
+            },
+            fold(closureDecider, history),
+          ),
+        answer: (events) => {
+          const status = events.map(statusAfter).find((s) => s !== undefined) ?? 'held_for_review';
+          return { status: 200, body: { closureRequestId: held.closureRequestId, caseId: held.caseId, status } };
+        },
+        project,
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  app.post(
+    '/v1/cases/:caseId/reopen',
+    {
+      schema: {
+        summary: 'Reopen a closed case',
+        tags: ['closure'],
+        params: z.object({ caseId: z.uuid() }),
+        body: reopenBody,
+        response: { 200: z.object({ caseId: z.uuid(), status: z.literal('open') }), ...writeResponses, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'social_worker', 'supervisor');
+      const ctx = commandContext(request, user);
+      const found = await service.caseFor(user, request.params.caseId);
+      const answer = await executeCommand<ClosureEvent, { caseId: string; status: 'open' }, 200>({
+        store,
+        request,
+        ctx,
+        streamId: closureStreamId(found.caseId),
+        caseId: found.caseId,
+        area: found.area,
+        decide: (history) =>
+          closureDecider.decide({ kind: 'reopen', caseId: found.caseId, reason: request.body.reason, reopenedAt: ctx.now.toISOString() }, fold(closureDecider, history)),
+        answer: () => ({ status: 200, body: { caseId: found.caseId, status: 'open' } }),
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { commandContext, executeCommand, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { agencySchema, incidentKindSchema, interventionKindSchema, riskLevelSchema } from '@syv/contracts';
+import { requireRole, type ServiceApp } from '@syv/service-kit';
+import { findLabellingLanguage } from '../language/lexicon.js';
+import { decideActivity, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
+
+const isoTime = () => z.iso.datetime({ offset: true });
+const caseParams = z.object({ caseId: z.uuid() });
+
+const interventionBody = z
+  .object({
+    agency: agencySchema.describe('The agency that did the work.'),
+    kind: interventionKindSchema,
+    deliveredAt: isoTime().describe('When the work took place.'),
+    withChild: z.boolean().describe('The child was there: this is what counts as contact with the child.'),
+    withFamily: z.boolean(),
+    durationMinutes: z.number().int().min(1).max(24 * 60),
+    notes: z.string().max(10_000).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written.'),
+  })
+  .strict()
+  .meta({
+    example: {
+      agency: 'youth_service',
+      kind: 'mentoring',
+      deliveredAt: '2026-11-23T16:00:00Z',
+      withChild: true,
+      withFamily: false,
+      durationMinutes: 60,
+      notes: 'Met T at the youth hub; talked about getting back into college.',
+    },
+  });
+
+const languageFlag = z.object({
+  phrase: z.string(),
+  position: z.number().int().describe('Zero-based character offset in the notes.'),
+  matched: z.string().describe('The words as written.'),
+  suggestion: z.string(),
+});
+
+const incidentBody = z
+  .object({ kind: incidentKindSchema, severity: riskLevelSchema, occurredAt: isoTime() })
+  .strict()
+  .meta({ example: { kind: 'violence_victim', severity: 'high', occurredAt: '2026-11-22T21:30:00Z' } });
+
+const riskBody = z
+  .object({
+    riskLevel: riskLevelSchema,
+    extraFamilialHarm: z.boolean().describe('Harm outside the home (exploitation, violence in the community, online) is part of the risk.'),
+    assessedAt: isoTime(),
+  })
+  .strict()
+  .meta({ example: { riskLevel: 'high', extraFamilialHarm: true, assessedAt: '2026-11-23T11:00:00Z' } });
+
+const responses = (ok: z.ZodType) => ({ 201: ok, ...writeResponses, ...problemResponses(404, 409) });
+
+export function caseActivityRoutes(app: ServiceApp, service: CommandService): void {
+  async function record<B>(request: FastifyRequest, caseId: string, command: ActivityCommand, streamId: string, answer: (events: ActivityEvent[]) => B) {
+    const user = requireRole(request, 'social_worker', 'supervisor');
+    const ctx = commandContext(request, user);
+    const found = await service.visibleCase(user, caseId);
+    const state: CaseStatus = found ? { status: found.status, area: found.area } : { status: 'unknown' };
+    return executeCommand<ActivityEvent, B, 201>({
+      store: service.store,
+      request,
+      ctx,
+      // Each record its own stream: they share no invariant, so writers on one case never contend.
+      streamId,
+      caseId,
+      area: found?.area ?? 'unknown',
+      decide: () => decideActivity(command, state),
+      answer: (events) => ({ status: 201, body: answer(events) }),
+    });
+  }
+
+  app.post(
+    '/v1/cases/:caseId/interventions',
+    {
+      schema: {
+        summary: 'Log an intervention',
+        description: 'Records work done with the child or family. Answers languageFlags: labelling or victim-blaming phrases in the notes, with suggested wording.',
+        tags: ['interventions'],
+        params: caseParams,
+        body: interventionBody,
+        response: responses(z.object({ interventionId: z.uuid(), languageFlags: z.array(languageFlag) })),
+      },
+    },
+    async (request, reply) => {
+      notInFuture(request.body.deliveredAt, 'body.deliveredAt', new Date());
+      const interventionId = randomUUID();
+      const { caseId } = request.params;
+      const answer = await record(
+        request,
+        caseId,
+        { kind: 'log-intervention', data: { interventionId, caseId, ...request.body } },
+        `intervention-${interventionId}`,
+        () => ({ interventionId, languageFlags: findLabellingLanguage(request.body.notes) }),
+      );
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  app.post(
+    '/v1/cases/:caseId/incidents',
+    {
+      schema: {
+        summary: 'Record an incident',
+        description: 'Violence, a weapon, exploitation, a missing episode, an arrest or a threat. A closure soon after an incident is flagged.',
+        tags: ['incidents'],
+        params: caseParams,
+        body: incidentBody,
+        response: responses(z.object({ incidentId: z.uuid() })),
+      },
+    },
+    async (request, reply) => {
+      notInFuture(request.body.occurredAt, 'body.occurredAt', new Date());
+      const incidentId = randomUUID();
+      const { caseId } = request.params;
+      const answer = await record(request, caseId, { kind: 'record-incident', data: { incidentId, caseId, ...request.body } }, `incident-${incidentId}`, () => ({ incidentId }));
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  app.post(
+    '/v1/cases/:caseId/risk-assessments',
+    {
+      schema: {
+        summary: 'Record a risk assessment',
+        description: 'The latest assessment decides whether a closure is high risk; extra-familial harm counts as high.',
+        tags: ['risk assessments'],
+        params: caseParams,
+        body: riskBody,
+        response: responses(z.object({ assessmentId: z.uuid() })),
+      },
+    },
+    async (request, reply) => {
+      notInFuture(request.body.assessedAt, 'body.assessedAt', new Date());
+      const assessmentId = randomUUID();
+      const { caseId } = request.params;
+      const answer = await record(request, caseId, { kind: 'assess-risk', data: { assessmentId, caseId, ...request.body } }, `risk-assessment-${assessmentId}`, () => ({ assessmentId }));
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { commandContext, executeCommand, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
+import { agencySchema } from '@syv/contracts';
+import { fold } from '@syv/decider';
+import { readStream } from '@syv/event-store';
+import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { onwardReferralDecider, onwardStreamId, type OnwardEvent } from './decider.js';
+
+const DAY_MS = 86_400_000;
+
+const makeBody = z
+  .object({
+    agency: agencySchema.describe('The agency the child is referred on to, e.g. camhs.'),
+    reason: z.string().min(1).max(2_000).regex(/\S/, 'must not be blank').describe('Why the child is referred on.'),
+    referredAt: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .meta({ example: { agency: 'camhs', reason: 'Low mood and poor sleep since the assault in March.', referredAt: '2026-11-20T10:00:00Z' } });
+
+const startBody = z
+  .object({ startedAt: z.iso.datetime({ offset: true }).describe('When the agency first worked with the child.') })
+  .strict()
+  .meta({ example: { startedAt: '2026-12-18T10:00:00Z' } });
+
+const startAnswer = z.object({
+  onwardReferralId: z.uuid(),
+  caseId: z.uuid(),
+  agency: agencySchema,
+  startedAt: z.string(),
+  waitDays: z.number().describe('Whole days between the referral and the start.'),
+});
+
+export function onwardReferralRoutes(app: ServiceApp, service: CommandService): void {
+  app.post(
+    '/v1/cases/:caseId/onward-referrals',
+    {
+      schema: {
+        summary: 'Refer the child on to another agency',
+        description: 'Records a referral to another agency (e.g. CAMHS). The wait until it starts is watched: a long wait, or a closure while it has not started, is flagged.',
+        tags: ['onward referrals'],
+        params: z.object({ caseId: z.uuid() }),
+        body: makeBody,
+        response: { 201: z.object({ onwardReferralId: z.uuid() }), ...writeResponses, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'social_worker', 'supervisor');
+      const ctx = commandContext(request, user);
+      notInFuture(request.body.referredAt, 'body.referredAt', ctx.now);
+      const found = await service.caseFor(user, request.params.caseId);
+      refuseIfClosed(found, 'an onward referral');
+      const onwardReferralId = randomUUID();
+      const answer = await executeCommand<OnwardEvent, { onwardReferralId: string }, 201>({
+        store: service.store,
+        request,
+        ctx,
+        streamId: onwardStreamId(onwardReferralId),
+        caseId: found.caseId,
+        area: found.area,
+        decide: (history) =>
+          onwardReferralDecider.decide({ kind: 'make', onwardReferralId, caseId: found.caseId, ...request.body }, fold(onwardReferralDecider, history)),
+        answer: () => ({ status: 201, body: { onwardReferralId } }),
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  app.post(
+    '/v1/onward-referrals/:onwardReferralId/start',
+    {
+      schema: {
+        summary: 'Record that an onward referral started',
+        description: 'The agency has started working with the child. It cannot start before it was made, nor twice.',
+        tags: ['onward referrals'],
+        params: z.object({ onwardReferralId: z.uuid() }),
+        body: startBody,
+        response: { 200: startAnswer, ...writeResponses, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'social_worker', 'supervisor');
+      const ctx = commandContext(request, user);
+      notInFuture(request.body.startedAt, 'body.startedAt', ctx.now);
+      const { onwardReferralId } = request.params;
+      const streamId = onwardStreamId(onwardReferralId);
+      const made = fold(onwardReferralDecider, (await readStream(service.store.pool, service.store.schema, streamId)).events.map((e) => ({ type: e.type, data: e.data }) as OnwardEvent)).made;
+      if (!made) throw problem('NOT_FOUND', `There is no onward referral ${onwardReferralId} in your areas.`);
+      const found = await service.caseFor(user, made.caseId);
+      const answer = await executeCommand<OnwardEvent, z.infer<typeof startAnswer>, 200>({
+        store: service.store,
+        request,
+        ctx,
+        streamId,
+        caseId: found.caseId,
+        area: found.area,
+        decide: (history) => onwardReferralDecider.decide({ kind: 'start', onwardReferralId, startedAt: request.body.startedAt }, fold(onwardReferralDecider, history)),
+        answer: () => ({
+          status: 200,
+          body: {
+            onwardReferralId,
+            caseId: found.caseId,
+            agency: made.agency,
+            startedAt: request.body.startedAt,
+            waitDays: Math.floor((Date.parse(request.body.startedAt) - Date.parse(made.referredAt)) / DAY_MS),
+          },
+        }),
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { applyToCaseView, casesOfChild } from '@syv/case-view';
+import { commandContext, executeCommand, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
+import { agencySchema, concernSchema, riskLevelSchema } from '@syv/contracts';
+import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { fold } from '@syv/decider';
+import { childReferralsDecider, childStreamId, type ChildEvent } from './decider.js';
+
+const referralBody = z
+  .object({
+    childId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name')
+      .describe("The child's pseudonymous id in the referring system; never a name."),
+    area: z.string().min(1).max(16).regex(/^[A-Za-z0-9_-]+$/, 'must be a local-authority code such as E09000022').describe('Local-authority code.'),
+    sourceAgency: agencySchema.describe('Who made the referral.'),
+    concerns: z.array(concernSchema).min(1, 'name at least one concern').max(10).refine((c) => new Set(c).size === c.length, 'must not repeat a concern'),
+    riskLevel: riskLevelSchema,
+    receivedAt: z.iso.datetime({ offset: true }).describe('When the referral was received (ISO 8601 with offset).'),
+  })
+  .strict()
+  .meta({
+    example: {
+      childId: 'child-0001',
+      area: 'E09000001',
+      sourceAgency: 'school',
+      concerns: ['criminal_exploitation', 'missing_episodes'],
+      riskLevel: 'medium',
+      receivedAt: '2026-11-24T09:00:00Z',
+    },
+  });
+
+const referralAnswer = z.object({
+  referralId: z.uuid(),
+  caseId: z.uuid(),
+  reReferral: z.boolean().describe("True when the child's previous case in this area closed within the last 365 days."),
+});
+
+export function referralRoutes(app: ServiceApp, service: CommandService): void {
+  app.post(
+    '/v1/referrals',
+    {
+      schema: {
+        summary: 'Receive a referral',
+        description:
+          "Joins the child's open case in that area, or opens a new case. Marked as a re-referral when the child's previous case in the area closed within the last 365 days. Send an Idempotency-Key to make retries safe.",
+        tags: ['referrals'],
+        body: referralBody,
+        response: { 201: referralAnswer, ...writeResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'social_worker', 'supervisor');
+      const body = request.body;
+      if (!canSeeArea(user, body.area)) {
+        throw problem('FORBIDDEN', `You do not work in area ${body.area}, so you cannot refer a child there.`, {
+          errors: [{ field: 'body.area', message: 'not one of your areas' }],
+        });
+      }
+      const ctx = commandContext(request, user);
+      notInFuture(body.receivedAt, 'body.receivedAt', ctx.now);
+      const referralId = randomUUID();
+      const newCaseId = randomUUID();
+      const caseStatuses = (await casesOfChild(service.store.pool, service.store.schema, body.area, body.childId)).map((c) => ({
+        caseId: c.caseId,
+        status: c.status,
+        ...(c.closedAt ? { closedAt: c.closedAt } : {}),
+      }));
+      const answer = await executeCommand<ChildEvent, z.infer<typeof referralAnswer>, 201>({
+        store: service.store,
+        request,
+        ctx,
+        streamId: childStreamId(body.area, body.childId),
+        area: body.area,
+        decide: (history) =>
+          childReferralsDecider.decide({ kind: 'receive', referralId, newCaseId, ...body, caseStatuses }, fold(childReferralsDecider, history)),
+        answer: (events) => {
+          const received = events.find((e) => e.type === 'referral.received.v1');
+          if (!received || received.type !== 'referral.received.v1') throw new Error('a referral always records referral.received');
+          return { status: 201, body: { referralId, caseId: received.data.caseId, reReferral: received.data.reReferral } };
+        },
+        // The next referral of this child must see this case at once, not after Kafka brings it back.
+        project: async (client, events) => {
+          for (const e of events) await applyToCaseView(client, service.store.schema, e);
+        },
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+}
+

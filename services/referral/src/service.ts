@@ -1,0 +1,25 @@
+import { SOURCES } from '@syv/contracts';
+import type { CommandServiceDefinition } from '@syv/command-service';
+import { onwardReferralRoutes } from './onward-referral/routes.js';
+import { referralRoutes } from './referral/routes.js';
+
+export const referralService: CommandServiceDefinition = {
+  name: 'referral',
+  version: '0.1.0',
+  source: SOURCES.referral,
+  schema: 'referral',
+  defaultPort: 3001,
+  migrations: () => [],
+  openapi: {
+    description:
+      'Referrals of children affected by serious youth violence: a referral joins the child\'s open case in its area or opens one; onward referrals to other agencies (CAMHS, housing…) are recorded and their start is watched.',
+    tags: [
+      { name: 'referrals', description: 'Referrals and cases' },
+      { name: 'onward referrals', description: 'Referrals on to other agencies, and their waits' },
+    ],
+  },
+  routes: (app, service) => {
+    referralRoutes(app, service);
+    onwardReferralRoutes(app, service);
+  },
+};
