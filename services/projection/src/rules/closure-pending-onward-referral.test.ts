@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { closurePendingOnwardReferral } from './closure-pending-onward-referral.js';
+import { caseScript, day, thresholds } from './testing.js';
+
+describe('CLOSURE_PENDING_ONWARD_REFERRAL', () => {
+  it('given a CAMHS referral not started, when closure is requested, then it flags naming CAMHS, the date and the wait', () => {
+    const c = caseScript();
+    c.referral(0);
+    const camhs = c.onward(10, 'camhs');
+    const request = c.requestClosure(100);
+    expect(closurePendingOnwardReferral(c.history(), day(100), thresholds())).toEqual([
+      {
+        rule: 'CLOSURE_PENDING_ONWARD_REFERRAL',
+        severity: 'high',
+        explanation: expect.stringContaining('the referral to CAMHS made on 14 March 2024 has not started after 90 days'),
+        evidence: [camhs.eventId, request.eventId],
+        key: `CLOSURE_PENDING_ONWARD_REFERRAL:${request.closureRequestId}:${camhs.onwardReferralId}`,
+      },
+    ]);
+  });
+
+  it('given the onward referral started before the request, when closure is requested, then nothing fires', () => {
+    const c = caseScript();
+    const camhs = c.onward(10, 'camhs');
+    c.started(40, camhs.onwardReferralId);
+    c.requestClosure(100);
+    expect(closurePendingOnwardReferral(c.history(), day(100), thresholds())).toEqual([]);
+  });
+
+  it('given the start is dated after the request, when the request is assessed, then the referral was still waiting at the request', () => {
+    const c = caseScript();
+    const camhs = c.onward(10, 'camhs');
+    c.requestClosure(100);
+    c.started(101, camhs.onwardReferralId);
+    expect(closurePendingOnwardReferral(c.history(), day(100), thresholds())).toHaveLength(1);
+  });
+
+  it('given two referrals waiting, when closure is requested, then each gets its own flag and key', () => {
+    const c = caseScript();
+    c.onward(10, 'camhs');
+    c.onward(20, 'housing');
+    c.requestClosure(100);
+    const flags = closurePendingOnwardReferral(c.history(), day(100), thresholds());
+    expect(flags.map((f) => f.explanation.match(/referral to (\w+)/)?.[1])).toEqual(['CAMHS', 'housing']);
+    expect(new Set(flags.map((f) => f.key)).size).toBe(2);
+  });
+});

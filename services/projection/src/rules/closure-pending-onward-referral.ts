@@ -1,0 +1,25 @@
+import { closureContext, closureKey } from './closure-context.js';
+import { wholeDaysBetween } from './days.js';
+import type { Flag, Rule } from './flag.js';
+import { agencyName, formatDate, plural } from './words.js';
+
+/**
+ * SPEC §5 CLOSURE_PENDING_ONWARD_REFERRAL: the child who waited for CAMHS from 11 to 13. One flag
+ * per referral still waiting, so each names its agency and its wait.
+ */
+export const closurePendingOnwardReferral: Rule = (history, asOf) => {
+  const ctx = closureContext(history, asOf);
+  if (!ctx) return [];
+  const { request } = ctx;
+  return ctx.view.onwardReferrals
+    .filter((o) => o.started === undefined)
+    .map(
+      (o): Flag => ({
+        rule: 'CLOSURE_PENDING_ONWARD_REFERRAL',
+        severity: 'high',
+        explanation: `Closure was requested on ${formatDate(request.requestedAt)} while the referral to ${agencyName(o.agency)} made on ${formatDate(o.referredAt)} has not started after ${plural(wholeDaysBetween(o.referredAt, request.requestedAt), 'day')}; make sure the child will still receive it before closing.`,
+        evidence: [o.eventId, request.eventId],
+        key: closureKey('CLOSURE_PENDING_ONWARD_REFERRAL', request, o.onwardReferralId),
+      }),
+    );
+};

@@ -1,0 +1,79 @@
+import type { Thresholds } from '../thresholds/index.js';
+import { closureHighRisk } from './closure-high-risk.js';
+import { closureNoRecentContact } from './closure-no-recent-contact.js';
+import { closurePendingOnwardReferral } from './closure-pending-onward-referral.js';
+import { closureRecentIncident } from './closure-recent-incident.js';
+import { closureShortSupport } from './closure-short-support.js';
+import { closureSingleAgency } from './closure-single-agency.js';
+import { contactGap } from './contact-gap.js';
+import type { Flag, Rule } from './flag.js';
+import type { CaseHistory, ClosureItem } from './history.js';
+import { labellingLanguage, languageFlags, type LabellingMatcher } from './labelling-language.js';
+import { longWait } from './long-wait.js';
+import { rereferralAfterClosure } from './rereferral-after-closure.js';
+import { slowStart } from './slow-start.js';
+
+export { historyAsOf } from './as-of.js';
+export { VIOLENCE_OR_EXPLOITATION_CONCERNS } from './concerns.js';
+export type { Flag, Rule, RuleId, Severity } from './flag.js';
+export { buildCaseHistory, emptyHistory } from './history.js';
+export type { CaseHistory, ClosureItem, ClosureRequestItem, HistoryInput, IncidentItem, InterventionItem, OnwardReferralItem, ReferralItem, ReopeningItem, RiskAssessmentItem } from './history.js';
+export type { LabellingMatcher, LanguageMatch } from './labelling-language.js';
+export { currentRisk } from './risk.js';
+export { isClosed } from './status.js';
+export {
+  closureHighRisk,
+  closureNoRecentContact,
+  closurePendingOnwardReferral,
+  closureRecentIncident,
+  closureShortSupport,
+  closureSingleAgency,
+  contactGap,
+  labellingLanguage,
+  languageFlags,
+  longWait,
+  rereferralAfterClosure,
+  slowStart,
+};
+
+export const CLOSURE_RULES: readonly Rule[] = [closureHighRisk, closurePendingOnwardReferral, closureRecentIncident, closureShortSupport, closureNoRecentContact, closureSingleAgency];
+export const TIME_RULES: readonly Rule[] = [slowStart, contactGap, longWait];
+
+/**
+ * The closure rules at one closure request, seeing the case as it stood then: only facts dated at
+ * or before the request, and no later closure request. An unknown request is an error, never an
+ * empty list, because no flags would let the case close by itself.
+ */
+export function evaluateClosure(history: CaseHistory, closureRequestId: string, thresholds: Thresholds): Flag[] {
+  const index = history.closureRequests.findIndex((r) => r.closureRequestId === closureRequestId);
+  const request = history.closureRequests[index];
+  if (!request) throw new Error(`closure request ${closureRequestId} is not in the history of case ${history.caseId}`);
+  const atRequest: CaseHistory = { ...history, closureRequests: history.closureRequests.slice(0, index + 1) };
+  return CLOSURE_RULES.flatMap((rule) => rule(atRequest, request.requestedAt, thresholds));
+}
+
+/** SLOW_START, CONTACT_GAP and LONG_WAIT at `asOf`, on a case open then; a closed case gives none. */
+export function evaluateTimeRules(history: CaseHistory, asOf: Date, thresholds: Thresholds): Flag[] {
+  return TIME_RULES.flatMap((rule) => rule(history, asOf, thresholds));
+}
+
+/**
+ * LABELLING_LANGUAGE over every intervention's notes. The matcher is the intervention service's
+ * lexicon, passed in until it moves to a shared package.
+ */
+export function evaluateLanguage(history: CaseHistory, match: LabellingMatcher): Flag[] {
+  return languageFlags(history, match);
+}
+
+/**
+ * REREFERRAL_AFTER_CLOSURE for every referral of a case, given the closures of the child's other
+ * cases. Flags that name the same earlier closure are one flag: the first referral after it.
+ */
+export function evaluateRereferral(history: CaseHistory, earlierClosures: readonly ClosureItem[], thresholds: Thresholds): Flag[] {
+  const others = earlierClosures.filter((c) => c.caseId !== history.caseId);
+  const byKey = new Map<string, Flag>();
+  for (const flag of history.referrals.flatMap((r) => rereferralAfterClosure(r, others, thresholds))) {
+    if (!byKey.has(flag.key)) byKey.set(flag.key, flag);
+  }
+  return [...byKey.values()];
+}

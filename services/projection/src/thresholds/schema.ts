@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { AGENCIES, areaCode, type Agency } from '../rules/contract.js';
+
+// The numbers behind SPEC §5, per area. Every value is a whole number of days: a threshold of 0
+// would flag every case and one of decades would silence a rule, so both are refused.
+
+const MAX_DAYS = 3650;
+
+const days = z
+  .int({ error: 'must be a whole number of days' })
+  .min(1, { error: 'must be at least 1 day' })
+  .max(MAX_DAYS, { error: `must be at most ${MAX_DAYS} days` });
+
+const agencyDays = Object.fromEntries(AGENCIES.map((a) => [a, days.optional()])) as Record<Agency, z.ZodOptional<typeof days>>;
+
+/** LONG_WAIT days per agency; `default` covers every agency not named. */
+const longWaitDays = z.strictObject({ default: days, ...agencyDays });
+const longWaitOverrides = z.strictObject({ default: days.optional(), ...agencyDays });
+
+const fields = {
+  /** CLOSURE_RECENT_INCIDENT: an incident this many days before the request or fewer. */
+  closureRecentIncidentDays: days,
+  /** CLOSURE_SHORT_SUPPORT: support shorter than this on a violence or exploitation case. */
+  closureShortSupportDays: days,
+  /** CLOSURE_NO_RECENT_CONTACT: no intervention with the child in this many days before the request. */
+  closureNoRecentContactDays: days,
+  /** REREFERRAL_AFTER_CLOSURE: a new referral this many days after a closure or fewer. */
+  rereferralWindowDays: days,
+  /** SLOW_START: no intervention with the child more than this many days after the referral. */
+  slowStartDays: days,
+  /** CONTACT_GAP: no intervention with the child for more than this many days on an open case. */
+  contactGapDays: days,
+};
+
+export const thresholdsSchema = z.strictObject({ ...fields, longWaitDays });
+
+/** The same fields, each optional: what a configuration changes. */
+export const thresholdOverridesSchema = thresholdsSchema.partial().extend({ longWaitDays: longWaitOverrides.optional() });
+
+/** What a configuration file holds: changes to the SPEC's defaults, for all areas and per area. */
+export const thresholdsFileSchema = z.strictObject({
+  defaults: thresholdOverridesSchema.optional(),
+  /** Keyed by the same local-authority codes events and users' `areas` claims carry. */
+  areas: z.record(areaCode(), thresholdOverridesSchema).optional(),
+});
+
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+export type ThresholdOverrides = z.infer<typeof thresholdOverridesSchema>;
+export type ThresholdsFile = z.infer<typeof thresholdsFileSchema>;
+
+/** A validated configuration: complete defaults, and what each area changes. */
+export interface ThresholdsConfig {
+  defaults: Thresholds;
+  areas: Record<string, ThresholdOverrides>;
+}
