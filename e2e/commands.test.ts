@@ -122,14 +122,22 @@ describe('referrals', () => {
   it('replays the first answer for a repeated Idempotency-Key, and refuses the key for another body', async () => {
     const key = newKey();
     const childId = `child-${randomUUID().slice(0, 8)}`;
-    const first = await api(referralUrl, 'POST', '/v1/referrals', { token: worker, body: referralBody(childId), headers: { 'idempotency-key': key } });
-    const again = await api(referralUrl, 'POST', '/v1/referrals', { token: worker, body: referralBody(childId), headers: { 'idempotency-key': key } });
+    const body = referralBody(childId);
+    const first = await api(referralUrl, 'POST', '/v1/referrals', { token: worker, body, headers: { 'idempotency-key': key } });
+    // The same JSON with its keys in another order is the same request.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const again = await api(referralUrl, 'POST', '/v1/referrals', { token: worker, body: reordered, headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    const other = await api<{ code: string }>(referralUrl, 'POST', '/v1/referrals', { token: worker, body: referralBody(childId, { riskLevel: 'high' }), headers: { 'idempotency-key': key } });
+    const other = await api<{ code: string }>(referralUrl, 'POST', '/v1/referrals', { token: worker, body: { ...body, riskLevel: 'high' }, headers: { 'idempotency-key': key } });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Nothing new was recorded: the child still has one case and the retried request made no second referral.
+    const ofChild = (e: CaseEvent) => e.type === 'referral.received.v1' && e.data.childId === childId;
+    await topic.waitForEvent(ofChild, 'the referral on the topic');
+    await new Promise((r) => setTimeout(r, 1_500)); // the outbox polls every 500 ms: a second one would be out by now
+    expect(topic.events().filter(ofChild)).toHaveLength(1);
   });
 });
 

@@ -117,7 +117,8 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     version: def.version,
     config,
     logger,
-    readiness: [postgresCheck(pool), kafkaCheck(() => pingKafka(kafka))],
+    // Ready means able to answer correctly: a command about a case needs the case view consuming.
+    readiness: [postgresCheck(pool), kafkaCheck(() => pingKafka(kafka)), { name: 'case-view consumer', check: async () => consumer.readiness() }],
     routes: (a) => def.routes(a, service),
     ...(def.openapi ? { openapi: def.openapi } : {}),
   });

@@ -26,6 +26,8 @@ export interface ProjectionConsumer {
   lag(): number;
   /** Batches applied since start; for readiness and tests. */
   stats(): { applied: number; duplicates: number; rejected: number; batches: number };
+  /** For /health/ready: joined the group and no further behind than maxLag messages. */
+  readiness(maxLag?: number): { ok: boolean; detail?: string };
 }
 
 /**
@@ -96,5 +98,10 @@ export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions
     stop: () => subscriber.stop(),
     lag: () => subscriber.lag(),
     stats: () => ({ ...counters }),
+    readiness: (maxLag = 1_000) => {
+      if (!subscriber.joined()) return { ok: false, detail: `consumer ${consumer} has not joined its group yet` };
+      const lag = subscriber.lag();
+      return lag > maxLag ? { ok: false, detail: `consumer ${consumer} is ${lag} messages behind` } : { ok: true };
+    },
   };
 }

@@ -40,6 +40,8 @@ export interface Subscriber {
   lag(): number;
   /** Partitions this member currently holds. */
   assignment(): { topic: string; partition: number }[];
+  /** True once this member has joined its group and until it crashes or stops. */
+  joined(): boolean;
 }
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
@@ -61,8 +63,10 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
   });
   const lagByPartition = new Map<string, number>();
   let assigned: { topic: string; partition: number }[] = [];
+  let joined = false;
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    joined = true;
     assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
       partitions.map((partition) => ({ topic, partition })),
     );
@@ -76,7 +80,13 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
       }),
     ).catch((err) => opts.onError?.(err));
   });
-  consumer.on(consumer.events.CRASH, (event) => opts.onError?.(event.payload.error));
+  consumer.on(consumer.events.CRASH, (event) => {
+    joined = false;
+    opts.onError?.(event.payload.error);
+  });
+  consumer.on(consumer.events.STOP, () => {
+    joined = false;
+  });
 
   await consumer.connect();
   for (const topic of opts.topics) {
@@ -119,6 +129,9 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
     },
     assignment() {
       return assigned;
+    },
+    joined() {
+      return joined;
     },
   };
 }
