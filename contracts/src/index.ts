@@ -14,3 +14,4 @@ export * from './make-event.js';
 export * from './examples.js';
 export { eventJsonSchema, type JsonSchemaTarget } from './json-schema.js';
 export { asyncApiDocument } from './asyncapi.js';
+export { compileLexicon, DEFAULT_LEXICON, findLabellingLanguage, type LanguageFlag, type LexiconEntry } from './language/lexicon.js';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { commandContext, executeCommand, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema, incidentKindSchema, interventionKindSchema, riskLevelSchema } from '@syv/contracts';
+import { agencySchema, findLabellingLanguage, incidentKindSchema, interventionKindSchema, riskLevelSchema } from '@syv/contracts';
 import { requireRole, type ServiceApp } from '@syv/service-kit';
-import { findLabellingLanguage } from '../language/lexicon.js';
+
 import { decideActivity, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
 
 const isoTime = () => z.iso.datetime({ offset: true });
