@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessage, makeEvent, parseCaseEvent, SOURCES, type CaseEvent } from '@syv/contracts';
+import { encodeMessage, makeEvent, SOURCES, type CaseEvent } from '@syv/contracts';
 import { createPublisher } from '@syv/messaging';
 import { testInfra, waitFor } from '@syv/test-harness';
 import { collectTopic, type TopicCollector } from './support/collector.js';
