@@ -1,18 +1,10 @@
 import { accept, reject, type Decider, type Decision } from '@syv/decider';
-import type { ClosureFlag, ClosureReason } from '@syv/contracts';
+import type { ClosureFlag, ClosureReason, DomainEvent } from '@syv/contracts';
 
 // One stream per case in this service: every closure request, assessment outcome, supervisor
 // decision and reopening of that case, so two people acting on one case at once meet here.
 
-export type ClosureEvent =
-  | { type: 'closure.requested.v1'; data: { closureRequestId: string; caseId: string; reason: ClosureReason; summary: string; requestedAt: string } }
-  | { type: 'closure.held.v1'; data: { closureRequestId: string; caseId: string; flags: ClosureFlag[] } }
-  | {
-      type: 'case.closed.v1';
-      data: { caseId: string; closureRequestId: string; reason: ClosureReason; closedAt: string; approvedBy?: string; rationale?: string };
-    }
-  | { type: 'closure.rejected.v1'; data: { closureRequestId: string; caseId: string; rejectedBy: string; rationale: string } }
-  | { type: 'case.reopened.v1'; data: { caseId: string; reason: string; reopenedAt: string } };
+export type ClosureEvent = DomainEvent<'closure.requested.v1' | 'closure.held.v1' | 'case.closed.v1' | 'closure.rejected.v1' | 'case.reopened.v1'>;
 
 export type ClosureCommand =
   | { kind: 'request'; closureRequestId: string; caseId: string; reason: ClosureReason; summary: string; requestedAt: string }

@@ -1,27 +1,11 @@
 import { accept, reject, type Decision } from '@syv/decider';
-import type { IncidentKind, InterventionKind, Agency, RiskLevel } from '@syv/contracts';
+import type { DomainEvent } from '@syv/contracts';
 
 // What workers record on a case: interventions, incidents and risk assessments. They are facts
 // with no invariant between them, so the only decision is whether the case can take them: it must
 // exist (in the caller's area) and be open. The case's state comes from the local case view.
 
-export type ActivityEvent =
-  | {
-      type: 'intervention.logged.v1';
-      data: {
-        interventionId: string;
-        caseId: string;
-        agency: Agency;
-        kind: InterventionKind;
-        deliveredAt: string;
-        withChild: boolean;
-        withFamily: boolean;
-        durationMinutes: number;
-        notes: string;
-      };
-    }
-  | { type: 'incident.recorded.v1'; data: { incidentId: string; caseId: string; kind: IncidentKind; severity: RiskLevel; occurredAt: string } }
-  | { type: 'risk.assessed.v1'; data: { assessmentId: string; caseId: string; riskLevel: RiskLevel; extraFamilialHarm: boolean; assessedAt: string } };
+export type ActivityEvent = DomainEvent<'intervention.logged.v1' | 'incident.recorded.v1' | 'risk.assessed.v1'>;
 
 export type ActivityCommand =
   | { kind: 'log-intervention'; data: Extract<ActivityEvent, { type: 'intervention.logged.v1' }>['data'] }

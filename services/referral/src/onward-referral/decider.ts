@@ -1,12 +1,10 @@
 import { accept, reject, type Decider, type Decision } from '@syv/decider';
-import type { Agency } from '@syv/contracts';
+import type { Agency, DomainEvent } from '@syv/contracts';
 
 // One stream per onward referral (e.g. to CAMHS): made, then started. The time between the two
 // is the wait the report's child spent from 11 to 13.
 
-export type OnwardEvent =
-  | { type: 'onward-referral.made.v1'; data: { onwardReferralId: string; caseId: string; agency: Agency; reason: string; referredAt: string } }
-  | { type: 'onward-referral.started.v1'; data: { onwardReferralId: string; caseId: string; startedAt: string } };
+export type OnwardEvent = DomainEvent<'onward-referral.made.v1' | 'onward-referral.started.v1'>;
 
 export type OnwardCommand =
   | { kind: 'make'; onwardReferralId: string; caseId: string; agency: Agency; reason: string; referredAt: string }

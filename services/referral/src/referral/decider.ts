@@ -1,26 +1,11 @@
 import { accept, type Decider, type Decision } from '@syv/decider';
-import type { Agency, Concern, RiskLevel } from '@syv/contracts';
+import type { Agency, Concern, DomainEvent, RiskLevel } from '@syv/contracts';
 
 // One stream per child per area: every referral of that child in that area and every case opened
 // for them. Two referrals of the same child arriving at once meet on this stream's version, so
 // exactly one case is opened and the other referral joins it.
 
-export type ChildEvent =
-  | { type: 'case.opened.v1'; data: { caseId: string; childId: string; area: string; referralId: string; openedAt: string } }
-  | {
-      type: 'referral.received.v1';
-      data: {
-        referralId: string;
-        caseId: string;
-        childId: string;
-        area: string;
-        sourceAgency: Agency;
-        concerns: Concern[];
-        riskLevel: RiskLevel;
-        receivedAt: string;
-        reReferral: boolean;
-      };
-    };
+export type ChildEvent = DomainEvent<'case.opened.v1' | 'referral.received.v1'>;
 
 /** What the case-closure service has said about this child's cases (from the local case view). */
 export interface KnownCaseStatus {
