@@ -69,6 +69,24 @@ describe('outbox relay', () => {
     expect(await loadCheckpoint(store.pool, schema, 'outbox')).toBeDefined();
   });
 
+  it('publishes each event to the topic topicFor names, in log order on each topic, with one checkpoint', async () => {
+    const schema = await store.schema();
+    const topics = await createTestTopics('es-relay', 3);
+    const r = relay(schema, topics.caseEvents, { topicFor: (e) => (e.type.startsWith('alert.') ? topics.caseAlerts : topics.caseEvents) });
+    const events = [
+      newEvent('closure.assessed.v1', {}, { caseId: 'case-2' }),
+      newEvent('alert.raised.v1', {}, { caseId: 'case-2' }),
+      newEvent('alert.raised.v1', {}, { caseId: 'case-2' }),
+      newEvent('closure.assessed.v1', {}, { caseId: 'case-2' }),
+    ];
+    await appendToStream(store.pool, schema, 'case-2', 'no_stream', events);
+    await r.flush(20_000);
+    expect((await published(topics.caseEvents, 2)).map((m) => m.id)).toEqual([events[0]!.id, events[3]!.id]);
+    expect((await published(topics.caseAlerts, 2)).map((m) => m.id)).toEqual([events[1]!.id, events[2]!.id]);
+    expect(await r.lag()).toBe(0);
+    expect(r.metrics.publishedTotal).toBe(4);
+  });
+
   it('holds back a transaction that committed out of order until the earlier one ends, then publishes both', async () => {
     const schema = await store.schema();
     const topic = await freshTopic();

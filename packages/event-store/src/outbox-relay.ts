@@ -14,6 +14,11 @@ export interface OutboxRelayOptions {
   schema: string;
   publisher: Publisher;
   topic: string;
+  /**
+   * The topic of one event, when a store feeds more than one (the projection publishes closure
+   * assessments to case-events and alerts to case-alerts); `topic` when omitted.
+   */
+  topicFor?: (event: RecordedEvent) => string;
   /** Maps a stored event to its Kafka message; the key must be the caseId (per-case order). */
   toMessage: (event: RecordedEvent) => OutgoingMessage;
   subscriptionId?: string;
@@ -55,6 +60,21 @@ export interface OutboxRelay {
   /** Committed events not yet published. */
   lag(): Promise<number>;
   readonly metrics: Readonly<OutboxRelayMetrics>;
+}
+
+/**
+ * The batch cut where the topic changes, in log order: publishing the runs one after another keeps
+ * every stream's order on its topic, and one topic for all is one run, as before.
+ */
+function runsByTopic(events: RecordedEvent[], topicOf: (event: RecordedEvent) => string): { topic: string; events: RecordedEvent[] }[] {
+  const runs: { topic: string; events: RecordedEvent[] }[] = [];
+  for (const event of events) {
+    const t = topicOf(event);
+    const last = runs.at(-1);
+    if (last?.topic === t) last.events.push(event);
+    else runs.push({ topic: t, events: [event] });
+  }
+  return runs;
 }
 
 /** A sleep that notifications (wake) or stop (interrupt) can cut short. */
@@ -105,6 +125,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     schema,
     publisher,
     topic,
+    topicFor,
     toMessage,
     subscriptionId = 'outbox',
     batchSize = 500,
@@ -166,9 +187,9 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       await listener.check();
       return 'idle';
     }
-    const messages = batch.events.map(toMessage);
+    const runs = runsByTopic(batch.events, topicFor ?? (() => topic)).map((run) => ({ topic: run.topic, messages: run.events.map(toMessage) }));
     try {
-      await publisher.publish(topic, messages);
+      for (const run of runs) await publisher.publish(run.topic, run.messages);
     } catch (err) {
       metrics.publishFailuresTotal++;
       throw err;
