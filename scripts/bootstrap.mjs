@@ -2,7 +2,7 @@
 // Entry point behind `npm start`, `npm test`, `npm run kafka` and `npm run token`.
 // Plain Node with no dependencies, because it runs before anything is installed: it fetches the
 // pinned pnpm into .tools/, installs the workspace from the lockfile, then hands over to TypeScript.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,8 +61,28 @@ function installDependencies() {
   }
 }
 
+/**
+ * Runs a long-lived TypeScript entry point and waits for it. Ctrl-C reaches the whole foreground
+ * process group, so the child gets SIGINT from the terminal itself and this process only waits;
+ * SIGTERM (a process manager, `kill`) is sent to this process alone, so it is passed on.
+ */
 function tsx(script, args) {
-  return pnpm(['exec', 'tsx', script, ...args]);
+  return new Promise((resolve) => {
+    const child = spawn(pnpmBin, ['exec', 'tsx', script, ...args], { cwd: root, stdio: 'inherit' });
+    const onInt = () => {};
+    const onTerm = () => child.kill('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    child.on('error', (err) => {
+      console.error(`[bootstrap] could not run ${script}: ${err.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code ?? (signal ? 128 + 2 : 1));
+    });
+  });
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -71,24 +91,24 @@ switch (command) {
     installDependencies();
     requireTool('java', ['-version'], 'The local Kafka broker needs a Java 17+ runtime (or set KAFKA_BROKERS, or run Docker).');
     requireTool('mvn', ['-v'], 'Maven is needed once, to fetch the Kafka broker jars from Maven Central.');
-    process.exit(tsx('infra/src/cli.ts', ['fetch']));
+    process.exit(await tsx('infra/src/cli.ts', ['fetch']));
     break;
   }
   case 'start':
     installDependencies();
-    process.exit(tsx('scripts/start.ts', rest));
+    process.exit(await tsx('scripts/start.ts', rest));
     break;
   case 'test':
     installDependencies();
-    process.exit(tsx('scripts/test.ts', rest));
+    process.exit(await tsx('scripts/test.ts', rest));
     break;
   case 'kafka':
     installDependencies();
-    process.exit(tsx('infra/src/cli.ts', rest));
+    process.exit(await tsx('infra/src/cli.ts', rest));
     break;
   case 'token':
     installDependencies();
-    process.exit(tsx('packages/service-kit/src/auth/mint-token-cli.ts', rest));
+    process.exit(await tsx('packages/service-kit/src/auth/mint-token-cli.ts', rest));
     break;
   case undefined:
   case '--help':
