@@ -49,11 +49,12 @@ export interface RejectedMessage {
   rejectedAt: string;
 }
 
-export async function listRejected(db: pg.Pool, schema: string, consumer: string, limit = 100): Promise<RejectedMessage[]> {
+/** Oldest first; `after` (an id from an earlier page) pages on through a long list. */
+export async function listRejected(db: pg.Pool, schema: string, consumer: string, limit = 100, after = '0'): Promise<RejectedMessage[]> {
   const res = await db.query<{ id: string; consumer: string; topic: string; partition: number; offset: string; error: string; raw: string | null; rejected_at: Date }>(
     `SELECT id, consumer, topic, partition, "offset", error, raw, rejected_at FROM ${schema}.rejected_messages
-     WHERE consumer = $1 ORDER BY id LIMIT $2`,
-    [consumer, limit],
+     WHERE consumer = $1 AND id > $3 ORDER BY id LIMIT $2`,
+    [consumer, limit, after],
   );
-  return res.rows.map((r) => ({ ...r, rejectedAt: r.rejected_at.toISOString() }));
+  return res.rows.map(({ rejected_at, ...r }) => ({ ...r, rejectedAt: rejected_at.toISOString() }));
 }
