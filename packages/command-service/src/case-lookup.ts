@@ -17,8 +17,22 @@ export async function caseForCommand(pool: pg.Pool, schema: string, user: AuthUs
 
 /** The case if it exists in one of the user's areas (after the short wait), else undefined. */
 export async function visibleCase(pool: pg.Pool, schema: string, user: AuthUser, caseId: string, waitMs: number): Promise<CaseRow | undefined> {
+  const started = Date.now();
   const found = await waitForCase(pool, schema, caseId, waitMs);
-  return found && canSeeArea(user, found.area) ? found : undefined;
+  if (found && canSeeArea(user, found.area)) return found;
+  // A case that does not exist is only known to be missing after the wait; another area's case must
+  // not be answered sooner, or the time of the 404 would tell that it exists.
+  if (found) await sleepUntil(started + waitMs);
+  return undefined;
+}
+
+/** For a 404 that needed no case lookup: take as long as a lookup of a case that does not exist. */
+export function missWait(waitMs: number): Promise<void> {
+  return sleepUntil(Date.now() + waitMs);
+}
+
+function sleepUntil(deadline: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())));
 }
 
 /** 409 for work recorded on a closed case: the worker must reopen it first. */

@@ -16,10 +16,11 @@ import {
   type ServiceApp,
 } from '@syv/service-kit';
 import type { CaseRow } from '@syv/case-view';
-import { caseForCommand, visibleCase } from './case-lookup.js';
+import { caseForCommand, missWait, visibleCase } from './case-lookup.js';
 import { commandServiceConfigSchema, type CommandServiceConfig } from './config.js';
 import type { CommandStore } from './execute.js';
 import { sharedMigrations } from './migrations.js';
+import { rejectedMessagesRoute } from './rejected-messages-route.js';
 import { fromStoredEvent } from './stored-event.js';
 
 export interface CommandServiceDefinition {
@@ -47,6 +48,8 @@ export interface CommandService {
   caseFor(user: AuthUser, caseId: string): Promise<CaseRow>;
   /** The same, but undefined instead of a 404, for deciders that rule on unknown cases. */
   visibleCase(user: AuthUser, caseId: string): Promise<CaseRow | undefined>;
+  /** Before a 404 that needed no case lookup: waits as long as a lookup of a missing case, so the two 404s take the same time. */
+  missWait(): Promise<void>;
 }
 
 export interface BuiltCommandService {
@@ -83,6 +86,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     kafka,
     caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS),
     visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS),
+    missWait: () => missWait(config.CASE_VIEW_WAIT_MS),
   };
 
   const relay = startOutboxRelay({
@@ -95,10 +99,11 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     toMessage: (recorded) => encodeMessage(fromStoredEvent(recorded)),
   });
 
+  const consumerName = `${def.name}-case-view`;
   const consumer = await startProjectionConsumer<CaseEvent>({
     pool,
     schema: def.schema,
-    consumer: `${def.name}-case-view`,
+    consumer: consumerName,
     topics: [config.CASE_EVENTS_TOPIC],
     kafka,
     logger,
@@ -119,8 +124,11 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     logger,
     // Ready means able to answer correctly: a command about a case needs the case view consuming.
     readiness: [postgresCheck(pool), kafkaCheck(() => pingKafka(kafka)), { name: 'case-view consumer', check: async () => consumer.readiness() }],
-    routes: (a) => def.routes(a, service),
-    ...(def.openapi ? { openapi: def.openapi } : {}),
+    routes: async (a) => {
+      rejectedMessagesRoute(a, { pool, schema: def.schema, consumer: consumerName });
+      await def.routes(a, service);
+    },
+    openapi: { ...def.openapi, tags: [...(def.openapi?.tags ?? []), { name: 'operations', description: 'For supervisors and auditors: what the service set aside' }] },
   });
 
   const shutdownHooks = [

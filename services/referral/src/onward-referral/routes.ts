@@ -85,8 +85,15 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       const { onwardReferralId } = request.params;
       const streamId = onwardStreamId(onwardReferralId);
       const made = fold(onwardReferralDecider, (await readStream(service.store.pool, service.store.schema, streamId)).events.map((e) => ({ type: e.type, data: e.data }) as OnwardEvent)).made;
-      if (!made) throw problem('NOT_FOUND', `There is no onward referral ${onwardReferralId} in your areas.`);
-      const found = await service.caseFor(user, made.caseId);
+      // Another area's onward referral answers exactly as an unknown id: same words (not its case's
+      // id), and after the same wait as the case lookup an unknown id would have needed.
+      const notFound = () => problem('NOT_FOUND', `There is no onward referral ${onwardReferralId} in your areas.`);
+      if (!made) {
+        await service.missWait();
+        throw notFound();
+      }
+      const found = await service.visibleCase(user, made.caseId);
+      if (!found) throw notFound();
       const answer = await executeCommand<OnwardEvent, z.infer<typeof startAnswer>, 200>({
         store: service.store,
         request,
