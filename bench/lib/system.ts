@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { provisionInfra, type ProvisionedInfra } from '@syv/infra';
+import { startSystem, type RunningSystem, type ServiceName } from '@syv/launcher';
+import { ensureTopics, keepForever } from '@syv/messaging';
+import { mintDevToken, type Role } from '@syv/service-kit';
+import { repoRoot } from './paths.js';
+
+export const BENCH_JWT_SECRET = 'bench-only-secret-not-for-production-0123456789';
+
+/** What a bench run drives: services on their own ports, their database, their topic. */
+export interface BenchSystem {
+  system: RunningSystem;
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  caseEventsTopic: string;
+  url(name: ServiceName): string;
+  token(role: Role, areas: string[], sub?: string): Promise<string>;
+  /** Output lines of the services, newest last, for failure reports. */
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * Outside vitest there is no global setup: provision Kafka and PostgreSQL the way the tests do (the
+ * same resolver, a broker port of the bench's own), then a throwaway database and topics, then
+ * the services as real processes.
+ */
+export async function startBenchSystem(opts: { only: ServiceName[]; basePort: number; kafkaPort: number; log: (msg: string) => void }): Promise<BenchSystem> {
+  const infra: ProvisionedInfra = await provisionInfra({ dataDir: join(repoRoot, '.data', 'bench'), kafkaPort: opts.kafkaPort, log: opts.log });
+  opts.log(`infra: ${infra.describe()}`);
+  const suffix = randomBytes(4).toString('hex');
+  const database = `bench_${suffix}`;
+  const admin = new pg.Client({ connectionString: infra.databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  await admin.end();
+  const caseEventsTopic = `case-events-bench-${suffix}`;
+  const caseAlertsTopic = `case-alerts-bench-${suffix}`;
+  await ensureTopics({ brokers: infra.kafkaBrokers, clientId: 'bench' }, [
+    { name: caseEventsTopic, partitions: 3, config: keepForever },
+    { name: caseAlertsTopic, partitions: 3, config: keepForever },
+  ]);
+  const databaseUrl = withDatabase(infra.databaseUrl, database);
+  const lines: string[] = [];
+  const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4 };
+  const dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: infra.databaseUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => c.end());
+  };
+  let system: RunningSystem;
+  try {
+    system = await startSystem({
+      repoRoot,
+      env: {
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        CASE_EVENTS_TOPIC: caseEventsTopic,
+        CASE_ALERTS_TOPIC: caseAlertsTopic,
+        JWT_SECRET: BENCH_JWT_SECRET,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      },
+      ports,
+      only: opts.only,
+      onLine: (service, line) => {
+        lines.push(`[${service}] ${line}`);
+        if (lines.length > 2_000) lines.splice(0, lines.length - 1_000);
+      },
+    });
+  } catch (err) {
+    await dropDatabase().catch(() => undefined);
+    await infra.stop().catch(() => undefined);
+    throw new Error(`${String(err)}\n--- service output ---\n${lines.slice(-60).join('\n')}`);
+  }
+  return {
+    system,
+    databaseUrl,
+    kafkaBrokers: infra.kafkaBrokers,
+    caseEventsTopic,
+    url: (name) => system.url(name),
+    token: (role, areas, sub = `${role}-bench`) => mintDevToken({ sub, role, areas, secret: BENCH_JWT_SECRET, ttl: '2h' }),
+    lines,
+    async stop() {
+      await system.stop();
+      await dropDatabase();
+      await infra.stop();
+    },
+  };
+}
