@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { serviceEntry, type ServiceName } from './services.js';
 
 export interface RunningService {
@@ -25,12 +24,9 @@ export interface StartServiceOptions {
   readyTimeoutMs?: number;
 }
 
-const require = createRequire(import.meta.url);
-
-function tsxCli(): string {
-  // tsx is a root dev dependency; resolving from here keeps `npm start` independent of PATH.
-  return require.resolve('tsx/cli');
-}
+// tsx as a loader inside the service's own process (not the tsx CLI, which runs the service in a
+// child): a SIGKILL must kill the service itself, or a crash test would crash nothing.
+const tsxLoader = import.meta.resolve('tsx');
 
 function pipeLines(child: ChildProcess, onLine: (line: string) => void): void {
   for (const stream of [child.stdout, child.stderr]) {
@@ -72,7 +68,7 @@ export async function waitUntilReady(url: string, timeoutMs: number, exited?: Pr
 }
 
 export async function startService(opts: StartServiceOptions): Promise<RunningService> {
-  const child = spawn(process.execPath, [tsxCli(), serviceEntry(opts.repoRoot, opts.name)], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, serviceEntry(opts.repoRoot, opts.name)], {
     cwd: opts.repoRoot,
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,23 +13,23 @@ export interface SystemOptions {
 export interface RunningSystem {
   services: RunningService[];
   url(name: ServiceName): string;
+  /** Ends one service (SIGKILL: a crash; SIGTERM: a deploy) and starts it again on its port. */
+  restart(name: ServiceName, how: 'kill' | 'stop'): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
 /** Starts every available service (in parallel) and resolves once each answers /health/ready. */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const wanted = availableServices(opts.repoRoot).filter((s) => !opts.only || opts.only.includes(s.name));
-  const results = await Promise.allSettled(
-    wanted.map((s) =>
-      startService({
-        repoRoot: opts.repoRoot,
-        name: s.name,
-        port: opts.ports?.[s.name] ?? s.port,
-        env: opts.env,
-        ...(opts.onLine ? { onLine: (line: string) => opts.onLine?.(s.name, line) } : {}),
-      }),
-    ),
-  );
+  const start = (s: (typeof wanted)[number]) =>
+    startService({
+      repoRoot: opts.repoRoot,
+      name: s.name,
+      port: opts.ports?.[s.name] ?? s.port,
+      env: opts.env,
+      ...(opts.onLine ? { onLine: (line: string) => opts.onLine?.(s.name, line) } : {}),
+    });
+  const results = await Promise.allSettled(wanted.map(start));
   const services = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   const system: RunningSystem = {
@@ -38,6 +38,16 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       const s = services.find((x) => x.name === name);
       if (!s) throw new Error(`service ${name} is not running`);
       return s.url;
+    },
+    async restart(name, how) {
+      const index = services.findIndex((x) => x.name === name);
+      const def = wanted.find((x) => x.name === name);
+      const running = services[index];
+      if (!running || !def) throw new Error(`service ${name} is not running`);
+      await (how === 'kill' ? running.kill() : running.stop());
+      const again = await start(def);
+      services[index] = again;
+      return again;
     },
     async stop() {
       await Promise.all(services.map((s) => s.stop()));

@@ -57,7 +57,8 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
 export async function createSubscriber(opts: SubscriberOptions): Promise<Subscriber> {
   const consumer: Consumer = kafkaClient(opts).consumer({
     groupId: opts.groupId,
-    sessionTimeout: 30_000,
+    // A crashed member holds its partitions until this expires: short, so a restart resumes quickly.
+    sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
     allowAutoTopicCreation: false,
   });
