@@ -76,7 +76,7 @@ export async function migrate(
     if (!plan.ok) throw new Error(`cannot migrate schema ${schema}:\n- ${plan.problems.join('\n- ')}`);
     await useSchema(client, schema);
     for (const m of plan.pending) {
-      logger?.info({ schema, component: m.component, version: m.version, name: m.name }, 'applying migration');
+      logger?.info({ schema, component: m.component, version: m.version, migration: m.name }, 'applying migration');
       // No parameters: the simple query protocol, so a migration may hold several statements.
       await client.query(m.sql);
       await recordMigration(client, schema, m);
