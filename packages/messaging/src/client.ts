@@ -32,8 +32,10 @@ export function kafkaClient(conn: KafkaConnection): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         if (!log) return;
-        const { message, ...rest } = entry;
-        log[levels[level] ?? 'info']({ ...rest, namespace: entry.namespace }, message);
+        // kafkajs passes errors as strings under `error`; under another key they survive the
+        // service logger's error serializer, which expects Error objects there.
+        const { message, error, ...rest } = entry as LogEntry['log'] & { error?: unknown };
+        log[levels[level] ?? 'info']({ ...rest, ...(error === undefined ? {} : { kafkaError: String(error) }), namespace: entry.namespace }, message);
       },
   });
 }
