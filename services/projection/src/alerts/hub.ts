@@ -1,0 +1,46 @@
+import type { AlertEvent } from '@syv/contracts';
+
+export interface AlertListener {
+  /** The areas the listener may see (the supervisor's token). */
+  areas: readonly string[];
+  send(event: AlertEvent): void;
+}
+
+export interface AlertHub {
+  subscribe(listener: AlertListener): () => void;
+  /** Delivers an event to every listener of its area, once per event id. */
+  publish(event: AlertEvent): number;
+  listeners(): number;
+}
+
+/**
+ * The fan-out inside one instance, from the case-alerts topic to the connected supervisors. The
+ * topic is at least once, so ids already delivered are remembered (a bounded window: duplicates
+ * come close together, right after a relay retry).
+ */
+export function createAlertHub(rememberIds = 10_000): AlertHub {
+  const listeners = new Set<AlertListener>();
+  const seen = new Set<string>();
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    publish(event) {
+      if (seen.has(event.id)) return 0;
+      seen.add(event.id);
+      if (seen.size > rememberIds) {
+        const oldest = seen.values().next().value;
+        if (oldest !== undefined) seen.delete(oldest);
+      }
+      let delivered = 0;
+      for (const l of listeners) {
+        if (!l.areas.includes(event.area)) continue;
+        l.send(event);
+        delivered++;
+      }
+      return delivered;
+    },
+    listeners: () => listeners.size,
+  };
+}

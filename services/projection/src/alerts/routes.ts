@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { areaCode } from '@syv/contracts';
+import { commandContext, problemResponses } from '@syv/command-service';
+import { requireRole, type ServiceApp } from '@syv/service-kit';
+import { areasToList } from '../access/areas.js';
+import { acknowledgeAlert } from './acknowledge.js';
+import { listAlerts } from './store.js';
+import { alertView, toAlertView } from './views.js';
+
+const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
+
+export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: string; now?: () => Date }): void {
+  const { pool, schema } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  app.get(
+    '/v1/alerts',
+    {
+      schema: {
+        summary: 'Alerts of your areas',
+        description: 'Supervisors only. Newest first. `status=open` lists those nobody has acknowledged yet.',
+        tags: ['alerts'],
+        querystring: z.object({ status: z.enum(['open', 'acknowledged']).optional(), area: areaCode().optional(), caseId: z.uuid().optional(), ...page }).strict(),
+        response: { 200: z.object({ items: z.array(alertView), next: z.number().int().nullable() }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, 'supervisor');
+      const q = request.query;
+      const rows = await listAlerts(pool, schema, { areas: areasToList(user, q.area), status: q.status, caseId: q.caseId, limit: q.limit + 1, offset: q.offset });
+      return { items: rows.slice(0, q.limit).map(toAlertView), next: rows.length > q.limit ? q.offset + q.limit : null };
+    },
+  );
+
+  app.post(
+    '/v1/alerts/:alertId/acknowledge',
+    {
+      schema: {
+        summary: 'Acknowledge an alert',
+        description:
+          'Supervisors only. Records who took the alert on and publishes alert.acknowledged on the alerts topic. Repeating it as the same supervisor answers the same; another supervisor gets 409 naming who acknowledged it.',
+        tags: ['alerts'],
+        params: z.object({ alertId: z.uuid() }),
+        response: { 200: alertView, ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, 'supervisor');
+      const ctx = commandContext(request, user, now());
+      return toAlertView(await acknowledgeAlert(pool, schema, request.params.alertId, { user, correlationid: ctx.correlationid, causationid: ctx.causationid, now: ctx.now }));
+    },
+  );
+}

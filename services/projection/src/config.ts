@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { baseConfigSchema, envInt, envPort } from '@syv/service-kit';
+import { loadThresholds, SPEC_DEFAULTS, type ThresholdsConfig } from './thresholds/index.js';
+
+export const projectionConfigSchema = baseConfigSchema.extend({
+  PORT: envPort(3004),
+  CASE_EVENTS_TOPIC: z.string().trim().min(1).default('case-events'),
+  CASE_ALERTS_TOPIC: z.string().trim().min(1).default('case-alerts'),
+  OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
+  DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
+  /** How often the time rules are checked against the clock, so silence is caught. */
+  SWEEP_INTERVAL_MS: envInt(60_000, { min: 10, max: 86_400_000 }),
+  /**
+   * The sweep leaves a case alone until nothing has been recorded on it for this long: a worker
+   * back-filling a case (referral first, the contact that followed a minute later) is not alerted
+   * about a silence their next entry fills.
+   */
+  SWEEP_QUIET_MS: envInt(120_000, { min: 0, max: 86_400_000 }),
+  /** Comment lines on the alert stream keep proxies from closing an idle connection. */
+  SSE_HEARTBEAT_MS: envInt(15_000, { min: 100, max: 300_000 }),
+  /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); SPEC §5's defaults when unset. */
+  THRESHOLDS_FILE: z.string().trim().min(1).optional(),
+});
+export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;
+
+/** The thresholds configuration, validated at start: a bad file stops the service naming every bad field. */
+export function thresholdsConfig(config: ProjectionConfig): ThresholdsConfig {
+  if (!config.THRESHOLDS_FILE) return { defaults: SPEC_DEFAULTS, areas: {} };
+  let text: string;
+  try {
+    text = readFileSync(config.THRESHOLDS_FILE, 'utf8');
+  } catch (err) {
+    throw new Error(`THRESHOLDS_FILE ${config.THRESHOLDS_FILE} cannot be read: ${(err as Error).message}`);
+  }
+  return loadThresholds(text);
+}

@@ -1,0 +1,3 @@
+import { runProjection } from './service.js';
+
+await runProjection();

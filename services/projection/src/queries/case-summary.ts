@@ -1,0 +1,94 @@
+import type { CaseEvent, ClosureRequestStatus } from '@syv/contracts';
+import { currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
+import { daysBetween } from '../rules/days.js';
+
+export interface OnwardReferralView {
+  onwardReferralId: string;
+  agency: string;
+  referredAt: string;
+  startedAt: string | null;
+  /** Days from referral to start, or to the summary's point in time while still waiting. */
+  waitDays: number;
+  waiting: boolean;
+}
+
+export interface CaseSummary {
+  caseId: string;
+  area: string;
+  childId: string | null;
+  status: 'open' | 'closed';
+  asOf: string;
+  openedAt: string | null;
+  closedAt: string | null;
+  closureReason: string | null;
+  riskLevel: string | null;
+  extraFamilialHarm: boolean;
+  /** Whole days from the first intervention to the closure, or to asOf while open. */
+  supportDays: number | null;
+  firstInterventionAt: string | null;
+  interventions: number;
+  agencies: string[];
+  onwardReferrals: OnwardReferralView[];
+  lastContactWithChild: { at: string; daysAgo: number; agency: string; kind: string } | null;
+  incidents: number;
+  closure: { closureRequestId: string; requestedAt: string; reason: string; status: ClosureRequestStatus } | null;
+}
+
+const wholeDays = (from: Date, to: Date) => Math.floor(daysBetween(from, to));
+
+/**
+ * The closure request a case had at `asOf` and where it stood. Holding and rejecting have no
+ * domain time, so they count from when they were recorded.
+ */
+function closureAt(view: CaseHistory, events: readonly CaseEvent[], asOf: Date): CaseSummary['closure'] {
+  const request = view.closureRequests.at(-1);
+  if (!request) return null;
+  const recorded = (e: CaseEvent) => Date.parse(e.time) <= asOf.getTime();
+  const about = (type: CaseEvent['type']) => events.some((e) => e.type === type && recorded(e) && (e.data as { closureRequestId?: string }).closureRequestId === request.closureRequestId);
+  const status: ClosureRequestStatus = view.closures.some((c) => c.closureRequestId === request.closureRequestId)
+    ? 'closed'
+    : about('closure.rejected.v1')
+      ? 'rejected'
+      : about('closure.held.v1')
+        ? 'held_for_review'
+        : 'pending_assessment';
+  return { closureRequestId: request.closureRequestId, requestedAt: request.requestedAt.toISOString(), reason: request.reason, status };
+}
+
+/** What a supervisor sees of a case at `asOf`: the facts dated at or before it, and the numbers they make. */
+export function summariseCase(history: CaseHistory, events: readonly CaseEvent[], asOf: Date): CaseSummary {
+  const view = historyAsOf(history, asOf);
+  const closed = isClosed(view);
+  const closure = closed ? view.closures.at(-1) : undefined;
+  const first = view.interventions[0];
+  const end = closure?.closedAt ?? asOf;
+  const contact = view.interventions.filter((i) => i.withChild).at(-1);
+  const risk = currentRisk(view);
+  return {
+    caseId: history.caseId,
+    area: history.area ?? events[0]?.area ?? '',
+    childId: history.childId ?? null,
+    status: closed ? 'closed' : 'open',
+    asOf: asOf.toISOString(),
+    openedAt: (view.openedAt ?? view.referrals[0]?.receivedAt)?.toISOString() ?? null,
+    closedAt: closure?.closedAt.toISOString() ?? null,
+    closureReason: closure?.reason ?? null,
+    riskLevel: risk?.level ?? null,
+    extraFamilialHarm: risk?.extraFamilialHarm ?? false,
+    supportDays: first ? wholeDays(first.deliveredAt, end) : null,
+    firstInterventionAt: first?.deliveredAt.toISOString() ?? null,
+    interventions: view.interventions.length,
+    agencies: [...new Set(view.interventions.map((i) => i.agency))].sort(),
+    onwardReferrals: view.onwardReferrals.map((o) => ({
+      onwardReferralId: o.onwardReferralId,
+      agency: o.agency,
+      referredAt: o.referredAt.toISOString(),
+      startedAt: o.started?.startedAt.toISOString() ?? null,
+      waitDays: wholeDays(o.referredAt, o.started?.startedAt ?? end),
+      waiting: o.started === undefined,
+    })),
+    lastContactWithChild: contact ? { at: contact.deliveredAt.toISOString(), daysAgo: wholeDays(contact.deliveredAt, asOf), agency: contact.agency, kind: contact.kind } : null,
+    incidents: view.incidents.length,
+    closure: closureAt(view, events, asOf),
+  };
+}

@@ -1,0 +1,35 @@
+import type { CaseEvent } from '@syv/contracts';
+
+/**
+ * When the fact an event records happened, as its data says. Held and rejected closures are
+ * decisions about a request, not facts about the child, and have none.
+ */
+export function domainTimeOf(event: CaseEvent): string | undefined {
+  switch (event.type) {
+    case 'referral.received.v1':
+      return event.data.receivedAt;
+    case 'case.opened.v1':
+      return event.data.openedAt;
+    case 'onward-referral.made.v1':
+      return event.data.referredAt;
+    case 'onward-referral.started.v1':
+      return event.data.startedAt;
+    case 'intervention.logged.v1':
+      return event.data.deliveredAt;
+    case 'incident.recorded.v1':
+      return event.data.occurredAt;
+    case 'risk.assessed.v1':
+      return event.data.assessedAt;
+    case 'closure.requested.v1':
+      return event.data.requestedAt;
+    case 'closure.assessed.v1':
+      return event.data.assessedAt;
+    case 'case.closed.v1':
+      return event.data.closedAt;
+    case 'case.reopened.v1':
+      return event.data.reopenedAt;
+    case 'closure.held.v1':
+    case 'closure.rejected.v1':
+      return undefined;
+  }
+}

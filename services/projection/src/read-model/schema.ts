@@ -1,0 +1,135 @@
+import { eventStoreMigrations, type Migration } from '@syv/event-store';
+import { projectionTablesSql } from '@syv/kafka-projection';
+
+// The read model: a deterministic function of the case-events log (plus the sweep's clock for the
+// time rules). `migrate` runs this SQL with search_path set to the schema, so names are unqualified
+// here; the code that reads and writes qualifies them, so a second schema (a shadow rebuild) can
+// hold a second copy. Never edit a released migration; add a new version.
+
+const readModelV1 = `
+-- Every case event in log order: the source of as-of views, of /events, and of every rule.
+CREATE TABLE case_events (
+  event_id uuid PRIMARY KEY,
+  case_id uuid NOT NULL,
+  type text NOT NULL,
+  area text NOT NULL,
+  domain_time timestamptz,
+  recorded_at timestamptz NOT NULL,
+  envelope jsonb NOT NULL,
+  topic text NOT NULL,
+  partition int NOT NULL,
+  "offset" bigint NOT NULL
+);
+CREATE INDEX case_events_by_case ON case_events (case_id, partition, "offset");
+
+CREATE TABLE cases (
+  case_id uuid PRIMARY KEY,
+  area text NOT NULL,
+  child_id text,
+  status text NOT NULL CHECK (status IN ('open', 'closed')),
+  risk_level text,
+  opened_at timestamptz,
+  closed_at timestamptz,
+  closure_reason text,
+  first_intervention_at timestamptz,
+  last_contact_at timestamptz,
+  agencies text[] NOT NULL DEFAULT '{}',
+  event_count int NOT NULL DEFAULT 0,
+  -- Envelope time of the latest event: the sweep waits until a case has been quiet.
+  last_recorded_at timestamptz NOT NULL,
+  -- The point in time the time rules last saw the case at; it only moves forward.
+  flags_as_of timestamptz
+);
+CREATE INDEX cases_by_area_status ON cases (area, status);
+CREATE INDEX cases_by_child ON cases (area, child_id);
+
+-- The flags a case has now, each with the key that makes its alert be raised once.
+CREATE TABLE case_flags (
+  case_id uuid NOT NULL,
+  flag_key text NOT NULL,
+  source text NOT NULL CHECK (source IN ('time', 'closure', 'language', 'rereferral')),
+  rule text NOT NULL,
+  severity text NOT NULL,
+  explanation text NOT NULL,
+  evidence uuid[] NOT NULL,
+  since timestamptz NOT NULL,
+  PRIMARY KEY (case_id, flag_key)
+);
+CREATE INDEX case_flags_by_rule ON case_flags (rule, case_id);
+
+CREATE TABLE alerts (
+  alert_id uuid PRIMARY KEY,
+  alert_key text NOT NULL UNIQUE,
+  case_id uuid NOT NULL,
+  area text NOT NULL,
+  rule text NOT NULL,
+  severity text NOT NULL,
+  explanation text NOT NULL,
+  evidence uuid[] NOT NULL,
+  raised_at timestamptz NOT NULL,
+  acknowledged_by text,
+  acknowledged_at timestamptz
+);
+CREATE INDEX alerts_by_area ON alerts (area, raised_at);
+CREATE INDEX alerts_by_case ON alerts (case_id);
+
+CREATE TABLE referrals (
+  referral_id uuid PRIMARY KEY,
+  case_id uuid NOT NULL,
+  area text NOT NULL,
+  child_id text NOT NULL,
+  received_at timestamptz NOT NULL,
+  re_referral boolean NOT NULL
+);
+CREATE INDEX referrals_by_child ON referrals (area, child_id, received_at);
+
+CREATE TABLE onward_referrals (
+  onward_referral_id uuid PRIMARY KEY,
+  case_id uuid NOT NULL,
+  area text NOT NULL,
+  agency text NOT NULL,
+  referred_at timestamptz,
+  started_at timestamptz
+);
+CREATE INDEX onward_referrals_by_area ON onward_referrals (area, agency);
+
+CREATE TABLE closure_assessments (
+  closure_request_id uuid PRIMARY KEY,
+  case_id uuid NOT NULL,
+  area text NOT NULL,
+  flags jsonb NOT NULL,
+  assessed_at timestamptz NOT NULL
+);
+
+CREATE TABLE closures (
+  closure_request_id uuid PRIMARY KEY,
+  event_id uuid NOT NULL,
+  case_id uuid NOT NULL,
+  area text NOT NULL,
+  child_id text,
+  reason text NOT NULL,
+  closed_at timestamptz NOT NULL,
+  approved_by text
+);
+CREATE INDEX closures_by_child ON closures (area, child_id);
+
+-- Who read which case, when (SPEC §6). Not part of the replayable read model: it records reads.
+CREATE TABLE access_log (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT now(),
+  user_sub text NOT NULL,
+  user_role text NOT NULL,
+  case_id uuid NOT NULL,
+  action text NOT NULL
+);
+CREATE INDEX access_log_by_case ON access_log (case_id, at);
+CREATE INDEX access_log_by_user ON access_log (user_sub, at);
+`;
+
+export function projectionMigrations(schema: string): Migration[] {
+  return [
+    ...eventStoreMigrations,
+    { component: 'kafka-projection', version: 1, name: 'offsets, dedup, rejected messages', sql: projectionTablesSql(schema) },
+    { component: 'projection', version: 1, name: 'read model: case events, cases, flags, alerts, stats tables, access log', sql: readModelV1 },
+  ];
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { decodeCaseMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
+import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
+import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection } from '@syv/messaging';
+import { createLogger, createServiceApp, kafkaCheck, loadConfig, postgresCheck, runService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
+import { startAlertBroadcast, type AlertBroadcast } from './alerts/broadcast.js';
+import { createAlertHub, type AlertHub } from './alerts/hub.js';
+import { alertRoutes } from './alerts/routes.js';
+import { alertStreamRoute } from './alerts/stream-route.js';
+import { projectionConfigSchema, thresholdsConfig, type ProjectionConfig } from './config.js';
+import { registerProjectionMetrics } from './metrics.js';
+import { outgoingMessage, outgoingTopicFor } from './outbox/outgoing.js';
+import { queryRoutes } from './queries/routes.js';
+import { applyCaseEvent } from './read-model/apply.js';
+import type { ReadModel } from './read-model/context.js';
+import { projectionMigrations } from './read-model/schema.js';
+import { startSweep, type Clock, type Sweep } from './sweep/sweep.js';
+import { thresholdsFor } from './thresholds/index.js';
+
+export const SERVICE_NAME = 'projection';
+export const READ_MODEL_CONSUMER = 'projection-read-model';
+
+export interface ProjectionOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The sweep's clock (and "now" of live queries); tests move it on. */
+  clock?: Clock;
+  /** PostgreSQL schema; `projection` unless a test runs two side by side. */
+  schema?: string;
+  /** Consumer group of the read model; one per read model. */
+  consumerGroup?: string;
+  logger?: Logger;
+}
+
+export interface BuiltProjection {
+  app: ServiceApp;
+  config: ProjectionConfig;
+  pool: pg.Pool;
+  readModel: ReadModel;
+  relay: OutboxRelay;
+  consumer: ProjectionConsumer;
+  sweep: Sweep;
+  hub: AlertHub;
+  broadcast: AlertBroadcast;
+  logger: Logger;
+  /** Graceful stop, in order, after the HTTP server has closed. */
+  shutdownHooks: { name: string; run: () => Promise<void> }[];
+}
+
+/** The projection wired, without listening: main.ts listens; integration tests build several. */
+export async function buildProjection(opts: ProjectionOptions = {}): Promise<BuiltProjection> {
+  const config = loadConfig(projectionConfigSchema, opts.env ?? process.env);
+  const logger = opts.logger ?? createLogger({ name: SERVICE_NAME, level: config.LOG_LEVEL });
+  const clock = opts.clock ?? (() => new Date());
+  const thresholds = thresholdsConfig(config);
+  const readModel: ReadModel = { schema: opts.schema ?? 'projection', thresholdsFor: (area) => thresholdsFor(thresholds, area), matchLanguage: findLabellingLanguage };
+  const { schema } = readModel;
+
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+  pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client failed; the pool replaces it'));
+  const started: ShutdownHook[] = [];
+  try {
+    const applied = await migrate(pool, schema, projectionMigrations(schema), { logger });
+    logger.info({ schema, applied: applied.applied.length }, 'schema up to date');
+
+    const kafka: KafkaConnection = { brokers: config.KAFKA_BROKERS, clientId: SERVICE_NAME, logger };
+    await waitForKafka(kafka, 120_000);
+    await assertTopicsExist(kafka, [config.CASE_EVENTS_TOPIC, config.CASE_ALERTS_TOPIC]);
+    const publisher = await createPublisher(kafka);
+    started.push({ name: 'close Kafka producer', run: () => publisher.close() });
+
+    const relay = startOutboxRelay({
+      pool,
+      schema,
+      publisher,
+      topic: config.CASE_EVENTS_TOPIC,
+      topicFor: outgoingTopicFor({ caseEvents: config.CASE_EVENTS_TOPIC, caseAlerts: config.CASE_ALERTS_TOPIC }),
+      toMessage: outgoingMessage,
+      pollIntervalMs: config.OUTBOX_POLL_MS,
+      logger,
+    });
+    started.unshift({ name: 'stop outbox relay', run: () => relay.stop() });
+
+    const hub = createAlertHub();
+    const broadcast = await startAlertBroadcast({ kafka, topic: config.CASE_ALERTS_TOPIC, hub, logger, instanceId: randomUUID() });
+    started.unshift({ name: 'stop alert stream consumer', run: () => broadcast.stop() });
+
+    // Started after the app, whose readiness and metrics read them when asked.
+    const live: { consumer?: ProjectionConsumer; sweep?: Sweep } = {};
+    const app = await createServiceApp({
+      name: SERVICE_NAME,
+      version: '0.1.0',
+      config,
+      logger,
+      readiness: [
+        postgresCheck(pool),
+        kafkaCheck(() => pingKafka(kafka)),
+        { name: 'case-events consumer', check: async () => live.consumer?.readiness() ?? { ok: false, detail: 'not started' } },
+        { name: 'alert stream consumer', check: async () => (broadcast.joined() ? { ok: true } : { ok: false, detail: 'has not joined its group yet' }) },
+      ],
+      openapi: {
+        description:
+          'The read model of every case (SPEC §4), the rules of SPEC §5 with their alerts to supervisors (REST, Server-Sent Events, and the case-alerts topic), and the closure assessment of the closure saga.',
+        tags: [
+          { name: 'cases', description: 'Case list, summary (also as of a past date) and events' },
+          { name: 'alerts', description: 'Alerts to supervisors: list, acknowledge, live stream' },
+          { name: 'stats', description: 'Per-area numbers' },
+        ],
+      },
+      routes: (a) => {
+        queryRoutes(a, { pool, readModel, now: clock });
+        alertRoutes(a, { pool, schema, now: clock });
+        alertStreamRoute(a, { hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
+      },
+    });
+    const metrics = registerProjectionMetrics(app.metrics.registry, { consumer: () => live.consumer, relay, hub, sweep: () => live.sweep });
+
+    const consumer = await startProjectionConsumer<CaseEvent>({
+      pool,
+      schema,
+      consumer: opts.consumerGroup ?? READ_MODEL_CONSUMER,
+      topics: [config.CASE_EVENTS_TOPIC],
+      kafka,
+      logger,
+      decode: (message) => {
+        const decoded = decodeCaseMessage(message.value);
+        return decoded.ok ? { ok: true, event: decoded.event, id: decoded.event.id } : { ok: false, error: decoded.error.message };
+      },
+      apply: async (client, event, message) => {
+        const result = await applyCaseEvent(client, readModel, event, message);
+        for (const a of result.alerts) metrics.alertsRaised.inc({ rule: a.rule });
+        if (result.assessment) {
+          metrics.closuresAssessed.inc({ flagged: String(result.assessment.flags > 0) });
+          logger.info({ caseId: event.subject, closureRequestId: result.assessment.closureRequestId, flags: result.assessment.flags }, 'closure assessed');
+        }
+        if (result.alerts.length > 0) logger.info({ caseId: event.subject, eventId: event.id, alerts: result.alerts.map((a) => a.alertId) }, 'alerts raised');
+      },
+    });
+    live.consumer = consumer;
+    started.unshift({ name: 'stop case-events consumer', run: () => consumer.stop() });
+
+    const sweep = startSweep({ pool, readModel, clock, intervalMs: config.SWEEP_INTERVAL_MS, quietMs: config.SWEEP_QUIET_MS, logger });
+    live.sweep = sweep;
+
+    const shutdownHooks = [
+      { name: 'stop time-rule sweep', run: () => sweep.stop() },
+      { name: 'stop case-events consumer', run: () => consumer.stop() },
+      { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
+      { name: 'stop outbox relay', run: () => relay.stop() },
+      { name: 'stop alert stream consumer', run: () => broadcast.stop() },
+      { name: 'close Kafka producer', run: () => publisher.close() },
+      { name: 'close PostgreSQL pool', run: () => pool.end() },
+    ];
+    return { app, config, pool, readModel, relay, consumer, sweep, hub, broadcast, logger, shutdownHooks };
+  } catch (err) {
+    // Whatever started before the failure is stopped again, so a failed start leaves nothing running.
+    for (const hook of started) await (typeof hook === 'function' ? hook() : hook.run()).catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Stops a built projection as SIGTERM would, for tests that run it in-process. */
+export async function stopProjection(p: BuiltProjection): Promise<void> {
+  await p.app.close();
+  for (const hook of p.shutdownHooks) await hook.run().catch((err: unknown) => p.logger.warn({ err, step: hook.name }, 'shutdown step failed'));
+}
+
+export async function runProjection(): Promise<void> {
+  let built: BuiltProjection;
+  try {
+    built = await buildProjection();
+  } catch (err) {
+    console.error(`${SERVICE_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  await runService({
+    app: built.app,
+    port: built.config.PORT,
+    host: built.config.HOST,
+    graceMs: built.config.SHUTDOWN_GRACE_MS,
+    onShutdown: built.shutdownHooks,
+  });
+}
