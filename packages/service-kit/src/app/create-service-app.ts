@@ -13,7 +13,9 @@ import { drainPlugin } from '../lifecycle/drain-plugin.js';
 import { createLogger } from '../logging/create-logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { metricsPlugin } from '../metrics/metrics-plugin.js';
+import { clientErrorHandler, frameworkErrors } from '../problems/framework-errors.js';
 import { problemHandlerPlugin } from '../problems/problem-handler.js';
+import { strictJsonBodies } from './json-body-parser.js';
 import { registerOpenApi } from './openapi.js';
 import { genRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import type { ServiceApp, ServiceAppOptions } from './types.js';
@@ -34,6 +36,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     genReqId: genRequestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -41,6 +45,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   // Only JSON bodies: Fastify would otherwise hand a text/plain body to the validator as a string,
   // and the client would get a confusing 400 instead of a 415.
   app.removeContentTypeParser('text/plain');
+  strictJsonBodies(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);

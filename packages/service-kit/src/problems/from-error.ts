@@ -36,6 +36,8 @@ function fastifyErrorCode(code: string | undefined, request: FastifyRequest, cau
       return problem('MALFORMED_REQUEST', 'The request body size does not match its Content-Length header.', { cause });
     case 'FST_ERR_BAD_URL':
       return problem('MALFORMED_REQUEST', 'The request URL is not valid (bad percent-encoding).', { cause });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem('URI_TOO_LONG', 'A path parameter of the request URL is longer than any valid id.', { cause });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problem('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes.`, { cause });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
