@@ -68,8 +68,10 @@ export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions
               topic,
               partition,
               offset: message.offset,
-              error: decoded.error,
-              raw: message.value ? message.value.toString('utf8').slice(0, 10_000) : null,
+              // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
+              // roll the batch back and stop the stream on the very message it is setting aside.
+              error: withoutNul(decoded.error),
+              raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
             });
             continue;
           }
@@ -104,4 +106,8 @@ export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions
       return lag > maxLag ? { ok: false, detail: `consumer ${consumer} is ${lag} messages behind` } : { ok: true };
     },
   };
+}
+
+function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD');
 }
