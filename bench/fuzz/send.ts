@@ -31,7 +31,12 @@ function attempt(baseUrl: string, req: RawRequest, timeoutMs: number, via: http.
   const url = new URL(baseUrl);
   const started = performance.now();
   return new Promise((resolve) => {
-    const done = (r: RawResponse) => resolve(r);
+    let settled = false;
+    const done = (r: RawResponse) => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
     let request: http.ClientRequest;
     try {
       request = http.request({
@@ -57,7 +62,12 @@ function attempt(baseUrl: string, req: RawRequest, timeoutMs: number, via: http.
       res.on('error', (err) => done({ ok: false, error: `response: ${err.message}`, ms: performance.now() - started }));
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', (err) => done({ ok: false, error: err.message, ms: performance.now() - started, reusedSocket: request.reusedSocket }));
+    // A server that refuses a large body answers (413) and closes while the client is still
+    // writing: the write fails (EPIPE) although the answer is on its way. Give it a moment.
+    request.on('error', (err) => {
+      const failed = { ok: false as const, error: err.message, ms: performance.now() - started, reusedSocket: request.reusedSocket };
+      setTimeout(() => done(failed), 500);
+    });
     request.end(req.body);
   });
 }
