@@ -42,14 +42,36 @@ const expected: string[] = [];
 
 const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
 
+/** How many events each case's facts so far put on the topic: a new case is two (opened, referral). */
+const recorded = new Map<string, number>();
+const count = (caseId: string, n = 1) => recorded.set(caseId, (recorded.get(caseId) ?? 0) + n);
+
 async function post<T = Record<string, unknown>>(base: string, path: string, body: unknown, token = worker): Promise<T> {
   const res = await api<T>(base, 'POST', path, { token, body });
   if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const caseId = /\/v1\/cases\/([0-9a-f-]{36})\//.exec(path)?.[1];
+  if (caseId && !path.endsWith('/closure-requests')) count(caseId);
   return res.body;
 }
 
+/**
+ * Waits until the projection has every fact recorded on the case. Each service publishes through
+ * its own outbox, so a closure requested the instant after an incident was recorded can reach the
+ * projection before the incident does; a worker closing a case does not do so in the same second.
+ */
+async function settled(caseId: string): Promise<void> {
+  const want = recorded.get(caseId) ?? 0;
+  await waitFor(
+    async () => {
+      const res = await api<{ events: unknown[] }>(urls.projection, 'GET', `/v1/cases/${caseId}/events`, { token: supervisor });
+      return res.status === 200 && res.body.events.length >= want;
+    },
+    { what: `the projection to have the ${want} events of case ${caseId}`, timeoutMs: 20_000 },
+  );
+}
+
 async function refer(childId: string, daysAgo: number, o: { concerns?: string[]; riskLevel?: string; sourceAgency?: string } = {}): Promise<{ caseId: string; referralId: string; reReferral: boolean }> {
-  return post(urls.referral, '/v1/referrals', {
+  const res = await post<{ caseId: string; referralId: string; reReferral: boolean }>(urls.referral, '/v1/referrals', {
     childId,
     area: AREA,
     sourceAgency: o.sourceAgency ?? 'school',
@@ -57,6 +79,8 @@ async function refer(childId: string, daysAgo: number, o: { concerns?: string[];
     riskLevel: o.riskLevel ?? 'medium',
     receivedAt: iso(daysAgo),
   });
+  count(res.caseId, recorded.has(res.caseId) ? 1 : 2);
+  return res;
 }
 
 async function intervene(caseId: string, daysAgo: number, o: { agency?: string; kind?: string; notes?: string; withChild?: boolean } = {}): Promise<{ interventionId: string }> {
@@ -78,6 +102,7 @@ async function weekly(caseId: string, from: number, to: number, agencies: string
 }
 
 async function requestClosure(caseId: string, reason = 'support_completed'): Promise<string> {
+  await settled(caseId);
   const res = await post<{ closureRequestId: string }>(urls.closure, `/v1/cases/${caseId}/closure-requests`, { reason, summary: 'Plan completed; the family know who to call.' });
   return res.closureRequestId;
 }
@@ -296,6 +321,7 @@ describe('queries', () => {
     const { caseId } = await refer(child(), 60, { concerns: ['criminal_exploitation'] });
     await intervene(caseId, 58);
     await intervene(caseId, 20, { agency: 'youth_service' });
+    await settled(caseId);
     // 40 days ago the child had last been seen 18 days before: no gap yet. 25 days ago: 33 days, a CONTACT_GAP.
     const early = await caseSummary(caseId, supervisor, `?asOf=${encodeURIComponent(iso(40))}`);
     expect(early.status).toBe(200);

@@ -86,4 +86,20 @@ describe('closure assessment', () => {
     const { rows } = await h.pool.query(`SELECT jsonb_array_length(flags) AS flags FROM projection.closure_assessments WHERE case_id = $1`, [s.caseId]);
     expect(rows).toEqual([{ flags: 0 }]);
   });
+
+  it('given an incident dated before the request that arrives after the assessment, then the missed flag is added and alerted, and the assessment stands', async () => {
+    const s = caseStory(START);
+    s.referral(0, { concerns: ['mental_health'], riskLevel: 'low' });
+    for (let d = 1; d <= 99; d += 7) s.intervention(d, { agency: d % 2 ? 'school' : 'social_care' });
+    const request = s.requestClosure(100);
+    const incident = s.incident(99, { kind: 'weapon', severity: 'high' });
+    await publisher.publish(s.events);
+    await waitForApplied(h.pool, 'projection', s.events.map((e) => e.id));
+    const { rows: assessments } = await h.pool.query(`SELECT jsonb_array_length(flags) AS flags FROM projection.closure_assessments WHERE closure_request_id = $1`, [
+      request.data.closureRequestId,
+    ]);
+    expect(assessments).toEqual([{ flags: 0 }]);
+    const { rows: alerts } = await h.pool.query(`SELECT rule, evidence, raised_at FROM projection.alerts WHERE case_id = $1`, [s.caseId]);
+    expect(alerts).toEqual([{ rule: 'CLOSURE_RECENT_INCIDENT', evidence: [incident.id, request.id], raised_at: new Date(request.data.requestedAt) }]);
+  });
 });

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { CaseEvent } from '@syv/contracts';
 import type { RaisedAlert } from '../alerts/raise.js';
 import { assessClosure } from '../closure-assessment/assess.js';
+import { flagLateFacts } from '../closure-assessment/late-facts.js';
 import { clearFlags } from '../flags/case-flags.js';
 import { flagLabellingLanguage } from '../language/flag-notes.js';
 import { flagReReferralsAfterClosure, flagReReferralsOf } from '../re-referral/detect.js';
@@ -13,6 +14,16 @@ import { lockCase, upsertCase } from './cases.js';
 import type { ReadModel } from './context.js';
 import { domainTimeOf } from './domain-time.js';
 import { insertClosure, insertReferral, upsertOnwardReferral } from './facts.js';
+
+/** Facts about the child a closure assessment weighs; closure events themselves are the saga's. */
+const LATE_FACT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([
+  'referral.received.v1',
+  'onward-referral.made.v1',
+  'onward-referral.started.v1',
+  'intervention.logged.v1',
+  'incident.recorded.v1',
+  'risk.assessed.v1',
+]);
 
 export interface Applied {
   alerts: RaisedAlert[];
@@ -80,6 +91,7 @@ export async function applyCaseEvent(client: pg.ClientBase, rm: ReadModel, event
   }
 
   const domainTime = domainTimeOf(event);
+  if (domainTime !== undefined && LATE_FACT_TYPES.has(event.type)) alerts.push(...(await flagLateFacts(client, rm, event, new Date(domainTime), history)));
   if (domainTime !== undefined) {
     alerts.push(
       ...(await checkTimeRules(client, rm, {
