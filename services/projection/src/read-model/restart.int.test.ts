@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '@syv/launcher';
 import { readTopic, repoRoot, waitFor } from '@syv/test-harness';
