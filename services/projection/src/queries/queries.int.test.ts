@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuiltProjection } from '../service.js';
+import { casePublisher, caseStory, DAY_MS, type CaseStory } from '../testing/case-story.js';
+import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
+
+const AREA = 'E09000031';
+const OTHER = 'E09000032';
+const START = new Date('2024-03-04T09:00:00Z');
+// The service's "now": day 60 of the stories.
+const NOW = new Date(START.getTime() + 60 * DAY_MS);
+
+let h: ProjectionHarness;
+let p: BuiltProjection;
+let supervisor: string;
+let auditor: string;
+let worker: string;
+let otherSupervisor: string;
+let waiting: CaseStory;
+let closed: CaseStory;
+let elsewhere: CaseStory;
+
+beforeAll(async () => {
+  h = await projectionHarness('proj_queries');
+  p = await h.start({ clock: () => NOW });
+  [supervisor, auditor, worker, otherSupervisor] = await Promise.all([
+    h.token('supervisor', [AREA], 'sup-1'),
+    h.token('auditor', [AREA], 'aud-1'),
+    h.token('social_worker', [AREA], 'sw-1'),
+    h.token('supervisor', [OTHER], 'sup-2'),
+  ]);
+  waiting = caseStory(START, { area: AREA });
+  waiting.referral(0, { concerns: ['criminal_exploitation'] });
+  waiting.intervention(2, { agency: 'social_care' });
+  waiting.onward(5, 'camhs');
+  waiting.intervention(30, { agency: 'youth_service', kind: 'mentoring' });
+  waiting.intervention(55, { agency: 'youth_service', kind: 'mentoring' });
+
+  closed = caseStory(START, { area: AREA });
+  closed.referral(0, { concerns: ['mental_health'], riskLevel: 'low' });
+  const housing = closed.onward(1, 'housing');
+  for (let d = 1; d <= 43; d += 7) closed.intervention(d, { agency: d % 2 ? 'school' : 'health' });
+  closed.started(11, housing.data.onwardReferralId);
+  const r = closed.requestClosure(44);
+  closed.close(44, r.data.closureRequestId);
+
+  elsewhere = caseStory(START, { area: OTHER });
+  elsewhere.referral(0);
+
+  const publisher = await casePublisher(h.topics.caseEvents);
+  const events = [...waiting.events, ...closed.events, ...elsewhere.events];
+  await publisher.publish(events);
+  await publisher.close();
+  await waitForApplied(h.pool, 'projection', events.map((e) => e.id));
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const get = (url: string, token?: string) => p.app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('case queries', () => {
+  it('summarises a case now: support, agencies, waits, last contact and its live flags', async () => {
+    await p.sweep.runOnce();
+    const res = await get(`/v1/cases/${waiting.caseId}`, worker);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      caseId: waiting.caseId,
+      status: 'open',
+      asOf: NOW.toISOString(),
+      supportDays: 58,
+      agencies: ['social_care', 'youth_service'],
+      onwardReferrals: [{ agency: 'camhs', waiting: true, waitDays: 55, startedAt: null }],
+      lastContactWithChild: { at: waiting.day(55).toISOString(), daysAgo: 5, agency: 'youth_service', kind: 'mentoring' },
+    });
+    expect(body.flags.map((f: { rule: string }) => f.rule)).toEqual(['LONG_WAIT']);
+  });
+
+  it('shows the case as it was on a past date, with the flags it had then', async () => {
+    const res = await get(`/v1/cases/${waiting.caseId}?asOf=${encodeURIComponent(waiting.day(29).toISOString())}`, supervisor);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ supportDays: 27, interventions: 1, agencies: ['social_care'], onwardReferrals: [{ waitDays: 24, waiting: true }] });
+    expect(body.flags.map((f: { rule: string }) => f.rule)).toEqual([]);
+    const day34 = (await get(`/v1/cases/${waiting.caseId}?asOf=${encodeURIComponent(waiting.day(34).toISOString())}`, supervisor)).json();
+    expect(day34.flags.map((f: { rule: string }) => f.rule)).toEqual(['LONG_WAIT']);
+    const bad = await get(`/v1/cases/${waiting.caseId}?asOf=last-tuesday`, supervisor);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toEqual(['query.asOf']);
+  });
+
+  it('answers 404 alike for a case of another area and one that does not exist, and 401 without a token', async () => {
+    const other = await get(`/v1/cases/${elsewhere.caseId}`, supervisor);
+    const missing = await get(`/v1/cases/00000000-0000-4000-8000-000000000000`, supervisor);
+    expect([other.statusCode, missing.statusCode]).toEqual([404, 404]);
+    expect(other.json().code).toBe('NOT_FOUND');
+    expect((await get(`/v1/cases/${waiting.caseId}`)).statusCode).toBe(401);
+  });
+
+  it('lists cases by status and flag, paged, only in the caller’s areas', async () => {
+    const all = (await get('/v1/cases?limit=1', worker)).json();
+    expect(all.items).toHaveLength(1);
+    expect(all.next).toBe(1);
+    const second = (await get('/v1/cases?limit=1&offset=1', worker)).json();
+    expect(second.next).toBeNull();
+    expect([all.items[0].caseId, second.items[0].caseId].sort()).toEqual([waiting.caseId, closed.caseId].sort());
+    expect((await get('/v1/cases?status=closed', worker)).json().items.map((c: { caseId: string }) => c.caseId)).toEqual([closed.caseId]);
+    expect((await get('/v1/cases?flag=LONG_WAIT', worker)).json().items.map((c: { caseId: string }) => c.caseId)).toEqual([waiting.caseId]);
+    expect((await get(`/v1/cases?area=${OTHER}`, worker)).statusCode).toBe(403);
+  });
+
+  it('gives the case events to supervisors and auditors, in order, and not to social workers', async () => {
+    const res = await get(`/v1/cases/${closed.caseId}/events`, auditor);
+    expect(res.statusCode).toBe(200);
+    const events: { id: string; type: string; source: string }[] = res.json().events;
+    // The projection's own assessment of the closure request is part of the case's history too.
+    expect(events.filter((e) => e.source !== 'syv/projection').map((e) => e.id)).toEqual(closed.events.map((e) => e.id));
+    expect(events.filter((e) => e.source === 'syv/projection').map((e) => e.type)).toEqual(['closure.assessed.v1']);
+    expect((await get(`/v1/cases/${closed.caseId}/events`, worker)).statusCode).toBe(403);
+    expect((await get(`/v1/cases/${elsewhere.caseId}/events`, auditor)).statusCode).toBe(404);
+  });
+
+  it('records every read of a case: who, when, which case, how', async () => {
+    await get(`/v1/cases/${closed.caseId}`, auditor);
+    const { rows } = await h.pool.query(`SELECT user_sub, user_role, action FROM projection.access_log WHERE case_id = $1 ORDER BY id`, [closed.caseId]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { user_sub: 'sw-1', user_role: 'social_worker', action: 'list' },
+        { user_sub: 'aud-1', user_role: 'auditor', action: 'events' },
+        { user_sub: 'aud-1', user_role: 'auditor', action: 'summary' },
+      ]),
+    );
+    const { rows: elsewhereReads } = await h.pool.query(`SELECT 1 FROM projection.access_log WHERE case_id = $1`, [elsewhere.caseId]);
+    expect(elsewhereReads).toEqual([]);
+  });
+});
+
+describe('alerts and stats', () => {
+  it('lists alerts for supervisors; auditors may read stats but never acknowledge', async () => {
+    const list = await get('/v1/alerts', supervisor);
+    expect(list.statusCode).toBe(200);
+    const alert = list.json().items.find((a: { rule: string }) => a.rule === 'LONG_WAIT');
+    expect(alert).toMatchObject({ caseId: waiting.caseId, status: 'open', acknowledgedBy: null });
+    expect((await get('/v1/alerts', auditor)).statusCode).toBe(403);
+    const ack = (token: string) => p.app.inject({ method: 'POST', url: `/v1/alerts/${alert.alertId}/acknowledge`, headers: { authorization: `Bearer ${token}` } });
+    expect((await ack(auditor)).statusCode).toBe(403);
+    expect((await ack(otherSupervisor)).statusCode).toBe(404);
+    const done = await ack(supervisor);
+    expect(done.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'sup-1', acknowledgedAt: NOW.toISOString() });
+    const someoneElse = await ack(await h.token('supervisor', [AREA], 'sup-3'));
+    expect(someoneElse.statusCode).toBe(409);
+    expect(someoneElse.json()).toMatchObject({ code: 'ALERT_ALREADY_ACKNOWLEDGED', acknowledgedBy: 'sup-1' });
+    const { rows } = await h.pool.query(`SELECT type FROM projection.events WHERE stream_id = $1 ORDER BY stream_version`, [`alert-${alert.alertId}`]);
+    expect(rows.map((r) => r.type)).toEqual(['alert.raised.v1', 'alert.acknowledged.v1']);
+    expect((await get('/v1/alerts?status=acknowledged', supervisor)).json().items.map((a: { alertId: string }) => a.alertId)).toEqual([alert.alertId]);
+  });
+
+  it('computes per-area stats', async () => {
+    const res = await get(`/v1/stats?area=${AREA}`, auditor);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().areas).toEqual([
+      {
+        area: AREA,
+        openCases: 1,
+        medianSupportDays: 43,
+        waitsByAgency: [
+          { agency: 'camhs', medianWaitDays: 55, started: 0, waiting: 1 },
+          { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0 },
+        ],
+        closures: 1,
+        closuresFlagged: 0,
+        shareOfClosuresFlagged: 0,
+        closuresFollowedByReReferral: 0,
+        referrals: 2,
+        reReferrals: 0,
+        reReferralRate: 0,
+      },
+    ]);
+    expect((await get('/v1/stats', worker)).statusCode).toBe(403);
+  });
+
+  it('is ready with PostgreSQL, Kafka and both consumers, and exposes its metrics', async () => {
+    expect((await get('/health/ready')).statusCode).toBe(200);
+    const metrics = await get('/metrics');
+    expect(metrics.body).toContain('projection_alerts_raised_total');
+    expect(metrics.body).toMatch(/projection_events_applied\{[^}]*\} [1-9]/);
+  });
+});
