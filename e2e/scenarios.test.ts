@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '@syv/test-harness';
+import { startService, type RunningService } from '@syv/launcher';
+import { repoRoot, testInfra, waitFor } from '@syv/test-harness';
 import { api } from './support/http.js';
 import { connectSse, type SseClient } from './support/sse.js';
-import { startE2eSystem, type E2eSystem } from './support/system.js';
+import { JWT_SECRET, startE2eSystem, type E2eSystem } from './support/system.js';
 
 // The report's stories, told through HTTP only with all four services running against real Kafka
-// and PostgreSQL. Facts are dated in the past (a referral 100 days ago), so the rules fire at
-// today's date without waiting. A supervisor's alert stream is open for the whole file: it must
-// receive each alert the stories expect exactly once, and nothing else.
+// and PostgreSQL, and a second projection instance beside the first. Facts are dated in the past
+// (a referral 100 days ago), so the rules fire at today's date without waiting. A supervisor's
+// alert stream is open on each projection instance for the whole file: each must receive every
+// alert the stories expect exactly once, and nothing else.
 
 const AREA = 'E09000011';
 const OTHER_AREA = 'E09000012';
@@ -24,7 +26,9 @@ let auditor: string;
 let otherSupervisor: string;
 let urls: { referral: string; intervention: string; closure: string; projection: string };
 let stream: SseClient;
+let secondStream: SseClient;
 let otherAreaStream: SseClient;
+let secondProjection: RunningService;
 
 interface AlertData {
   alertId: string;
@@ -137,13 +141,33 @@ beforeAll(async () => {
   supervisor = await sys.token('supervisor', [AREA], 'sup-1');
   auditor = await sys.token('auditor', [AREA], 'aud-1');
   otherSupervisor = await sys.token('supervisor', [OTHER_AREA], 'sup-2');
+  // A second projection instance: same database and topics, same consumer group, its own port.
+  secondProjection = await startService({
+    repoRoot,
+    name: 'projection',
+    port: 14014,
+    env: {
+      DATABASE_URL: sys.db.url,
+      KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
+      CASE_EVENTS_TOPIC: sys.topics.caseEvents,
+      CASE_ALERTS_TOPIC: sys.topics.caseAlerts,
+      JWT_SECRET,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    },
+    onLine: (line) => {
+      if (process.env.E2E_LOG_LEVEL) console.log(`[projection-2] ${line}`);
+    },
+  });
   stream = await connectSse(`${urls.projection}/v1/alerts/stream`, supervisor);
+  secondStream = await connectSse(`${secondProjection.url}/v1/alerts/stream`, supervisor);
   otherAreaStream = await connectSse(`${urls.projection}/v1/alerts/stream`, otherSupervisor);
 });
 
 afterAll(async () => {
   stream?.close();
+  secondStream?.close();
   otherAreaStream?.close();
+  await secondProjection?.stop();
   await sys?.stop();
 });
 
@@ -267,12 +291,14 @@ describe("the report's stories", () => {
 });
 
 describe('what the supervisor heard', () => {
-  it('each expected alert exactly once, and no other; the other area heard none of them', async () => {
+  it('on either projection instance, each expected alert exactly once and no other; the other area heard none of them', async () => {
     // Long enough for a sweep after every case went quiet, and for a late duplicate to show.
     await new Promise((r) => setTimeout(r, SWEEP_QUIET_MS + 3_000));
-    const heard = stream.data<AlertData>('alert.raised').map((a) => `${a.caseId} ${a.rule}`);
-    expect(heard.sort()).toEqual([...expected].sort());
-    expect(new Set(stream.data<AlertData>('alert.raised').map((a) => a.alertId)).size).toBe(heard.length);
+    for (const s of [stream, secondStream]) {
+      const heard = s.data<AlertData>('alert.raised').map((a) => `${a.caseId} ${a.rule}`);
+      expect(heard.sort()).toEqual([...expected].sort());
+      expect(new Set(s.data<AlertData>('alert.raised').map((a) => a.alertId)).size).toBe(heard.length);
+    }
     expect(otherAreaStream.data('alert.raised')).toEqual([]);
   });
 
