@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { findLabellingLanguage } from '@syv/contracts';
+import { buildCaseHistory } from '../rules/index.js';
+import { SPEC_DEFAULTS } from '../thresholds/index.js';
+import { caseStory } from '../testing/case-story.js';
+import { summariseCase } from './case-summary.js';
+import { flagsAsOf } from './flags-as-of.js';
+
+const START = new Date('2024-03-04T10:00:00Z');
+
+describe('summariseCase', () => {
+  it('given a case with a CAMHS referral still waiting, when summarised, then support, waits and last contact are counted to asOf', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(2, { agency: 'social_care' });
+    s.onward(5, 'camhs');
+    s.intervention(20, { agency: 'youth_service', kind: 'mentoring' });
+    const summary = summariseCase(buildCaseHistory(s.events), s.events, s.day(40));
+    expect(summary).toMatchObject({
+      status: 'open',
+      supportDays: 38,
+      interventions: 2,
+      agencies: ['social_care', 'youth_service'],
+      onwardReferrals: [{ agency: 'camhs', waitDays: 35, waiting: true, startedAt: null }],
+      lastContactWithChild: { daysAgo: 20, agency: 'youth_service', kind: 'mentoring' },
+      closure: null,
+    });
+  });
+
+  it('given a closed case, when summarised later, then support and waits stop at the closure', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(1);
+    s.onward(2, 'housing');
+    const r = s.requestClosure(30);
+    s.close(30, r.data.closureRequestId);
+    const summary = summariseCase(buildCaseHistory(s.events), s.events, s.day(90));
+    expect(summary).toMatchObject({ status: 'closed', supportDays: 29, closureReason: 'support_completed', onwardReferrals: [{ waitDays: 28, waiting: true }] });
+    expect(summary.closure).toMatchObject({ closureRequestId: r.data.closureRequestId, status: 'closed' });
+  });
+
+  it('given a date before the closure, when summarised as of then, then the case is open and later facts are not there', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(1);
+    s.intervention(25);
+    const r = s.requestClosure(30);
+    s.close(30, r.data.closureRequestId);
+    const summary = summariseCase(buildCaseHistory(s.events), s.events, s.day(10));
+    expect(summary).toMatchObject({ status: 'open', interventions: 1, closure: null, closedAt: null });
+  });
+});
+
+describe('flagsAsOf', () => {
+  it('given a case that waited for CAMHS and then had a closure rejected, when asked at three dates, then it gives the flags of each date', () => {
+    const s = caseStory(START);
+    s.referral(0, { concerns: ['mental_health'], riskLevel: 'low' });
+    s.intervention(1, { notes: 'She is putting herself at risk.' });
+    s.onward(2, 'camhs');
+    for (let d = 8; d <= 50; d += 7) s.intervention(d, { agency: d % 2 ? 'school' : 'social_care' });
+    const r = s.requestClosure(52);
+    const history = buildCaseHistory(s.events);
+    const at = (day: number) => {
+      const summary = summariseCase(history, s.events, s.day(day));
+      return flagsAsOf(history, s.day(day), summary.closure, SPEC_DEFAULTS, findLabellingLanguage, []).map((f) => f.rule);
+    };
+    expect(at(0.5)).toEqual([]);
+    expect(at(20)).toEqual(['LABELLING_LANGUAGE']);
+    expect(at(31)).toEqual(['LONG_WAIT', 'LABELLING_LANGUAGE']);
+    expect(at(52)).toEqual(['CLOSURE_PENDING_ONWARD_REFERRAL', 'LONG_WAIT', 'LABELLING_LANGUAGE']);
+    expect(r.data.closureRequestId).toBeDefined();
+  });
+});
