@@ -18,11 +18,11 @@ export async function lockCase(client: pg.ClientBase, schema: string, caseId: st
   return row ? { flagsAsOf: row.flags_as_of, area: row.area, status: row.status, lastRecordedAt: row.last_recorded_at } : undefined;
 }
 
-/** Open cases quiet since `quietSince` whose time rules have not yet looked at `asOf`. */
+/** Open cases quiet since `quietSince` on which a time rule may have started to fire by `asOf`. */
 export async function casesToSweep(db: pg.Pool | pg.ClientBase, schema: string, asOf: Date, quietSince: Date): Promise<string[]> {
   const { rows } = await db.query<{ case_id: string }>(
     `SELECT case_id FROM ${schema}.cases
-      WHERE status = 'open' AND last_recorded_at <= $2 AND (flags_as_of IS NULL OR flags_as_of < $1)
+      WHERE status = 'open' AND last_recorded_at <= $2 AND (next_sweep_at IS NULL OR next_sweep_at <= $1)
       ORDER BY case_id`,
     [asOf, quietSince],
   );
@@ -57,6 +57,6 @@ export async function upsertCase(client: pg.ClientBase, schema: string, row: Cas
   );
 }
 
-export async function setFlagsAsOf(client: pg.ClientBase, schema: string, caseId: string, asOf: Date): Promise<void> {
-  await client.query(`UPDATE ${schema}.cases SET flags_as_of = $2 WHERE case_id = $1`, [caseId, asOf]);
+export async function setTimeRuleCheck(client: pg.ClientBase, schema: string, caseId: string, asOf: Date, nextSweepAt: Date): Promise<void> {
+  await client.query(`UPDATE ${schema}.cases SET flags_as_of = $2, next_sweep_at = $3 WHERE case_id = $1`, [caseId, asOf, nextSweepAt]);
 }

@@ -126,10 +126,17 @@ CREATE INDEX access_log_by_case ON access_log (case_id, at);
 CREATE INDEX access_log_by_user ON access_log (user_sub, at);
 `;
 
+// The sweep looks only at cases a time rule could change its answer on by then, not at every open case.
+const nextSweepV2 = `
+ALTER TABLE cases ADD COLUMN next_sweep_at timestamptz;
+CREATE INDEX cases_due_for_sweep ON cases (next_sweep_at) WHERE status = 'open';
+`;
+
 export function projectionMigrations(schema: string): Migration[] {
   return [
     ...eventStoreMigrations,
     { component: 'kafka-projection', version: 1, name: 'offsets, dedup, rejected messages', sql: projectionTablesSql(schema) },
     { component: 'projection', version: 1, name: 'read model: case events, cases, flags, alerts, stats tables, access log', sql: readModelV1 },
+    { component: 'projection', version: 2, name: 'cases.next_sweep_at', sql: nextSweepV2 },
   ];
 }

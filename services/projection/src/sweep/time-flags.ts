@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { raiseAlerts, type AlertCause, type RaisedAlert } from '../alerts/raise.js';
 import { replaceFlags } from '../flags/case-flags.js';
-import { setFlagsAsOf } from '../read-model/cases.js';
+import { setTimeRuleCheck } from '../read-model/cases.js';
 import type { ReadModel } from '../read-model/context.js';
 import { evaluateTimeRules, type CaseHistory } from '../rules/index.js';
+import { nextSweepAt } from './next-due.js';
 
 export interface TimeCheck {
   history: CaseHistory;
@@ -23,8 +24,9 @@ export interface TimeCheck {
  */
 export async function checkTimeRules(client: pg.ClientBase, rm: ReadModel, c: TimeCheck): Promise<RaisedAlert[]> {
   const asOf = c.flagsAsOf && c.flagsAsOf.getTime() > c.at.getTime() ? c.flagsAsOf : c.at;
-  const flags = evaluateTimeRules(c.history, asOf, rm.thresholdsFor(c.area));
+  const thresholds = rm.thresholdsFor(c.area);
+  const flags = evaluateTimeRules(c.history, asOf, thresholds);
   await replaceFlags(client, rm.schema, c.history.caseId, 'time', flags, asOf);
-  await setFlagsAsOf(client, rm.schema, c.history.caseId, asOf);
+  await setTimeRuleCheck(client, rm.schema, c.history.caseId, asOf, nextSweepAt(c.history, asOf, thresholds));
   return raiseAlerts(client, rm.schema, { caseId: c.history.caseId, area: c.area, flags, raisedAt: asOf, recordedAt: c.recordedAt, cause: c.cause });
 }
