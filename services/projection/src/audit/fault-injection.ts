@@ -23,11 +23,11 @@ export function faultInjectionFrom(env: NodeJS.ProcessEnv): FaultInjection | und
 }
 
 /**
- * `wallclock`: the replay stamps a case opened by a referral with the time of the rebuild instead
- * of the event's time, the classic mistake (`now()` inside evolve) that a rebuild must reveal.
+ * `wallclock`: after each event the replay stamps the case with the time of the rebuild instead of
+ * the event's time, the classic mistake (`now()` inside evolve) that a rebuild must reveal.
  */
-export async function injectFault(client: pg.ClientBase, shadowSchema: string, fault: FaultInjection, eventType: string, caseId: string): Promise<void> {
-  if (fault === 'wallclock' && eventType === 'referral.received.v1') {
+export async function injectFault(client: pg.ClientBase, shadowSchema: string, fault: FaultInjection, caseId: string): Promise<void> {
+  if (fault === 'wallclock') {
     await client.query(`UPDATE ${shadowSchema}.cases SET last_recorded_at = clock_timestamp() WHERE case_id = $1`, [caseId]);
   }
 }
