@@ -72,7 +72,15 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     cwd: opts.repoRoot,
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops
+    // each service once with SIGTERM. Otherwise the service would get SIGINT from the terminal and
+    // SIGTERM from us, take the second as "hurry up" and skip its graceful shutdown.
+    detached: true,
   });
+  // Never leave a service behind when the launcher itself exits without stopping it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const onLine = opts.onLine ?? ((line: string) => console.log(`[${opts.name}] ${line}`));
   pipeLines(child, onLine);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
