@@ -31,6 +31,8 @@ const env: Record<string, string> = {
   DATABASE_URL: infra.databaseUrl,
   KAFKA_BROKERS: infra.kafkaBrokers.join(','),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  // The console's sign-in page gets its "development token" button; never set outside npm start.
+  CONSOLE_DEV_TOKENS: '1',
 };
 if (process.env.JWT_SECRET) env.JWT_SECRET = process.env.JWT_SECRET;
 
@@ -68,5 +70,7 @@ for (const s of system?.services ?? []) {
 
 log('ready:');
 for (const s of system?.services ?? []) log(`  ${s.name.padEnd(13)} ${s.url}   docs ${s.url}/docs`);
+const consoleService = system?.services.find((s) => s.name === 'console');
+if (consoleService) log(`console (supervisors, auditors): ${consoleService.url}/`);
 log('mint a development token:  npm run -s token -- --role social_worker --areas E09000001');
 log('Ctrl-C to stop');

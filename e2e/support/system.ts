@@ -21,7 +21,8 @@ export async function startE2eSystem(opts: { only?: ServiceName[]; basePort: num
   const db = await createTestDatabase('e2e');
   const topics = await createTestTopics('e2e');
   const infra = testInfra();
-  const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4 };
+  const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4, console: opts.basePort + 5 };
+  const local = (port: number) => `http://127.0.0.1:${port}`;
   const lines: string[] = [];
   const system = await startSystem({
     repoRoot,
@@ -32,6 +33,12 @@ export async function startE2eSystem(opts: { only?: ServiceName[]; basePort: num
       CASE_ALERTS_TOPIC: topics.caseAlerts,
       JWT_SECRET,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      // The console forwards /api/<service>/* to these (one env for every service).
+      REFERRAL_URL: local(ports.referral),
+      INTERVENTION_URL: local(ports.intervention),
+      CASE_CLOSURE_URL: local(ports['case-closure']),
+      PROJECTION_URL: local(ports.projection),
+      CONSOLE_DEV_TOKENS: '1',
     },
     ports,
     ...(opts.only ? { only: opts.only } : {}),

@@ -8,6 +8,8 @@ export const SERVICES = [
   { name: 'intervention', port: 3002 },
   { name: 'case-closure', port: 3003 },
   { name: 'projection', port: 3004 },
+  // The supervisors' and auditors' web pages; it forwards to the four above, so it starts last.
+  { name: 'console', port: 3005 },
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

@@ -1,0 +1,47 @@
+import { h } from './h.js';
+import { eventName, ruleWords, words } from './words.js';
+
+const DOMAIN_TIME = ['receivedAt', 'openedAt', 'referredAt', 'startedAt', 'deliveredAt', 'occurredAt', 'assessedAt', 'requestedAt', 'closedAt', 'reopenedAt'];
+
+/** When a fact happened (its domain time), else when it was recorded: back-dated entries sit where they belong. */
+export function eventTime(e) {
+  for (const key of DOMAIN_TIME) if (typeof e.data?.[key] === 'string') return e.data[key];
+  return e.time;
+}
+
+const yesNo = (b) => (b ? 'yes' : 'no');
+
+/** What an event says, as text nodes; free text (notes, summaries, rationales) in its own paragraph. */
+export function eventDetail(e) {
+  const d = e.data ?? {};
+  const free = (label, text) => (text ? h('p', { class: 'detail free-text' }, h('span', { class: 'label' }, `${label}: `), text) : null);
+  switch (eventName(e.type)) {
+    case 'referral.received':
+      return [h('p', { class: 'detail' }, `From ${words(d.sourceAgency)}; concerns: ${(d.concerns ?? []).map(words).join(', ')}; risk ${d.riskLevel}${d.reReferral ? '; a re-referral' : ''}.`)];
+    case 'case.opened':
+      return [h('p', { class: 'detail' }, `Child ${d.childId} · area ${d.area}`)];
+    case 'onward-referral.made':
+      return [h('p', { class: 'detail' }, `To ${words(d.agency)}.`), free('Reason', d.reason)];
+    case 'onward-referral.started':
+      return [h('p', { class: 'detail' }, `Onward referral ${String(d.onwardReferralId).slice(0, 8)} started.`)];
+    case 'intervention.logged':
+      return [h('p', { class: 'detail' }, `${words(d.kind)} by ${words(d.agency)}, ${d.durationMinutes} min · with the child: ${yesNo(d.withChild)} · with the family: ${yesNo(d.withFamily)}`), free('Notes', d.notes)];
+    case 'incident.recorded':
+      return [h('p', { class: 'detail' }, `${words(d.kind)}, severity ${d.severity}.`)];
+    case 'risk.assessed':
+      return [h('p', { class: 'detail' }, `Risk ${d.riskLevel}${d.extraFamilialHarm ? '; harm outside the home recorded' : ''}.`)];
+    case 'closure.requested':
+      return [h('p', { class: 'detail' }, `Reason: ${words(d.reason)}.`), free('Summary', d.summary)];
+    case 'closure.assessed':
+    case 'closure.held':
+      return [h('p', { class: 'detail' }, d.flags?.length ? `Flags: ${d.flags.map((f) => ruleWords(f.rule)).join('; ')}.` : 'No flags.')];
+    case 'case.closed':
+      return [h('p', { class: 'detail' }, `Reason: ${words(d.reason)}${d.approvedBy ? `; approved by ${d.approvedBy}` : ''}.`), free('Rationale', d.rationale)];
+    case 'closure.rejected':
+      return [h('p', { class: 'detail' }, `Rejected by ${d.rejectedBy}.`), free('Rationale', d.rationale)];
+    case 'case.reopened':
+      return [free('Reason', d.reason)];
+    default:
+      return [];
+  }
+}
