@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import { decodeCaseMessage } from '@syv/contracts';
+import { withTransaction } from '@syv/event-store';
+import { createSubscriber, type IncomingMessage, type KafkaConnection, type Subscriber } from '@syv/messaging';
+import { applyCaseEvent } from '../read-model/apply.js';
+import type { ReadModel } from '../read-model/context.js';
+import { injectFault, type FaultInjection } from './fault-injection.js';
+import type { PartitionOffset } from './replay-store.js';
+
+export interface ReplayReaderOptions {
+  pool: pg.Pool;
+  kafka: KafkaConnection;
+  topic: string;
+  /** The shadow read model; `apply` writes only there. */
+  readModel: ReadModel;
+  /** Consumer group and dedup key of this replay alone. */
+  consumer: string;
+  /** Where to stop on each partition (exclusive): the log prefix the live read model had applied. */
+  targets: readonly PartitionOffset[];
+  fault: FaultInjection | undefined;
+  /** Offsets passed so far (applied, duplicate or set aside), after each committed batch. */
+  onProgress: (done: number) => void;
+  logger: Logger;
+}
+
+export interface ReplayReader {
+  /** Resolves when every partition reached its target; rejects if the reader crashed. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+const key = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/**
+ * Reads the case-events topic from offset 0 and applies each event to the shadow read model with
+ * the same code the live consumer runs, up to the target offsets and not one further, so that the
+ * replayed and live read models cover the same log prefix. Each batch, its dedup records and the
+ * offset reached commit together, as in the live consumer. Nothing here publishes: the shadow's
+ * outbox has no relay, and the SSE stream is fed from the alerts topic, which only the live relay writes.
+ */
+export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayReader> {
+  const { pool, readModel: rm, consumer, logger } = o;
+  const schema = rm.schema;
+  const target = new Map(o.targets.map((t) => [key(t.topic, t.partition), BigInt(t.offset)]));
+  // Where this replay got to before (a catch-up before promotion resumes the same shadow).
+  const stored = await pool.query<{ topic: string; partition: number; next_offset: string }>(
+    `SELECT topic, partition, next_offset::text FROM ${schema}.consumer_offsets WHERE consumer = $1`,
+    [consumer],
+  );
+  const reached = new Map(o.targets.map((t) => [key(t.topic, t.partition), 0n]));
+  for (const r of stored.rows) reached.set(key(r.topic, r.partition), BigInt(r.next_offset));
+  let done = 0;
+  let settle!: { resolve: () => void; reject: (err: unknown) => void };
+  const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  const checkDone = () => {
+    for (const [k, t] of target) if ((reached.get(k) ?? 0n) < t) return;
+    settle.resolve();
+  };
+
+  async function applyBatch(client: pg.PoolClient, messages: IncomingMessage[]): Promise<void> {
+    for (const message of messages) {
+      const decoded = decodeCaseMessage(message.value);
+      if (!decoded.ok) {
+        await client.query(
+          `INSERT INTO ${schema}.rejected_messages (consumer, topic, partition, "offset", error, raw) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT DO NOTHING`,
+          [consumer, message.topic, message.partition, message.offset, decoded.error.message.replaceAll('\u0000', '\uFFFD')],
+        );
+        continue;
+      }
+      const fresh = await client.query(`INSERT INTO ${schema}.processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        consumer,
+        decoded.event.id,
+      ]);
+      if (fresh.rowCount !== 1) continue;
+      await applyCaseEvent(client, rm, decoded.event, message);
+      if (o.fault) await injectFault(client, schema, o.fault, decoded.event.subject);
+    }
+  }
+
+  const subscriber: Subscriber = await createSubscriber({
+    ...o.kafka,
+    groupId: consumer,
+    topics: [o.topic],
+    fromBeginning: true,
+    resumeFrom: async (topic, partition) => (reached.get(key(topic, partition)) ?? 0n).toString(),
+    onError: (err) => {
+      logger.error({ err }, 'replay reader failed');
+      settle.reject(err);
+    },
+    handleBatch: async ({ topic, partition, messages }) => {
+      const k = key(topic, partition);
+      const stopAt = target.get(k) ?? 0n;
+      const from = reached.get(k) ?? 0n;
+      // Beyond the target is the live consumer's later work, outside the prefix being compared.
+      const within = messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < stopAt);
+      const last = within.at(-1);
+      if (!last) return;
+      const next = BigInt(last.offset) + 1n;
+      await withTransaction(pool, async (client) => {
+        await applyBatch(client, within);
+        await client.query(
+          `INSERT INTO ${schema}.consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+          [consumer, topic, partition, next.toString()],
+        );
+      });
+      done += Number(next - from);
+      reached.set(k, next);
+      o.onProgress(done);
+      checkDone();
+    },
+  });
+  checkDone();
+
+  return {
+    done: finished,
+    stop: () => subscriber.stop(),
+  };
+}

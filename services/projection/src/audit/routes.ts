@@ -1,0 +1,253 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { anyEnvelopeSchema, CASE_EVENT_TYPES } from '@syv/contracts';
+import { problemResponses } from '@syv/command-service';
+import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { recordAccess } from '../access/access-log.js';
+import { listAccessLog } from './access-log-list.js';
+import { auditSchemaOf } from './audit-schema.js';
+import { formatCursor, parseCursor, readHistory } from './history.js';
+import { promoteReplay, type PromotionOptions } from './promotion.js';
+import type { ReplayRunner } from './replay-runner.js';
+import { listReplays, loadReplay, type ReplayRow } from './replay-store.js';
+
+export interface AuditDeps extends PromotionOptions {
+  runner: ReplayRunner;
+}
+
+const cursorText = z.string().regex(/^\d{1,6}:\d{1,19}$/, 'a cursor "<partition>:<offset>" from an earlier page');
+
+const replayView = z.object({
+  replayId: z.uuid(),
+  status: z.enum(['running', 'cancelling', 'cancelled', 'finished', 'failed', 'promoted']),
+  requestedBy: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  eventsDone: z.number().int(),
+  eventsTotal: z.number().int().describe('Offsets up to where the live read model had applied when the replay started.'),
+  percent: z.number(),
+  eventsPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  targets: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() })).describe('The log prefix rebuilt and compared (exclusive end offsets).'),
+  highWatermarks: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() })),
+  faultInjection: z.string().nullable(),
+  checksums: z.object({ live: z.string(), replay: z.string() }).nullable(),
+  matches: z.boolean().nullable(),
+  casesCompared: z.number().int().nullable(),
+  differingCount: z.number().int().nullable(),
+  differingCases: z.array(z.object({ caseId: z.string(), tables: z.array(z.string()) })).describe('The first 100 differing cases, by id.'),
+  error: z.string().nullable(),
+  promotedAt: z.string().nullable(),
+});
+
+function viewOf(r: ReplayRow): z.infer<typeof replayView> {
+  const rate = r.eventsPerSecond;
+  const left = Math.max(0, r.eventsTotal - r.eventsDone);
+  const active = r.status === 'running' || r.status === 'cancelling';
+  return {
+    replayId: r.replayId,
+    status: r.status,
+    requestedBy: r.requestedBy,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    eventsDone: r.eventsDone,
+    eventsTotal: r.eventsTotal,
+    percent: r.eventsTotal === 0 ? 100 : Math.min(100, Math.round((1000 * r.eventsDone) / r.eventsTotal) / 10),
+    eventsPerSecond: rate === null ? null : Math.round(rate),
+    etaSeconds: active && rate && rate > 0 ? Math.ceil(left / rate) : active ? null : 0,
+    targets: r.targets,
+    highWatermarks: r.highWatermarks,
+    faultInjection: r.faultInjection,
+    checksums: r.liveChecksum && r.replayChecksum ? { live: r.liveChecksum, replay: r.replayChecksum } : null,
+    matches: r.matches,
+    casesCompared: r.casesCompared,
+    differingCount: r.differingCount,
+    differingCases: r.differingCases ?? [],
+    error: r.error,
+    promotedAt: r.promotedAt?.toISOString() ?? null,
+  };
+}
+
+/** SPEC §4's audit routes: the whole history, the access log, replays and their promotion. Auditors only. */
+export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
+  const pool: pg.Pool = deps.pool;
+  const schema = deps.readModel.schema;
+  const auditSchema = auditSchemaOf(schema);
+
+  async function replayOr404(replayId: string): Promise<ReplayRow> {
+    const r = await loadReplay(pool, auditSchema, replayId);
+    if (!r) throw problem('NOT_FOUND', `There is no replay ${replayId}.`);
+    return r;
+  }
+
+  app.get(
+    '/v1/audit/events',
+    {
+      schema: {
+        summary: 'Every event, in log order, paged',
+        description:
+          'Auditors. Events of the auditor’s areas in log order (partition by partition, offset order within one; one case’s events are always in order). Filter by type (comma-separated), recorded time (`from` inclusive, `to` exclusive) and case. `next` is the cursor for `after`; it stays valid however many events arrive. Every case on a page is recorded in the access log.',
+        tags: ['audit'],
+        querystring: z
+          .object({
+            after: cursorText.optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            type: z
+              .string()
+              .transform((s) => s.split(',').map((t) => t.trim()))
+              .pipe(z.array(z.enum(CASE_EVENT_TYPES)).min(1))
+              .optional(),
+            from: z.iso.datetime({ offset: true }).optional(),
+            to: z.iso.datetime({ offset: true }).optional(),
+            caseId: z.uuid().optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({ items: z.array(z.object({ position: z.string(), event: anyEnvelopeSchema })), next: z.string().nullable() }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, 'auditor');
+      const q = request.query;
+      const items = await readHistory(pool, schema, {
+        areas: user.areas,
+        after: q.after === undefined ? undefined : parseCursor(q.after),
+        types: q.type,
+        from: q.from === undefined ? undefined : new Date(q.from),
+        to: q.to === undefined ? undefined : new Date(q.to),
+        caseId: q.caseId,
+        limit: q.limit,
+      });
+      await recordAccess(pool, schema, user, [...new Set(items.map((i) => i.event.subject))], 'audit_events');
+      const last = items.at(-1);
+      return {
+        items: items.map((i) => ({ position: formatCursor(i.position), event: i.event })),
+        next: items.length === q.limit && last ? formatCursor(last.position) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/audit/access-log',
+    {
+      schema: {
+        summary: 'Who read which case, when',
+        description: 'Auditors. Every read of a case of the auditor’s areas, oldest first; by case, by user, or both. `next` is the `after` of the next page.',
+        tags: ['audit'],
+        querystring: z
+          .object({
+            caseId: z.uuid().optional(),
+            user: z.string().min(1).max(200).optional(),
+            after: z.string().regex(/^\d{1,19}$/).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.string(), at: z.string(), user: z.string(), role: z.string(), caseId: z.string(), action: z.string() })),
+            next: z.string().nullable(),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, 'auditor');
+      const q = request.query;
+      const items = await listAccessLog(pool, schema, { areas: user.areas, caseId: q.caseId, user: q.user, after: q.after, limit: q.limit });
+      return { items, next: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
+    },
+  );
+
+  app.post(
+    '/v1/audit/replays',
+    {
+      schema: {
+        summary: 'Rebuild the read model from offset 0 into a shadow schema and compare it with the live one',
+        description:
+          'Auditors. 202 with the replay; follow it at `GET /v1/audit/replays/{id}`. The live read model keeps serving. Only one replay runs at a time (409 otherwise). The replay publishes nothing.',
+        tags: ['audit'],
+        response: { 202: replayView, ...problemResponses(401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'auditor');
+      const replayId = await deps.runner.start(user);
+      return reply.code(202).send(viewOf(await replayOr404(replayId)));
+    },
+  );
+
+  app.get(
+    '/v1/audit/replays',
+    {
+      schema: {
+        summary: 'Recent replays, newest first',
+        tags: ['audit'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(),
+        response: { 200: z.object({ items: z.array(replayView) }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'auditor');
+      return { items: (await listReplays(pool, auditSchema, request.query.limit)).map(viewOf) };
+    },
+  );
+
+  app.get(
+    '/v1/audit/replays/:replayId',
+    {
+      schema: {
+        summary: 'A replay’s progress, and when finished its checksums and whether they match',
+        tags: ['audit'],
+        params: z.object({ replayId: z.uuid() }),
+        response: { 200: replayView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'auditor');
+      return viewOf(await replayOr404(request.params.replayId));
+    },
+  );
+
+  const cancel = async (replayId: string) => {
+    await replayOr404(replayId);
+    await deps.runner.cancel(replayId);
+    return viewOf(await replayOr404(replayId));
+  };
+  const cancelSchema = {
+    summary: 'Cancel a running replay; its shadow schema is dropped',
+    tags: ['audit'],
+    params: z.object({ replayId: z.uuid() }),
+    response: { 200: replayView, ...problemResponses(401, 403, 404) },
+  };
+  app.post('/v1/audit/replays/:replayId/cancel', { schema: cancelSchema }, async (request) => {
+    requireRole(request, 'auditor');
+    return cancel(request.params.replayId);
+  });
+  app.delete('/v1/audit/replays/:replayId', { schema: cancelSchema }, async (request) => {
+    requireRole(request, 'auditor');
+    return cancel(request.params.replayId);
+  });
+
+  app.post(
+    '/v1/audit/replays/:replayId/promote',
+    {
+      schema: {
+        summary: 'Make a finished replay the live read model, without downtime',
+        description:
+          'Auditors. Needed after a rule or threshold change (the replay then differs where the new rules judge history differently: review `differingCases`, then pass `acceptDifferences`). A replay with fault injection is never promoted. Nothing is published again: the outbox, acknowledgements and access log carry over.',
+        tags: ['audit'],
+        params: z.object({ replayId: z.uuid() }),
+        body: z.object({ acceptDifferences: z.boolean().default(false) }).strict().optional(),
+        response: { 200: replayView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'auditor');
+      await promoteReplay(deps, request.params.replayId, request.body?.acceptDifferences ?? false);
+      return viewOf(await replayOr404(request.params.replayId));
+    },
+  );
+}
