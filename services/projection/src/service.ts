@@ -10,6 +10,7 @@ import { startAlertBroadcast, type AlertBroadcast } from './alerts/broadcast.js'
 import { createAlertHub, type AlertHub } from './alerts/hub.js';
 import { alertRoutes } from './alerts/routes.js';
 import { alertStreamRoute } from './alerts/stream-route.js';
+import { prepareAudit } from './audit/audit.js';
 import { projectionConfigSchema, thresholdsConfig, type ProjectionConfig } from './config.js';
 import { registerProjectionMetrics } from './metrics.js';
 import { outgoingMessage, outgoingTopicFor } from './outbox/outgoing.js';
@@ -83,6 +84,17 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     });
     started.unshift({ name: 'stop outbox relay', run: () => relay.stop() });
 
+    const audit = await prepareAudit({
+      pool,
+      readModel,
+      liveConsumer: opts.consumerGroup ?? READ_MODEL_CONSUMER,
+      kafka,
+      topic: config.CASE_EVENTS_TOPIC,
+      env: opts.env ?? process.env,
+      logger,
+    });
+    started.unshift({ name: 'stop replay', run: () => audit.stop() });
+
     const hub = createAlertHub();
     const broadcast = await startAlertBroadcast({ kafka, topic: config.CASE_ALERTS_TOPIC, hub, logger, instanceId: randomUUID() });
     started.unshift({ name: 'stop alert stream consumer', run: () => broadcast.stop() });
@@ -107,12 +119,14 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
           { name: 'cases', description: 'Case list, summary (also as of a past date) and events' },
           { name: 'alerts', description: 'Alerts to supervisors: list, acknowledge, live stream' },
           { name: 'stats', description: 'Per-area numbers' },
+          { name: 'audit', description: 'Auditors: the whole history, the access log, replays with proof, promotion' },
         ],
       },
       routes: (a) => {
         queryRoutes(a, { pool, readModel, now: clock });
         alertRoutes(a, { pool, schema, now: clock });
         alertStreamRoute(a, { hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
+        audit.routes(a);
       },
     });
     const metrics = registerProjectionMetrics(app.metrics.registry, { consumer: () => live.consumer, relay, hub, sweep: () => live.sweep });
@@ -145,6 +159,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     live.sweep = sweep;
 
     const shutdownHooks = [
+      { name: 'stop replay', run: () => audit.stop() },
       { name: 'stop time-rule sweep', run: () => sweep.stop() },
       { name: 'stop case-events consumer', run: () => consumer.stop() },
       { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
