@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point behind `npm start`, `npm test`, `npm run kafka` and `npm run token`.
+// Entry point behind `npm start`, `npm test`, `npm run kafka`, `npm run token` and `npm run audit`.
 // Plain Node with no dependencies, because it runs before anything is installed: it fetches the
 // pinned pnpm into .tools/, installs the workspace from the lockfile, then hands over to TypeScript.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,7 +19,8 @@ const usage = `usage: node scripts/bootstrap.mjs <command> [args]
   start           start Kafka, PostgreSQL (when needed) and every service, in the foreground
   test [args]     run every test (unit, integration, end-to-end); args go to vitest
   kafka <cmd>     the local Kafka broker: fetch | start | stop | status (see --help)
-  token [args]    mint a development JWT (see --help)`;
+  token [args]    mint a development JWT (see --help)
+  audit [args]    the auditors' tool: history, as-of, replay, access log (see --help)`;
 
 function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
@@ -109,6 +110,10 @@ switch (command) {
   case 'token':
     installDependencies();
     process.exit(await tsx('packages/service-kit/src/auth/mint-token-cli.ts', rest));
+    break;
+  case 'audit':
+    installDependencies();
+    process.exit(await tsx('services/projection/src/cli/main.ts', rest));
     break;
   case undefined:
   case '--help':
