@@ -7,7 +7,7 @@ FROM node:24-slim
 
 ARG SERVICE
 ARG PNPM_VERSION=12.4.2
-RUN test -n "${SERVICE}" || { echo 'build arg SERVICE is required: referral, intervention, case-closure or projection' >&2; exit 1; }
+RUN test -n "${SERVICE}" || { echo 'build arg SERVICE is required: referral, intervention, case-closure, projection or console' >&2; exit 1; }
 
 # The same pnpm as package.json's packageManager, so the lockfile means the same thing here.
 RUN npm install --global --no-audit --no-fund "pnpm@${PNPM_VERSION}"

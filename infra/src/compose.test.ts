@@ -38,6 +38,7 @@ describe('docker-compose.yml', () => {
     ['intervention', 3002],
     ['case-closure', 3003],
     ['projection', 3004],
+    ['console', 3005],
   ])('builds %s from the shared Dockerfile and checks /health/ready on port %i', (service, port) => {
     const text = section(service);
     expect(text).toContain(`SERVICE: ${service}`);

@@ -3,9 +3,11 @@ import { h } from './h.js';
 const DAY = 86_400_000;
 const days = (a, b) => Math.max(0, Math.floor((Date.parse(b) - Date.parse(a)) / DAY));
 
-/** The pattern that marks time still being waited, so a gap reads without colour too. */
-function defs() {
-  return h('defs', {}, h('pattern', { id: 'hatch', width: '6', height: '6', patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+let charts = 0;
+
+/** The pattern that marks time still being waited (or over a limit), so it reads without colour too. */
+function defs(id) {
+  return h('defs', {}, h('pattern', { id, width: '6', height: '6', patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
     h('rect', { width: '6', height: '6', fill: '#fff' }), h('rect', { width: '2.5', height: '6', fill: '#a4161a' })));
 }
 
@@ -31,8 +33,9 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
   const svg = h('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'wait-title wait-desc' },
     h('title', { id: 'wait-title' }, 'Waiting times of onward referrals, and contacts with the child'),
     h('desc', { id: 'wait-desc' }, description),
-    defs(),
   );
+  const hatch = `hatch-${++charts}`;
+  svg.append(defs(hatch));
   summary.onwardReferrals.forEach((o, i) => {
     const y = 10 + i * rowH;
     const stop = o.startedAt ?? end;
@@ -41,7 +44,7 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
     const limit = thresholds[o.agency] ?? thresholds.other;
     svg.append(
       h('text', { x: '0', y: String(y + 17) }, o.agency.replace(/_/g, ' ')),
-      h('rect', { x: String(x0), y: String(y + 4), width: String(x1 - x0), height: '18', class: o.waiting ? 'bar-wait' : 'bar-done', 'data-agency': o.agency },
+      h('rect', { x: String(x0), y: String(y + 4), width: String(x1 - x0), height: '18', class: o.waiting ? 'bar-wait' : 'bar-done', fill: o.waiting ? `url(#${hatch})` : null, 'data-agency': o.agency },
         h('title', {}, `${o.agency}: referred ${o.referredAt.slice(0, 10)}, ${o.waiting ? 'not started' : `started ${String(o.startedAt).slice(0, 10)}`}`)),
       h('text', { x: String(x1 + 6), y: String(y + 17), class: 'wait-days' }, o.waiting ? `waiting ${o.waitDays} days` : `${o.waitDays} days`),
     );
@@ -62,17 +65,19 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
 
 /** Horizontal bars with their value written beside them: `[{ label, value, text }]`, optional dashed limit. */
 export function barChart(title, items, { max, limit, limitLabel } = {}) {
-  const width = 420;
+  const width = 480;
   const label = 120;
   const rowH = 26;
   const top = max ?? Math.max(1, limit ?? 0, ...items.map((i) => i.value));
-  const x = (v) => label + (v / top) * (width - label - 80);
+  const x = (v) => label + (v / top) * (width - label - 150);
   const svg = h('svg', { class: 'chart', viewBox: `0 0 ${width} ${items.length * rowH + 10}`, role: 'img', 'aria-label': `${title}: ${items.map((i) => `${i.label} ${i.text}`).join('; ') || 'no data'}` });
+  const hatch = `hatch-${++charts}`;
+  svg.append(defs(hatch));
   items.forEach((item, n) => {
     const y = 4 + n * rowH;
     svg.append(
       h('text', { x: '0', y: String(y + 14) }, item.label),
-      h('rect', { x: String(label), y: String(y + 2), width: String(Math.max(1, x(item.value) - label)), height: '16', class: item.warn ? 'bar-wait' : 'bar-done' }),
+      h('rect', { x: String(label), y: String(y + 2), width: String(Math.max(1, x(item.value) - label)), height: '16', class: item.warn ? 'bar-wait' : 'bar-done', fill: item.warn ? `url(#${hatch})` : null }),
       h('text', { x: String(x(item.value) + 5), y: String(y + 14) }, item.text),
     );
   });

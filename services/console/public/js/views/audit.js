@@ -32,7 +32,7 @@ export async function auditHistoryView(main, { signal, navigate }) {
       state.textContent = '';
       for (const item of items) {
         const e = item.event ?? item;
-        const pos = item.position ? `${item.position.partition}:${item.position.offset}` : '';
+        const pos = typeof item.position === 'string' ? item.position : item.position ? `${item.position.partition}:${item.position.offset}` : '';
         list.append(h('tr', {},
           h('td', { class: 'mono' }, pos),
           h('td', {}, timeEl(e.time)),
@@ -56,11 +56,28 @@ export async function auditHistoryView(main, { signal, navigate }) {
 export function replayView(main, { signal }) {
   const panel = h('div', { 'aria-live': 'polite', id: 'replay-panel' });
   const start = h('button', { type: 'button', class: 'primary', id: 'start-replay', onclick: () => begin() }, 'Start a replay');
+  const recent = h('div');
   mount(
     main,
     heading('Replay', 'Rebuild the whole read model from the first event into a shadow copy while the live one keeps serving, then compare the two.'),
     h('section', { class: 'card' }, h('p', {}, 'Only one replay runs at a time. The result is a checksum of the live read model and of the replayed one over the same events: they must match.'), start, panel),
+    recent,
   );
+
+  // A replay already under way (started here or by someone else) is followed rather than refused.
+  void api('projection', '/v1/audit/replays?limit=5', { signal })
+    .then((res) => {
+      const items = res.items ?? [];
+      if (items[0] && (items[0].status === 'running' || items[0].status === 'cancelling')) void follow(items[0].replayId);
+      if (!items.length) return;
+      mount(recent, h('section', { class: 'card', 'aria-labelledby': 'recent-title' }, h('h2', { id: 'recent-title' }, 'Recent replays'),
+        h('table', {}, h('thead', {}, h('tr', {}, ['Started', 'By', 'Status', 'Events', 'Matches'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, items.map((r) => h('tr', {}, h('td', {}, timeEl(r.startedAt)), h('td', {}, r.requestedBy), h('td', {}, words(r.status)), h('td', {}, `${r.eventsDone} of ${r.eventsTotal}`),
+            h('td', {}, r.matches === true ? '✓ yes' : r.matches === false ? '✗ no' : '—')))))));
+    })
+    .catch((err) => {
+      if (!signal.aborted) mount(recent, errorBox(err));
+    });
 
   async function begin() {
     start.disabled = true;
@@ -69,6 +86,7 @@ export function replayView(main, { signal }) {
       await follow(created.replayId ?? created.id);
     } catch (err) {
       mount(panel, errorBox(err));
+      if (err.status === 409) panel.append(h('p', {}, 'Another replay is running: reload this page to follow it.'));
     } finally {
       start.disabled = false;
     }
@@ -83,7 +101,7 @@ export function replayView(main, { signal }) {
       const r = await api('projection', `/v1/audit/replays/${encodeURIComponent(id)}`, { signal });
       const done = r.eventsDone ?? r.progress?.done ?? 0;
       const total = r.eventsTotal ?? r.progress?.total ?? 0;
-      const pct = total ? Math.min(100, Math.round((done / total) * 100)) : r.status === 'running' ? 0 : 100;
+      const pct = Math.round(r.percent ?? (total ? Math.min(100, (done / total) * 100) : r.status === 'running' ? 0 : 100));
       bar.value = pct;
       bar.textContent = `${pct}%`;
       const rate = r.eventsPerSecond ?? r.progress?.eventsPerSecond;

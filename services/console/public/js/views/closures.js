@@ -34,6 +34,7 @@ export async function closuresView(main, { signal }) {
     const id = r.closureRequestId;
     const rationale = h('textarea', { id: `rationale-${id}`, name: 'rationale', rows: '3', required: true, minlength: String(MIN_RATIONALE), maxlength: '5000', 'aria-describedby': `rationale-hint-${id}` });
     const result = h('div', { 'aria-live': 'polite' });
+    rationale.addEventListener('input', () => result.replaceChildren());
     const decide = async (decision, form) => {
       if (rationale.value.trim().length < MIN_RATIONALE) {
         mount(result, errorBox(new Error(`Write your reasons (at least ${MIN_RATIONALE} characters) before you ${decision}.`)));

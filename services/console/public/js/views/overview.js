@@ -24,7 +24,7 @@ export async function overviewView(main, { signal }) {
   for (const a of stats.areas) {
     const waits = a.waitsByAgency.map((w) => {
       const limit = WAIT_LIMIT[w.agency] ?? WAIT_LIMIT_OTHER;
-      return { label: words(w.agency), value: w.medianWaitDays, warn: w.medianWaitDays > limit, text: `${w.medianWaitDays} d${w.waiting ? ` · ${w.waiting} waiting` : ''}${w.medianWaitDays > limit ? ' ▲ over limit' : ''}` };
+      return { label: words(w.agency), value: w.medianWaitDays, warn: w.medianWaitDays > limit, text: `${w.medianWaitDays > limit ? '▲ ' : ''}${w.medianWaitDays} d${w.waiting ? ` · ${w.waiting} waiting` : ''}` };
     });
     const shares = [
       { label: 'closures flagged', value: a.shareOfClosuresFlagged ?? 0, text: `${percent(a.shareOfClosuresFlagged)} (${a.closuresFlagged} of ${a.closures})`, warn: (a.shareOfClosuresFlagged ?? 0) > 0.25 },

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, waitFor } from '@syv/test-harness';
+import { api } from './support/http.js';
+import { startE2eSystem, type E2eSystem } from './support/system.js';
+
+// The console in a real browser: Debian's headless Chromium driven by playwright-core, against all
+// the services on real Kafka and PostgreSQL. Everything a test sets up goes through the public API;
+// everything it checks is what the page shows. Screenshots of the main screens go to
+// docs/screenshots/ for the README.
+
+const AREA = 'E09000031';
+const DAY = 86_400_000;
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(repoRoot, 'docs', 'screenshots');
+const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
+const XSS_NOTE = 'Met at youth club. <script>window.__injected = true</script><img src=x onerror="window.__injected = true"> Talked about getting home safely.';
+
+let sys: E2eSystem;
+let context: BrowserContext;
+let userDataDir: string;
+let consoleUrl: string;
+let worker: string;
+let supervisor: string;
+let caseId: string;
+let closureRequestId: string;
+const recorded = new Map<string, number>();
+
+async function post<T = Record<string, unknown>>(service: Parameters<E2eSystem['url']>[0], path: string, body: unknown, token = worker): Promise<T> {
+  const res = await api<T>(sys.url(service), 'POST', path, { token, body });
+  if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A case with reasons to hold its closure: high risk, harm outside the home, CAMHS not started, a labelling-free note with markup in it. */
+async function caseWithOpenConcerns(): Promise<string> {
+  const child = `child-${randomUUID().slice(0, 8)}`;
+  const { caseId: id } = await post<{ caseId: string }>('referral', '/v1/referrals', {
+    childId: child,
+    area: AREA,
+    sourceAgency: 'police',
+    concerns: ['criminal_exploitation', 'serious_youth_violence_victim'],
+    riskLevel: 'high',
+    receivedAt: iso(70),
+  });
+  await post('intervention', `/v1/cases/${id}/interventions`, { agency: 'social_care', kind: 'direct_work', deliveredAt: iso(66), withChild: true, withFamily: false, durationMinutes: 60, notes: 'First visit at home with mum.' });
+  await post('referral', `/v1/cases/${id}/onward-referrals`, { agency: 'camhs', reason: 'Nightmares since the stabbing of a friend.', referredAt: iso(60) });
+  await post('intervention', `/v1/cases/${id}/risk-assessments`, { riskLevel: 'high', extraFamilialHarm: true, assessedAt: iso(50) });
+  await post('intervention', `/v1/cases/${id}/interventions`, { agency: 'youth_service', kind: 'mentoring', deliveredAt: iso(30), withChild: true, withFamily: false, durationMinutes: 90, notes: XSS_NOTE });
+  await post('intervention', `/v1/cases/${id}/interventions`, { agency: 'social_care', kind: 'direct_work', deliveredAt: iso(6), withChild: true, withFamily: true, durationMinutes: 45, notes: 'Planning for the summer holidays.' });
+  recorded.set(id, 7); // case.opened, referral.received, 3 interventions, onward referral, risk assessment
+  // The projection must hold every fact before a closure is asked, as a worker's would a day later.
+  await waitFor(
+    async () => {
+      const res = await api<{ events: unknown[] }>(sys.url('projection'), 'GET', `/v1/cases/${id}/events`, { token: supervisor });
+      return res.status === 200 && res.body.events.length >= (recorded.get(id) ?? 0);
+    },
+    { what: `the projection to hold the facts of case ${id}`, timeoutMs: 30_000 },
+  );
+  return id;
+}
+
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return page;
+}
+
+/** What the tests touch of the page's own globals (the e2e project is type-checked without the DOM lib). */
+interface PageGlobals {
+  sessionStorage: { setItem(key: string, value: string): void };
+  __injected?: boolean;
+}
+
+/** Signs in as the sign-in page would after a pasted token: the token in this tab's sessionStorage. */
+async function signInWith(page: Page, token: string): Promise<void> {
+  await page.goto(`${consoleUrl}/`);
+  await page.evaluate(([key, t]) => (globalThis as unknown as PageGlobals).sessionStorage.setItem(key, t), ['syv.console.token', token] as const);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  process.env.SSE_HEARTBEAT_MS = '1000';
+  process.env.SWEEP_INTERVAL_MS = '1000';
+  process.env.SWEEP_QUIET_MS = '2000';
+  sys = await startE2eSystem({ basePort: 18000 });
+  consoleUrl = sys.url('console');
+  worker = await sys.token('social_worker', [AREA], 'sw-7');
+  supervisor = await sys.token('supervisor', [AREA], 'sup-7');
+  userDataDir = mkdtempSync(join(tmpdir(), 'syv-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await sys?.stop();
+});
+
+describe('supervisor', () => {
+  it('signs in with the development token, sees a closure alert arrive live, and approves the held closure with a rationale', async () => {
+    caseId = await caseWithOpenConcerns();
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await page.getByText('Development only').first().waitFor();
+    await page.getByLabel('Role').selectOption('supervisor');
+    await page.getByLabel('Areas').fill(AREA);
+    await shot(page, 'sign-in');
+    await page.getByRole('button', { name: 'Get a development token (development only)' }).click();
+
+    await page.getByRole('heading', { name: 'Live alerts', level: 1 }).waitFor();
+    await page.locator('#stream-state.live').waitFor({ timeout: 15_000 });
+
+    const asked = Date.now();
+    const created = await post<{ closureRequestId: string }>('case-closure', `/v1/cases/${caseId}/closure-requests`, { reason: 'support_completed', summary: 'Mentoring finished; the family know who to call.' });
+    closureRequestId = created.closureRequestId;
+    const alert = page.locator(`li.alert[data-case-id="${caseId}"][data-rule="CLOSURE_HIGH_RISK"]`);
+    await alert.waitFor({ timeout: 20_000 });
+    const seconds = (Date.now() - asked) / 1000;
+    expect(seconds, 'the alert appeared without a reload, within seconds').toBeLessThan(15);
+    await expect(alert.locator('h2').textContent()).resolves.toBe('Closure asked while risk is high or harm outside the home is recorded');
+    await expect(alert.locator('.badge').first().textContent()).resolves.toMatch(/High/);
+    expect(await alert.locator('.evidence a').count()).toBeGreaterThan(0);
+    await page.locator(`li.alert[data-case-id="${caseId}"][data-rule="CLOSURE_PENDING_ONWARD_REFERRAL"]`).waitFor({ timeout: 10_000 });
+    await shot(page, 'alerts');
+
+    // Acknowledge one, through the page.
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByLabel('Show acknowledged alerts too').check();
+    await alert.locator('.acked').waitFor();
+
+    // The held closure: flags, then approve with a written rationale.
+    await page.getByRole('link', { name: 'Held closures' }).click();
+    const held = page.locator(`section.held[data-closure-request-id="${closureRequestId}"]`);
+    await held.waitFor({ timeout: 20_000 });
+    expect(await held.locator('.flags li[data-rule="CLOSURE_HIGH_RISK"]').count()).toBe(1);
+    await held.getByRole('button', { name: 'Approve closure' }).click();
+    await held.getByRole('alert').waitFor(); // no rationale yet: refused on the page
+    await held.getByLabel('Your reasons (required)').fill('CAMHS confirmed a first appointment next week; the mentor stays in touch through the youth club.');
+    await shot(page, 'held-closure');
+    await held.getByRole('button', { name: 'Approve closure' }).click();
+    await held.locator('.decided[data-status="closed"]').waitFor({ timeout: 15_000 });
+
+    const after = await api<{ status: string; decidedBy?: string }>(sys.url('case-closure'), 'GET', `/v1/closure-requests/${closureRequestId}`, { token: supervisor });
+    expect(after.body.status).toBe('closed');
+    expect(after.body.decidedBy).toBe('dev-supervisor');
+    await page.close();
+  });
+
+  it('shows a case note containing <script> as text, never as markup', async () => {
+    const page = await newPage();
+    await signInWith(page, supervisor);
+    await page.goto(`${consoleUrl}/#/case/${caseId}`);
+    const note = page.locator('.timeline .free-text', { hasText: 'Met at youth club.' });
+    await note.waitFor({ timeout: 15_000 });
+    expect(await note.textContent()).toContain('<script>window.__injected = true</script>');
+    expect(await note.textContent()).toContain('<img src=x onerror=');
+    expect(await page.locator('.timeline script, .timeline img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__injected)).toBeUndefined();
+    // The waiting chart: one bar for the CAMHS referral, its day count written beside it.
+    await page.locator('svg.chart rect[data-agency="camhs"]').waitFor();
+    expect(await page.locator('svg.chart .wait-days').first().textContent()).toMatch(/^waiting \d+ days$/);
+    await shot(page, 'case');
+    await page.goto(`${consoleUrl}/#/overview`);
+    await page.locator(`section[data-area="${AREA}"]`).waitFor({ timeout: 15_000 });
+    await shot(page, 'overview');
+    await page.close();
+  });
+});
+
+describe('auditor', () => {
+  it('pastes a token, moves the as-of slider back to before the closure, and reads the access log', async () => {
+    const auditor = await sys.token('auditor', [AREA], 'aud-7');
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/`);
+    await page.getByLabel('Bearer token').fill(auditor);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await page.locator('table tbody tr').first().waitFor({ timeout: 15_000 });
+    await shot(page, 'audit-history');
+
+    await page.goto(`${consoleUrl}/#/case/${caseId}`);
+    await waitFor(async () => (await api<{ status: string }>(sys.url('projection'), 'GET', `/v1/cases/${caseId}`, { token: auditor })).body.status === 'closed', { what: 'the projection to see the case closed' });
+    await page.reload();
+    const slider = page.getByLabel(/Show the case as of/);
+    await slider.waitFor({ timeout: 15_000 });
+    await slider.focus();
+    await page.keyboard.press('End');
+    await page.locator('#as-of-summary [data-field="status"]', { hasText: 'closed' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Home');
+    await page.locator('#as-of-summary [data-field="status"]', { hasText: 'open' }).waitFor({ timeout: 10_000 });
+    await page.locator('#as-of').scrollIntoViewIfNeeded();
+    await shot(page, 'as-of');
+
+    await page.getByRole('link', { name: 'Access log' }).click();
+    await page.getByLabel('Case id').fill(caseId);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('table tbody tr', { hasText: 'aud-7' }).first().waitFor({ timeout: 15_000 });
+    await shot(page, 'access-log');
+    await page.close();
+  });
+
+  it('starts a replay and sees it finish with matching checksums', async () => {
+    const auditor = await sys.token('auditor', [AREA], 'aud-7');
+    const page = await newPage();
+    await signInWith(page, auditor);
+    await page.goto(`${consoleUrl}/#/audit/replay`);
+    await page.getByRole('button', { name: 'Start a replay' }).click();
+    await page.locator('#replay-progress').waitFor({ timeout: 15_000 });
+    const result = page.locator('#replay-result [data-matches]');
+    await result.waitFor({ timeout: 90_000 });
+    expect(await result.getAttribute('data-matches')).toBe('true');
+    expect(await page.locator('#replay-result').textContent()).toMatch(/Matches/);
+    await shot(page, 'replay');
+    await page.close();
+  });
+});
