@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -10,13 +10,14 @@ import { startE2eSystem, type E2eSystem } from './support/system.js';
 
 // The console in a real browser: Debian's headless Chromium driven by playwright-core, against all
 // the services on real Kafka and PostgreSQL. Everything a test sets up goes through the public API;
-// everything it checks is what the page shows. Screenshots of the main screens go to
-// docs/screenshots/ for the README.
+// everything it checks is what the page shows. Screenshots of the main screens go to .data/screenshots/
+// on every run, and to docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1, so a test run does
+// not leave changed images in the work tree.
 
 const AREA = 'E09000031';
 const DAY = 86_400_000;
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(repoRoot, 'docs', 'screenshots');
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : join(repoRoot, '.data', 'screenshots');
 const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
 const XSS_NOTE = 'Met at youth club. <script>window.__injected = true</script><img src=x onerror="window.__injected = true"> Talked about getting home safely.';
 
@@ -92,6 +93,7 @@ beforeAll(async () => {
   consoleUrl = sys.url('console');
   worker = await sys.token('social_worker', [AREA], 'sw-7');
   supervisor = await sys.token('supervisor', [AREA], 'sup-7');
+  mkdirSync(SHOTS, { recursive: true });
   userDataDir = mkdtempSync(join(tmpdir(), 'syv-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
