@@ -37,16 +37,17 @@ export interface HistoryItem {
  * the case; the cursor (partition, offset) is stable however many events arrive meanwhile.
  */
 export async function readHistory(db: pg.Pool, schema: string, f: HistoryFilter): Promise<HistoryItem[]> {
-  const { rows } = await db.query<{ partition: number; offset: string; envelope: AnyEnvelope }>(
-    `SELECT partition, "offset"::text AS offset, envelope FROM ${schema}.case_events
+  // The offset leaves as text (int64); ordered by the column itself, not by that text.
+  const { rows } = await db.query<{ partition: number; offset_text: string; envelope: AnyEnvelope }>(
+    `SELECT e.partition, e."offset"::text AS offset_text, e.envelope FROM ${schema}.case_events e
       WHERE area = ANY($1::text[])
         AND ($2::int IS NULL OR (partition, "offset") > ($2::int, $3::bigint))
         AND ($4::text[] IS NULL OR type = ANY($4::text[]))
         AND ($5::timestamptz IS NULL OR recorded_at >= $5)
         AND ($6::timestamptz IS NULL OR recorded_at < $6)
         AND ($7::uuid IS NULL OR case_id = $7)
-      ORDER BY partition, "offset" LIMIT $8`,
+      ORDER BY e.partition, e."offset" LIMIT $8`,
     [f.areas, f.after?.partition ?? null, f.after?.offset ?? null, f.types ?? null, f.from ?? null, f.to ?? null, f.caseId ?? null, f.limit],
   );
-  return rows.map((r) => ({ position: { partition: r.partition, offset: r.offset }, event: r.envelope }));
+  return rows.map((r) => ({ position: { partition: r.partition, offset: r.offset_text }, event: r.envelope }));
 }

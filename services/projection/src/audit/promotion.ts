@@ -67,11 +67,13 @@ export async function promoteReplay(o: PromotionOptions, replayId: string, accep
 
   for (let attempt = 1; attempt <= 10; attempt++) {
     const target = await offsetsOf(pool, live, o.liveConsumer, o.topic);
-    const reader = await startReplayReader({ pool, kafka: o.kafka, topic: o.topic, readModel: shadow, consumer, targets: target, fault: undefined, onProgress: () => undefined, logger });
-    try {
-      await reader.done;
-    } finally {
-      await reader.stop();
+    if (!same(target, await offsetsOf(pool, shadow.schema, consumer, o.topic))) {
+      const reader = await startReplayReader({ pool, kafka: o.kafka, topic: o.topic, readModel: shadow, consumer, targets: target, fault: undefined, onProgress: () => undefined, logger });
+      try {
+        await reader.done;
+      } finally {
+        await reader.stop();
+      }
     }
     const swapped = await swap(pool, live, shadow.schema, retiredSchema, o.liveConsumer, consumer, o.topic, auditSchema, replayId);
     if (swapped) {
