@@ -1,0 +1,203 @@
+// Faults under load (issue 6, item 6): while referrals, interventions and closure requests arrive,
+// kill -9 each service once, restart the Kafka broker once and PostgreSQL once, then prove that
+// every write acknowledged with a 2xx is on case-events exactly once by event id, in the
+// projection's read model, and that each alert was raised exactly once. Exits 1 on any loss.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ServiceName } from '@syv/launcher';
+import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
+import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
+import { repoRoot } from './lib/paths.js';
+import { readWholeTopic } from './lib/read-topic.js';
+import { newLoadStats, runLoad } from './faults/load.js';
+import { checkAlerts, checkReadModel, checkTopic, eventIdOf, indexCaseEvents, listAlerts, type Problem, type TopicIndex } from './faults/verify.js';
+
+const usage = `usage: pnpm --filter @syv/bench faults -- [options]
+
+Starts its own Kafka broker (local, --kafka-port, data in .data/bench-faults/kafka) and its own
+embedded PostgreSQL (--pg-port, data in .data/bench-faults/pg) — never the machine's — and the
+referral, intervention, case-closure and projection services. Under a write load it kills each
+service with SIGKILL once, restarts the broker once and PostgreSQL once, then checks every
+acknowledged write. Exit 0: nothing lost or doubled; 1: a loss, a doubling, a crash; 2: bad usage.
+
+options:
+  --concurrency C   write loops in flight (default 8)
+  --gap S           seconds of load between faults (default 6)
+  --max-requests N  stop the load after N requests whatever happens (default 40000)
+  --settle S        how long to wait for everything to arrive downstream (default 90)
+  --no-projection   leave the projection out (no read-model or alert checks)
+  --base-port P     services on P+1..P+4 (default 21000)
+  --kafka-port K    the run's own broker, controller on K+1 (default 21592)
+  --pg-port Q       the run's own PostgreSQL (default 21432)
+  --help            this text`;
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '8' },
+    gap: { type: 'string', default: '6' },
+    'max-requests': { type: 'string', default: '40000' },
+    settle: { type: 'string', default: '90' },
+    'no-projection': { type: 'boolean', default: false },
+    'base-port': { type: 'string', default: '21000' },
+    'kafka-port': { type: 'string', default: '21592' },
+    'pg-port': { type: 'string', default: '21432' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+function int(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`--${name} must be a positive whole number, got '${raw}'\n\n${usage}`);
+    process.exit(2);
+  }
+  return n;
+}
+const concurrency = int('concurrency', values.concurrency);
+const gapMs = int('gap', values.gap) * 1_000;
+const maxRequests = int('max-requests', values['max-requests']);
+const settleMs = int('settle', values.settle) * 1_000;
+const withProjection = !values['no-projection'] && existsSync(join(repoRoot, 'services', 'projection', 'src', 'main.ts'));
+
+const AREA = 'E09000007';
+const started = Date.now();
+const log = (msg: string) => console.log(`[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)} s] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await attempt().catch(() => undefined);
+    if (got !== undefined || Date.now() > deadline) return got;
+    log(`waiting for ${what}…`);
+    await sleep(3_000);
+  }
+}
+
+let infra: OwnInfra | undefined;
+let sys: OwnSystem | undefined;
+const problems: Problem[] = [];
+const faults: { fault: string; ms: number }[] = [];
+
+async function main(): Promise<void> {
+  infra = await startOwnInfra({ name: 'faults', pgPort: int('pg-port', values['pg-port']), kafkaPort: int('kafka-port', values['kafka-port']), log });
+  const only: ServiceName[] = ['referral', 'intervention', 'case-closure', ...(withProjection ? (['projection'] as const) : [])];
+  log(`starting ${only.join(', ')}`);
+  // Short polls so a restarted relay or consumer catches up within the settle time.
+  sys = await startOwnSystem(infra, { only, basePort: int('base-port', values['base-port']), env: { OUTBOX_POLL_MS: '200' } });
+  const worker = await sys.token('social_worker', [AREA], 'sw-faults');
+  const supervisor = await sys.token('supervisor', [AREA], 'sup-faults');
+  const s = sys;
+  const i = infra;
+
+  const schedule: [string, () => Promise<unknown>][] = [
+    ...only.map((name): [string, () => Promise<unknown>] => [`kill -9 ${name}`, () => s.system.restart(name, 'kill')]),
+    ['restart Kafka broker', () => i.restartKafka()],
+    ['restart PostgreSQL', () => i.restartPostgres()],
+  ];
+  const stats = newLoadStats();
+  const faultsDone = (async () => {
+    await sleep(gapMs);
+    for (const [name, fault] of schedule) {
+      log(`fault: ${name} (${stats.acknowledged.length} writes acknowledged so far)`);
+      const t0 = Date.now();
+      await fault();
+      faults.push({ fault: name, ms: Date.now() - t0 });
+      log(`fault: ${name} — back after ${Date.now() - t0} ms`);
+      await sleep(gapMs);
+    }
+  })();
+  const progress = setInterval(() => log(`load: ${stats.sent} sent, ${stats.acknowledged.length} acknowledged, not acknowledged ${JSON.stringify(stats.refused)}`), 5_000);
+  await runLoad(
+    {
+      urls: { referral: s.url('referral'), intervention: s.url('intervention'), caseClosure: s.url('case-closure') },
+      token: worker,
+      area: AREA,
+      concurrency,
+      maxRequests,
+      until: faultsDone.catch(() => undefined),
+    },
+    stats,
+  );
+  clearInterval(progress);
+  await faultsDone; // a fault that threw (a service that did not come back) fails the run here
+  const ack = stats.acknowledged;
+  const count = (k: string) => ack.filter((a) => a.kind === k).length;
+  log(`load over: ${stats.sent} requests, ${ack.length} acknowledged (${count('referral')} referrals, ${count('intervention')} interventions, ${count('closure')} closure requests); not acknowledged: ${JSON.stringify(stats.refused)}`);
+
+  const index = await waitUntil('every acknowledged write on case-events', settleMs, async () => {
+    const idx = await indexCaseEvents(i.kafkaBrokers, s.topics.caseEvents);
+    return checkTopic(ack, idx).length === 0 ? idx : undefined;
+  });
+  const finalIndex: TopicIndex = index ?? (await indexCaseEvents(i.kafkaBrokers, s.topics.caseEvents));
+  problems.push(...checkTopic(ack, finalIndex));
+  log(`case-events: ${finalIndex.messages} messages, ${finalIndex.events.length} distinct event ids, ${finalIndex.repeats} redelivered copies`);
+
+  if (withProjection) {
+    const rm = await waitUntil('the read model to hold every acknowledged write', settleMs, async () => {
+      const p = await checkReadModel(s.url('projection'), supervisor, ack, finalIndex);
+      return p.length === 0 ? p : undefined;
+    });
+    problems.push(...(rm ?? (await checkReadModel(s.url('projection'), supervisor, ack, finalIndex))));
+    const labelled = new Map<string, string>();
+    for (const a of ack) {
+      const id = a.labelled ? eventIdOf(a, finalIndex) : undefined;
+      if (id) labelled.set(id, a.caseId);
+    }
+    const alertProblems = async () => {
+      const api = await listAlerts(s.url('projection'), supervisor);
+      const raised = (await readWholeTopic(i.kafkaBrokers, s.topics.caseAlerts))
+        .map((m) => JSON.parse(m.value?.toString('utf8') ?? 'null') as { type: string; data: { alertId: string; caseId: string; rule: string; evidence: string[] } })
+        .filter((e) => e.type === 'alert.raised.v1')
+        .map((e) => e.data);
+      return { api, raised, problems: checkAlerts(api, raised, labelled) };
+    };
+    const alerts = (await waitUntil('every alert once in GET /v1/alerts and on the alerts topic', settleMs, async () => {
+      const r = await alertProblems();
+      return r.problems.length === 0 ? r : undefined;
+    })) ?? (await alertProblems());
+    problems.push(...alerts.problems);
+    const byRule = new Map<string, number>();
+    for (const a of alerts.api) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
+    log(`alerts: ${alerts.api.length} in GET /v1/alerts (${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}), ${alerts.raised.length} alert.raised messages; ${labelled.size} labelled interventions acknowledged`);
+  }
+
+  for (const svc of s.system.services) {
+    const res = await fetch(`${svc.url}/health/ready`).catch(() => undefined);
+    if (!res?.ok) problems.push({ what: 'service not ready after the run', detail: `${svc.name}: ${res ? res.status : 'no answer'}` });
+  }
+
+  console.log('\n=== faults under load: summary ===');
+  console.log(`services: ${only.join(', ')}${withProjection ? '' : ' (projection left out)'}`);
+  console.log(`faults: ${faults.map((f) => `${f.fault} (${(f.ms / 1_000).toFixed(1)} s)`).join('; ')}`);
+  console.log(`requests ${stats.sent}; acknowledged ${ack.length}: referrals ${count('referral')}, interventions ${count('intervention')} (labelled ${ack.filter((a) => a.labelled).length}), closure requests ${count('closure')}`);
+  console.log(`not acknowledged: ${JSON.stringify(stats.refused)}`);
+  console.log(`case-events: ${finalIndex.messages} messages, ${finalIndex.repeats} redelivered copies of an event id (allowed: at-least-once)`);
+  console.log(`problems: ${problems.length}`);
+  for (const p of problems.slice(0, 40)) console.log(`  ${p.what}: ${p.detail}`);
+  console.log(`elapsed ${((Date.now() - started) / 1_000).toFixed(0)} s`);
+}
+
+const hardLimit = setTimeout(() => {
+  console.error('faults: still running after 15 minutes; giving up');
+  process.exit(1);
+}, 15 * 60_000);
+hardLimit.unref();
+
+let failed = false;
+try {
+  await main();
+} catch (err) {
+  failed = true;
+  console.error(`faults: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (sys) console.error(`--- last service output ---\n${sys.lines.slice(-40).join('\n')}`);
+} finally {
+  if (problems.length > 0 && sys) console.error(`--- last service output ---\n${sys.lines.slice(-40).join('\n')}`);
+  await sys?.stop().catch((err: unknown) => console.error(`stopping services: ${String(err)}`));
+  await infra?.stop().catch((err: unknown) => console.error(`stopping infra: ${String(err)}`));
+}
+process.exit(failed || problems.length > 0 ? 1 : 0);

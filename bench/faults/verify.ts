@@ -1,0 +1,153 @@
+import { parseCaseEvent, type CaseEvent } from '@syv/contracts';
+import { readWholeTopic } from '../lib/read-topic.js';
+import type { Acknowledged, WriteKind } from './load.js';
+
+// The proofs a fault run ends with. Kafka delivers at least once, so a repeated event id on the
+// topic is allowed (counted, reported); what is not allowed is an acknowledged write that is missing,
+// or that was recorded twice under two different event ids.
+
+const entityOf: Record<string, { kind: WriteKind; field: string }> = {
+  'referral.received.v1': { kind: 'referral', field: 'referralId' },
+  'intervention.logged.v1': { kind: 'intervention', field: 'interventionId' },
+  'closure.requested.v1': { kind: 'closure', field: 'closureRequestId' },
+};
+
+export interface TopicIndex {
+  messages: number;
+  /** Messages whose event id had been seen before on the topic (at-least-once redelivery). */
+  repeats: number;
+  invalid: string[];
+  /** `${kind}:${id}` → distinct event ids that recorded it. */
+  eventIds: Map<string, Set<string>>;
+  events: CaseEvent[];
+}
+
+export async function indexCaseEvents(brokers: string[], topic: string): Promise<TopicIndex> {
+  const messages = await readWholeTopic(brokers, topic);
+  const seen = new Set<string>();
+  const index: TopicIndex = { messages: messages.length, repeats: 0, invalid: [], eventIds: new Map(), events: [] };
+  for (const m of messages) {
+    const parsed = parseCaseEvent(JSON.parse(m.value?.toString('utf8') ?? 'null'));
+    if (!parsed.ok) {
+      index.invalid.push(`${m.partition}/${m.offset}: ${parsed.error.message}`);
+      continue;
+    }
+    const e = parsed.event;
+    if (seen.has(e.id)) {
+      index.repeats++;
+      continue;
+    }
+    seen.add(e.id);
+    index.events.push(e);
+    const entity = entityOf[e.type];
+    if (!entity) continue;
+    const key = `${entity.kind}:${String((e.data as Record<string, unknown>)[entity.field])}`;
+    const ids = index.eventIds.get(key) ?? new Set<string>();
+    ids.add(e.id);
+    index.eventIds.set(key, ids);
+  }
+  return index;
+}
+
+export interface Problem {
+  what: string;
+  detail: string;
+}
+
+/** Every acknowledged write on the topic under exactly one event id. */
+export function checkTopic(acknowledged: Acknowledged[], index: TopicIndex): Problem[] {
+  const problems: Problem[] = index.invalid.map((detail) => ({ what: 'invalid event on case-events', detail }));
+  for (const a of acknowledged) {
+    const n = index.eventIds.get(`${a.kind}:${a.id}`)?.size ?? 0;
+    if (n !== 1) problems.push({ what: n === 0 ? 'acknowledged write missing from case-events' : 'acknowledged write recorded under several event ids', detail: `${a.kind} ${a.id} (case ${a.caseId}): ${n} event ids` });
+  }
+  return problems;
+}
+
+/** The event id that recorded each acknowledged write (after checkTopic passed). */
+export function eventIdOf(a: Acknowledged, index: TopicIndex): string | undefined {
+  return [...(index.eventIds.get(`${a.kind}:${a.id}`) ?? [])][0];
+}
+
+async function getJson<T>(url: string, token: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Each acknowledged write's event appears exactly once in the projection's history of its case. */
+export async function checkReadModel(projection: string, token: string, acknowledged: Acknowledged[], index: TopicIndex): Promise<Problem[]> {
+  const wantedByCase = new Map<string, string[]>();
+  for (const a of acknowledged) {
+    const id = eventIdOf(a, index);
+    if (id) wantedByCase.set(a.caseId, [...(wantedByCase.get(a.caseId) ?? []), id]);
+  }
+  const problems: Problem[] = [];
+  for (const [caseId, wanted] of wantedByCase) {
+    const res = await getJson<{ events: { id: string }[] }>(`${projection}/v1/cases/${caseId}/events`, token);
+    if (res.status !== 200) {
+      problems.push({ what: 'case missing from the read model', detail: `GET /v1/cases/${caseId}/events answered ${res.status}` });
+      continue;
+    }
+    const counts = new Map<string, number>();
+    for (const e of res.body.events) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+    for (const id of wanted) {
+      const n = counts.get(id) ?? 0;
+      if (n !== 1) problems.push({ what: n === 0 ? 'acknowledged write missing from the read model' : 'event repeated in the read model', detail: `case ${caseId}, event ${id}: ${n} times` });
+    }
+  }
+  return problems;
+}
+
+interface AlertItem {
+  alertId: string;
+  caseId: string;
+  rule: string;
+  evidence: string[];
+}
+
+export async function listAlerts(projection: string, token: string): Promise<AlertItem[]> {
+  const items: AlertItem[] = [];
+  for (let offset: number | null = 0; offset !== null; ) {
+    const res: { status: number; body: { items: AlertItem[]; next: number | null } } = await getJson(`${projection}/v1/alerts?limit=500&offset=${offset}`, token);
+    if (res.status !== 200) throw new Error(`GET /v1/alerts answered ${res.status}`);
+    items.push(...res.body.items);
+    offset = res.body.next;
+  }
+  return items;
+}
+
+const flagKey = (a: { caseId: string; rule: string; evidence: string[] }) => `${a.caseId}:${a.rule}:${[...a.evidence].sort().join(',')}`;
+
+/**
+ * Each alert raised exactly once: one alert id per (case, rule, evidence) in GET /v1/alerts and on
+ * the alerts topic, the same ids in both, and one LABELLING_LANGUAGE alert for every acknowledged
+ * labelled intervention.
+ */
+export function checkAlerts(api: AlertItem[], raisedOnTopic: AlertItem[], labelledEventIds: Map<string, string>): Problem[] {
+  const problems: Problem[] = [];
+  const byKey = new Map<string, Set<string>>();
+  const apiIds = new Map<string, number>();
+  for (const a of api) {
+    apiIds.set(a.alertId, (apiIds.get(a.alertId) ?? 0) + 1);
+    const ids = byKey.get(flagKey(a)) ?? new Set<string>();
+    ids.add(a.alertId);
+    byKey.set(flagKey(a), ids);
+  }
+  for (const [id, n] of apiIds) if (n > 1) problems.push({ what: 'alert listed more than once', detail: `${id}: ${n} times` });
+  for (const [key, ids] of byKey) if (ids.size > 1) problems.push({ what: 'flag raised as several alerts', detail: `${key}: ${[...ids].join(', ')}` });
+  const topicKeys = new Map<string, Set<string>>();
+  for (const a of raisedOnTopic) {
+    const ids = topicKeys.get(flagKey(a)) ?? new Set<string>();
+    ids.add(a.alertId);
+    topicKeys.set(flagKey(a), ids);
+    if (!apiIds.has(a.alertId)) problems.push({ what: 'alert on the alerts topic but not in GET /v1/alerts', detail: a.alertId });
+  }
+  for (const [key, ids] of topicKeys) if (ids.size > 1) problems.push({ what: 'flag raised on the alerts topic under several alert ids', detail: `${key}: ${[...ids].join(', ')}` });
+  const topicIds = new Set(raisedOnTopic.map((a) => a.alertId));
+  for (const id of apiIds.keys()) if (!topicIds.has(id)) problems.push({ what: 'alert in GET /v1/alerts never published on the alerts topic', detail: id });
+  for (const [eventId, caseId] of labelledEventIds) {
+    const n = api.filter((a) => a.caseId === caseId && a.rule === 'LABELLING_LANGUAGE' && a.evidence.includes(eventId)).length;
+    if (n !== 1) problems.push({ what: 'labelled intervention not alerted exactly once', detail: `case ${caseId}, event ${eventId}: ${n} alerts` });
+  }
+  return problems;
+}

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres, startLocalKafka, type EmbeddedPostgres, type LocalKafka } from '@syv/infra';
+import { repoRoot } from './paths.js';
+
+/**
+ * A broker and a PostgreSQL server that belong to this bench run alone, on ports of its own and
+ * data directories under .data/bench-<name>. Fault runs restart them; the machine's PostgreSQL at
+ * 127.0.0.1:5432 and other people's brokers are never touched.
+ */
+export interface OwnInfra {
+  /** Maintenance database `postgres` on the embedded server. */
+  adminUrl: string;
+  kafkaBrokers: string[];
+  /** A fresh, empty database; answers its URL. */
+  createDatabase(name: string): Promise<string>;
+  dropDatabase(name: string): Promise<void>;
+  /** Graceful stop, then start again on the same data dir and port. */
+  restartKafka(): Promise<void>;
+  /** Embedded stop (fast shutdown), then start again on the same data dir and port. */
+  restartPostgres(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface OwnInfraOptions {
+  name: string;
+  pgPort: number;
+  /** Omit for a run that needs no broker. */
+  kafkaPort?: number;
+  log: (msg: string) => void;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function startOwnInfra(opts: OwnInfraOptions): Promise<OwnInfra> {
+  const base = join(repoRoot, '.data', `bench-${opts.name}`);
+  const pgOpts = { dataDir: join(base, 'pg'), port: opts.pgPort, log: opts.log };
+  const kafkaOpts = opts.kafkaPort === undefined ? undefined : { dataDir: join(base, 'kafka'), port: opts.kafkaPort, controllerPort: opts.kafkaPort + 1, log: opts.log };
+  let postgres: EmbeddedPostgres = await startEmbeddedPostgres(pgOpts);
+  let kafka: LocalKafka | undefined;
+  try {
+    kafka = kafkaOpts ? await startLocalKafka(kafkaOpts) : undefined;
+  } catch (err) {
+    await postgres.stop();
+    throw err;
+  }
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: postgres.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  return {
+    adminUrl: postgres.databaseUrl,
+    kafkaBrokers: kafka?.brokers ?? [],
+    async createDatabase(name) {
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin(`CREATE DATABASE "${name}"`);
+      return withDatabase(postgres.databaseUrl, name);
+    },
+    dropDatabase: (name) => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    async restartKafka() {
+      if (!kafka || !kafkaOpts) throw new Error('this run has no broker');
+      await kafka.stop();
+      kafka = await startLocalKafka(kafkaOpts);
+    },
+    async restartPostgres() {
+      await postgres.stop();
+      postgres = await startEmbeddedPostgres(pgOpts);
+    },
+    async stop() {
+      await kafka?.stop();
+      await postgres.stop();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { startSystem, type RunningSystem, type ServiceName } from '@syv/launcher';
+import { ensureTopics, keepForever } from '@syv/messaging';
+import { mintDevToken, type Role } from '@syv/service-kit';
+import type { OwnInfra } from './own-infra.js';
+import { repoRoot } from './paths.js';
+import { BENCH_JWT_SECRET } from './system.js';
+
+export interface OwnSystem {
+  system: RunningSystem;
+  database: string;
+  databaseUrl: string;
+  topics: { caseEvents: string; caseAlerts: string };
+  url(name: ServiceName): string;
+  token(role: Role, areas: string[], sub?: string): Promise<string>;
+  /** Output lines of the services, newest last, for failure reports. */
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+/** The services as real processes on a fresh database and fresh topics of an OwnInfra. */
+export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[]; basePort: number; env?: Record<string, string> }): Promise<OwnSystem> {
+  const suffix = randomBytes(4).toString('hex');
+  const database = `bench_${suffix}`;
+  const databaseUrl = await infra.createDatabase(database);
+  const topics = { caseEvents: `case-events-bench-${suffix}`, caseAlerts: `case-alerts-bench-${suffix}` };
+  if (infra.kafkaBrokers.length > 0) {
+    await ensureTopics({ brokers: infra.kafkaBrokers, clientId: 'bench' }, [
+      { name: topics.caseEvents, partitions: 3, config: keepForever },
+      { name: topics.caseAlerts, partitions: 3, config: keepForever },
+    ]);
+  }
+  const lines: string[] = [];
+  const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4 };
+  let system: RunningSystem;
+  try {
+    system = await startSystem({
+      repoRoot,
+      env: {
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        CASE_EVENTS_TOPIC: topics.caseEvents,
+        CASE_ALERTS_TOPIC: topics.caseAlerts,
+        JWT_SECRET: BENCH_JWT_SECRET,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        ...opts.env,
+      },
+      ports,
+      only: opts.only,
+      onLine: (service, line) => {
+        lines.push(`[${service}] ${line}`);
+        if (lines.length > 4_000) lines.splice(0, lines.length - 2_000);
+      },
+    });
+  } catch (err) {
+    await infra.dropDatabase(database).catch(() => undefined);
+    throw new Error(`${String(err)}\n--- service output ---\n${lines.slice(-60).join('\n')}`);
+  }
+  return {
+    system,
+    database,
+    databaseUrl,
+    topics,
+    url: (name) => system.url(name),
+    token: (role, areas, sub = `${role}-bench`) => mintDevToken({ sub, role, areas, secret: BENCH_JWT_SECRET, ttl: '2h' }),
+    lines,
+    async stop() {
+      await system.stop();
+      await infra.dropDatabase(database).catch(() => undefined);
+    },
+  };
+}
