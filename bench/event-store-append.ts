@@ -136,10 +136,11 @@ const fmt = (r: Result) =>
 let infra: OwnInfra | undefined;
 let failed = false;
 const stores: Store[] = [];
+const dbs: string[] = [];
 try {
   infra = await startOwnInfra({ name: 'append', pgPort: int('pg-port', values['pg-port']), log });
   const suffix = randomUUID().slice(0, 8);
-  const dbs = [`append_ours_${suffix}`, `append_emmett_${suffix}`];
+  dbs.push(`append_ours_${suffix}`, `append_emmett_${suffix}`);
   stores.push(await ours(await infra.createDatabase(dbs[0] ?? '')), await emmett(await infra.createDatabase(dbs[1] ?? '')));
   // Warm-up: JIT, connections, Emmett's first-append checks; not counted.
   for (const s of stores) for (let i = 0; i < 200; i++) await s.append(`warm-${i % 10}`, 1 + (i % 10));
@@ -164,12 +165,13 @@ try {
       if (a && b) console.log(`batch ${size}, ${workers} worker(s): ours/emmett appends/s ${(a.appendsPerSec / b.appendsPerSec).toFixed(2)}, p50 ${(a.p50 / b.p50).toFixed(2)}×`);
     }
   }
-  for (const db of dbs) await infra.dropDatabase(db).catch(() => undefined);
 } catch (err) {
   failed = true;
   console.error(`event-store-append: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 } finally {
+  // Pools closed before the databases are dropped: DROP … WITH (FORCE) ends their connections.
   for (const s of stores) await s.close().catch(() => undefined);
+  for (const db of dbs) await infra?.dropDatabase(db).catch(() => undefined);
   await infra?.stop().catch(() => undefined);
 }
 process.exit(failed ? 1 : 0);
