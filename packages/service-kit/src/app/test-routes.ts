@@ -53,6 +53,10 @@ export function testRoutes(app: ServiceApp): void {
     throw testProblem('CASE_CLOSED', 'Case c-1 is closed', { extensions: { closedAt: '2025-01-01T00:00:00.000Z' } });
   });
 
+  app.get('/v1/db-restarting', async () => {
+    // What pg raises on a query when the server is shutting down for a restart.
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  });
   app.get('/v1/boom', async () => {
     throw new Error('connection to db-7.internal:5432 failed: password authentication failed');
   });

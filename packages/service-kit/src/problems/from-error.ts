@@ -13,12 +13,30 @@ export function problemFromError(err: unknown, request: FastifyRequest): Problem
   const known = fastifyErrorCode(fastifyError.code, request, err);
   if (known) return known;
 
+  if (isDatabaseUnavailable(err)) {
+    return problem('NOT_READY', 'The database is unavailable for a moment; nothing was recorded. Retry shortly.', {
+      cause: err,
+      headers: { 'retry-after': '2' },
+    });
+  }
+
   // Other 4xx errors from Fastify and its plugins are written for clients; pass their message on.
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return createProblem('BAD_REQUEST', { status, title: STATUS_CODES[status] ?? 'Bad request' }, err.message, { cause: err });
   }
   return internal(err);
+}
+
+/**
+ * PostgreSQL restarting or unreachable: a connection refused or reset, or the server's own
+ * "shutting down / starting up / connection failure" classes (SQLSTATE 57P01-57P03, 08xxx). The
+ * transaction did not commit, so the client may retry: 503 with Retry-After, not a 500.
+ */
+function isDatabaseUnavailable(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return /Connection terminated|connection timeout/i.test(err.message);
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08');
 }
 
 function internal(cause: unknown): ProblemError {

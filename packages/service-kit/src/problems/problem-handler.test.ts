@@ -140,6 +140,13 @@ describe('every error is application/problem+json', () => {
     expect(logged?.err).toMatchObject({ message: expect.stringContaining('db-7.internal'), stack: expect.stringContaining('test-routes.ts') });
   });
 
+  it('answers 503 with Retry-After, not 500, while PostgreSQL restarts', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/db-restarting', headers: auth });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.json()).toMatchObject({ code: 'NOT_READY' });
+  });
+
   it('answers 500 when a handler breaks its own response schema', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/bad-response', headers: auth });
     expect(res.statusCode).toBe(500);
