@@ -123,6 +123,10 @@ async function swap(
     return true;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
+    // A live transaction holding one table while wanting one already locked here is a deadlock
+    // PostgreSQL breaks by aborting one side; when it picks the swap, catch up and try again.
+    const code = (err as { code?: string }).code;
+    if (code === '40P01' || code === '55P03') return false;
     throw err;
   } finally {
     client.release();
