@@ -155,7 +155,15 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     live.consumer = consumer;
     started.unshift({ name: 'stop case-events consumer', run: () => consumer.stop() });
 
-    const sweep = startSweep({ pool, readModel, clock, intervalMs: config.SWEEP_INTERVAL_MS, quietMs: config.SWEEP_QUIET_MS, logger });
+    const sweep = startSweep({
+      pool,
+      readModel,
+      clock,
+      intervalMs: config.SWEEP_INTERVAL_MS,
+      quietMs: config.SWEEP_QUIET_MS,
+      logger,
+      caughtUp: () => live.consumer?.readiness(0).ok ?? false,
+    });
     live.sweep = sweep;
 
     const shutdownHooks = [
