@@ -8,6 +8,7 @@ import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-
 import pg from 'pg';
 import { appendToStream, eventStoreMigrations, migrate, type NewEvent } from '@syv/event-store';
 import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
+import { positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench append -- [options]
 
@@ -39,14 +40,7 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-function int(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${name} must be a positive whole number, got '${raw}'\n\n${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
+const int = (name: string, raw: string): number => positiveInt(name, raw, usage);
 const iterations = int('iterations', values.iterations);
 const streams = int('streams', values.streams);
 const concurrencies = values.concurrency.split(',').map((c) => int('concurrency', c));

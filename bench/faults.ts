@@ -12,6 +12,7 @@ import { repoRoot } from './lib/paths.js';
 import { readWholeTopic } from './lib/read-topic.js';
 import { newLoadStats, runLoad } from './faults/load.js';
 import { checkAlerts, checkReadModel, checkTopic, eventIdOf, indexCaseEvents, listAlerts, type Problem, type TopicIndex } from './faults/verify.js';
+import { positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench faults -- [options]
 
@@ -49,14 +50,7 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-function int(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${name} must be a positive whole number, got '${raw}'\n\n${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
+const int = (name: string, raw: string): number => positiveInt(name, raw, usage);
 const concurrency = int('concurrency', values.concurrency);
 const gapMs = int('gap', values.gap) * 1_000;
 const maxRequests = int('max-requests', values['max-requests']);

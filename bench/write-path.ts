@@ -9,6 +9,7 @@ import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
 import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
 import { repoRoot } from './lib/paths.js';
 import { measure, type Measurement } from './write-path/measure.js';
+import { positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench write -- [options]
 
@@ -46,15 +47,7 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-function int(name: keyof typeof values): number {
-  const raw = String(values[name]);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${name} must be a positive whole number, got '${raw}'\n\n${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
+const int = (name: keyof typeof values): number => positiveInt(name, String(values[name]), usage);
 const durationS = int('duration');
 const connections = int('connections');
 const rate = int('rate');
