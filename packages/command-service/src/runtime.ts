@@ -107,10 +107,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     topics: [config.CASE_EVENTS_TOPIC],
     kafka,
     logger,
-    decode: (message) => {
-      const decoded = decodeCaseMessage(message.value);
-      return decoded.ok ? { ok: true, event: decoded.event, id: decoded.event.id } : { ok: false, error: decoded.error.message };
-    },
+    decode: (message) => decodeCaseMessage(message.value),
     apply: async (client, event) => {
       await applyToCaseView(client, def.schema, event);
       await def.onCaseEvent?.(client, event, service);

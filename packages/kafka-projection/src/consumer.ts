@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import { createSubscriber, type IncomingMessage, type KafkaConnection } from '@syv/messaging';
 import { loadOffset, markProcessed, recordRejected, storeOffset } from './sql.js';
 
-export type Decoded<E> = { ok: true; event: E; id: string } | { ok: false; error: string };
+/** What a decoder answers; the shape of @syv/contracts' ParseResult, so its decoders fit as they are. */
+export type Decoded<E> = { ok: true; event: E } | { ok: false; error: { message: string } };
 
-export interface ProjectionConsumerOptions<E> {
+export interface ProjectionConsumerOptions<E extends { id: string }> {
   pool: pg.Pool;
   schema: string;
   /** Consumer group id and the key of this read model's offsets and dedup records. */
@@ -37,7 +38,7 @@ export interface ProjectionConsumer {
  * A malformed or unknown message is set aside in rejected_messages with a log line and the
  * stream goes on.
  */
-export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions<E>): Promise<ProjectionConsumer> {
+export async function startProjectionConsumer<E extends { id: string }>(opts: ProjectionConsumerOptions<E>): Promise<ProjectionConsumer> {
   const { pool, schema, consumer, logger } = opts;
   const counters = { applied: 0, duplicates: 0, rejected: 0, batches: 0 };
 
@@ -62,7 +63,7 @@ export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions
           const decoded = opts.decode(message);
           if (!decoded.ok) {
             counters.rejected++;
-            logger.warn({ topic, partition, offset: message.offset, error: decoded.error }, 'message set aside: not a valid event');
+            logger.warn({ topic, partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
             await recordRejected(client, schema, {
               consumer,
               topic,
@@ -70,12 +71,12 @@ export async function startProjectionConsumer<E>(opts: ProjectionConsumerOptions
               offset: message.offset,
               // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
               // roll the batch back and stop the stream on the very message it is setting aside.
-              error: withoutNul(decoded.error),
+              error: withoutNul(decoded.error.message),
               raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
             });
             continue;
           }
-          if (!(await markProcessed(client, schema, consumer, decoded.id))) {
+          if (!(await markProcessed(client, schema, consumer, decoded.event.id))) {
             counters.duplicates++;
             continue;
           }

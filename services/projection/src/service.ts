@@ -138,10 +138,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       topics: [config.CASE_EVENTS_TOPIC],
       kafka,
       logger,
-      decode: (message) => {
-        const decoded = decodeCaseMessage(message.value);
-        return decoded.ok ? { ok: true, event: decoded.event, id: decoded.event.id } : { ok: false, error: decoded.error.message };
-      },
+      decode: (message) => decodeCaseMessage(message.value),
       apply: async (client, event, message) => {
         const result = await applyCaseEvent(client, readModel, event, message);
         for (const a of result.alerts) metrics.alertsRaised.inc({ rule: a.rule });
