@@ -30,7 +30,6 @@ export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[
       { name: topics.caseAlerts, partitions: 3, config: keepForever },
     ]);
   }
-  const lines: string[] = [];
   const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4 };
   let system: RunningSystem;
   try {
@@ -47,14 +46,10 @@ export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[
       },
       ports,
       only: opts.only,
-      onLine: (service, line) => {
-        lines.push(`[${service}] ${line}`);
-        if (lines.length > 4_000) lines.splice(0, lines.length - 2_000);
-      },
     });
   } catch (err) {
     await infra.dropDatabase(database).catch(() => undefined);
-    throw new Error(`${String(err)}\n--- service output ---\n${lines.slice(-60).join('\n')}`);
+    throw err; // startSystem's error already ends with the services' output
   }
   return {
     system,
@@ -63,7 +58,9 @@ export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[
     topics,
     url: (name) => system.url(name),
     token: (role, areas, sub = `${role}-bench`) => mintDevToken({ sub, role, areas, secret: BENCH_JWT_SECRET, ttl: '2h' }),
-    lines,
+    get lines() {
+      return system.output();
+    },
     async stop() {
       await system.stop();
       await infra.dropDatabase(database).catch(() => undefined);

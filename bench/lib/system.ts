@@ -49,7 +49,6 @@ export async function startBenchSystem(opts: { only: ServiceName[]; basePort: nu
     { name: caseAlertsTopic, partitions: 3, config: keepForever },
   ]);
   const databaseUrl = withDatabase(infra.databaseUrl, database);
-  const lines: string[] = [];
   const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4 };
   const dropDatabase = async () => {
     const c = new pg.Client({ connectionString: infra.databaseUrl });
@@ -70,15 +69,11 @@ export async function startBenchSystem(opts: { only: ServiceName[]; basePort: nu
       },
       ports,
       only: opts.only,
-      onLine: (service, line) => {
-        lines.push(`[${service}] ${line}`);
-        if (lines.length > 2_000) lines.splice(0, lines.length - 1_000);
-      },
     });
   } catch (err) {
     await dropDatabase().catch(() => undefined);
     await infra.stop().catch(() => undefined);
-    throw new Error(`${String(err)}\n--- service output ---\n${lines.slice(-60).join('\n')}`);
+    throw err; // startSystem's error already ends with the services' output
   }
   return {
     system,
@@ -87,7 +82,9 @@ export async function startBenchSystem(opts: { only: ServiceName[]; basePort: nu
     caseEventsTopic,
     url: (name) => system.url(name),
     token: (role, areas, sub = `${role}-bench`) => mintDevToken({ sub, role, areas, secret: BENCH_JWT_SECRET, ttl: '2h' }),
-    lines,
+    get lines() {
+      return system.output();
+    },
     async stop() {
       await system.stop();
       await dropDatabase();

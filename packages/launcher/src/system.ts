@@ -7,8 +7,12 @@ export interface SystemOptions {
   /** Port per service; defaults to each service's own. */
   ports?: Partial<Record<ServiceName, number>>;
   only?: ServiceName[];
+  /** Also receives each output line (they are kept in `output()` either way). */
   onLine?: (service: ServiceName, line: string) => void;
 }
+
+/** Lines of service output kept for failure reports, newest last. */
+const KEPT_LINES = 2_000;
 
 export interface RunningSystem {
   services: RunningService[];
@@ -16,10 +20,21 @@ export interface RunningSystem {
   /** Ends one service (SIGKILL: a crash; SIGTERM: a deploy) and starts it again on its port. */
   restart(name: ServiceName, how: 'kill' | 'stop'): Promise<RunningService>;
   stop(): Promise<void>;
+  /** The services' latest output lines, `[name] line`, newest last. */
+  output(): string[];
 }
 
-/** Starts every available service (in parallel) and resolves once each answers /health/ready. */
+/**
+ * Starts every available service (in parallel) and resolves once each answers /health/ready. When
+ * one does not, the error carries the end of the services' output, which is what says why.
+ */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const lines: string[] = [];
+  const keep = (name: ServiceName, line: string) => {
+    lines.push(`[${name}] ${line}`);
+    if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES / 2);
+    opts.onLine?.(name, line);
+  };
   const wanted = availableServices(opts.repoRoot).filter((s) => !opts.only || opts.only.includes(s.name));
   const start = (s: (typeof wanted)[number]) =>
     startService({
@@ -27,7 +42,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       name: s.name,
       port: opts.ports?.[s.name] ?? s.port,
       env: opts.env,
-      ...(opts.onLine ? { onLine: (line: string) => opts.onLine?.(s.name, line) } : {}),
+      onLine: (line: string) => keep(s.name, line),
     });
   const results = await Promise.allSettled(wanted.map(start));
   const services = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -52,10 +67,11 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     async stop() {
       await Promise.all(services.map((s) => s.stop()));
     },
+    output: () => lines,
   };
   if (failed.length > 0) {
     await system.stop();
-    throw new Error(`services failed to start: ${failed.map(String).join('; ')}`);
+    throw new Error(`services failed to start: ${failed.map(String).join('; ')}\n--- service output ---\n${lines.slice(-60).join('\n')}`);
   }
   return system;
 }
