@@ -141,7 +141,15 @@ describe('supervisor', () => {
     await page.getByLabel('Show acknowledged alerts too').check();
     await alert.locator('.acked').waitFor();
 
-    // The held closure: flags, then approve with a written rationale.
+    // The held closure: flags, then approve with a written rationale. The alert comes from the
+    // projection; the hold is case-closure's answer to the same assessment and may come a moment
+    // later (its consumer, under a loaded CI machine): the page lists what is held when it opens.
+    await waitFor(
+      async () =>
+        (await api<{ status: string }>(sys.url('case-closure'), 'GET', `/v1/closure-requests/${closureRequestId}`, { token: supervisor })).body.status ===
+        'held_for_review',
+      { timeoutMs: 30_000, what: 'case-closure to hold the closure request' },
+    );
     await page.getByRole('link', { name: 'Held closures' }).click();
     const held = page.locator(`section.held[data-closure-request-id="${closureRequestId}"]`);
     await held.waitFor({ timeout: 20_000 });
