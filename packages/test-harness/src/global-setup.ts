@@ -9,15 +9,18 @@ import type { TestInfra } from './infra.js';
 // Docker, or the local broker with the machine's or an embedded PostgreSQL). Test files each make
 // their own database and topics from what is provided here.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // A fresh broker log per run: test topics are throwaway and would otherwise pile up.
-  const dataDir = join(repoRoot, '.data', 'test-run');
+  // A fresh broker log per run: test topics are throwaway and would otherwise pile up. A run on
+  // another broker port (TEST_KAFKA_PORT) has its own directory, so two runs side by side do not
+  // stop each other's broker.
+  const port = process.env.TEST_KAFKA_PORT;
+  const dataDir = join(repoRoot, '.data', port ? `test-run-${port}` : 'test-run');
   await stopLocalKafka({ dataDir, log: (msg) => console.log(`[test infra] ${msg}`) }).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const started = Date.now();
   const infra = await provisionInfra({
     dataDir,
-    kafkaPort: Number(process.env.TEST_KAFKA_PORT ?? 19092),
+    kafkaPort: Number(port ?? 19092),
     log: (msg) => console.log(`[test infra] ${msg}`),
   });
   console.log(`[test infra] ${infra.describe()} ready in ${Date.now() - started} ms`);
