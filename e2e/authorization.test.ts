@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceName } from '@syv/launcher';
 import { mintDevToken, type Role } from '@syv/service-kit';
-import { testInfra } from '@syv/test-harness';
+import { testInfra, waitFor } from '@syv/test-harness';
 import { createFixtures, daysAgo, type Fixtures } from '../bench/lib/fixtures.js';
 import { documentedRoutes, fillPath, type DocumentedRoute } from '../bench/lib/openapi-routes.js';
 import { comparable, expected, formatMatrix, principals, targetsOf, type Principal, type Scope, type Target } from './support/authorization-matrix.js';
@@ -12,11 +12,13 @@ import { JWT_SECRET, startE2eSystem, type E2eSystem } from './support/system.js'
 // Every documented route × every role (and no, expired and foreign tokens) × a record in the
 // caller's area, in another area, and an unknown id. Pass means no leak: another area's record is
 // answered exactly as an unknown id is (404, same body, about the same time), a role that may not
-// act gets 403, no valid token 401, and a role that may act succeeds in its own area.
+// act gets 403, no valid token 401, and a role that may act succeeds in its own area. Lists answer
+// for the caller's areas only: no answer that succeeds holds any id (or the code) of the other area.
 
 const AREA = 'E09000041';
 const OTHER = 'E09000042';
-const SERVICES: ServiceName[] = ['referral', 'intervention', 'case-closure'];
+const SERVICES: ServiceName[] = ['referral', 'intervention', 'case-closure', 'projection'];
+const ACTIVE_REPLAY = ['running', 'cancelling'];
 
 /** Records in one area, in the state in which the route under test would succeed if allowed. */
 interface AreaRecords {
@@ -24,6 +26,8 @@ interface AreaRecords {
   onwardReferralId: string;
   heldClosureRequestId: string;
   closedCaseId: string;
+  /** An open alert of the area (the projection raises them on the fixtures' closure requests). */
+  alertId: string;
 }
 
 interface Request {
@@ -38,16 +42,59 @@ interface MatrixEntry {
   success: number;
   /** The request aimed at `records` (an area's); `fresh` when an allowed role will succeed and so use it up. */
   request(records: AreaRecords, area: string, fresh: boolean): Promise<Request>;
+  /** An id the successful answer in the caller's own area must hold (a list that is empty proves nothing). */
+  shows?(records: AreaRecords): string;
+  /** Server-Sent Events: only the status and content type are read, then the stream is closed. */
+  sse?: true;
+  /** Starts, cancels or promotes a replay (one at a time, globally): its successful cells run one by one, after the rest. */
+  replay?: true;
 }
 
 const ACTORS = ['social_worker', 'supervisor'] as const;
 const EVERYONE = ['social_worker', 'supervisor', 'auditor'] as const;
+const READERS = ['supervisor', 'auditor'] as const;
+const AUDITORS = ['auditor'] as const;
 
 let sys: E2eSystem;
 let fixtures: Fixtures;
 const workerOf: Record<string, string> = {};
 const records: Record<string, AreaRecords> = {};
 const tokens = new Map<Principal, string | undefined>();
+/** A replay that finished before the cells run: replays rebuild every area, so they belong to none. */
+let finishedReplayId: string;
+
+const projection = () => sys.url('projection');
+const auditor = () => tokens.get('auditor') as string;
+
+interface ReplayView {
+  replayId: string;
+  status: string;
+}
+
+async function startReplay(): Promise<string> {
+  const res = await api<ReplayView>(projection(), 'POST', '/v1/audit/replays', { token: auditor() });
+  if (res.status !== 202) throw new Error(`starting a replay answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.replayId;
+}
+
+async function replayEnded(replayId: string, timeoutMs = 90_000): Promise<ReplayView> {
+  return waitFor(
+    async () => {
+      const res = await api<ReplayView>(projection(), 'GET', `/v1/audit/replays/${replayId}`, { token: auditor() });
+      return res.status === 200 && !ACTIVE_REPLAY.includes(res.body.status) ? res.body : undefined;
+    },
+    { what: `replay ${replayId} to end`, timeoutMs },
+  );
+}
+
+/** Cancels whatever replay is running and waits until none is, so the next replay cell can start one. */
+async function noReplayRunning(): Promise<void> {
+  const res = await api<{ items: ReplayView[] }>(projection(), 'GET', '/v1/audit/replays?limit=5', { token: auditor() });
+  for (const r of res.body.items.filter((i) => ACTIVE_REPLAY.includes(i.status))) {
+    await api(projection(), 'POST', `/v1/audit/replays/${r.replayId}/cancel`, { token: auditor() });
+    await replayEnded(r.replayId, 30_000);
+  }
+}
 
 async function closedCase(area: string): Promise<string> {
   const token = workerOf[area] as string;
@@ -141,8 +188,130 @@ const matrix: Record<string, MatrixEntry> = {
     success: 200,
     request: async (r, area, fresh) => ({ params: { caseId: fresh ? await closedCase(area) : r.closedCaseId }, body: { reason: 'Missing episodes again.' } }),
   },
+  'projection GET /v1/cases': {
+    allowed: EVERYONE,
+    scope: 'area-filter',
+    success: 200,
+    // Own: every case of the caller's areas, unfiltered. Other: `?area=` naming an area the caller does not work in.
+    request: async (_r, area) => ({ params: {}, query: area === AREA ? '?limit=200' : `?area=${area}&limit=200` }),
+    shows: (r) => r.caseId,
+  },
+  'projection GET /v1/cases/{caseId}': {
+    allowed: EVERYONE,
+    scope: 'record',
+    success: 200,
+    request: async (r) => ({ params: { caseId: r.caseId } }),
+    shows: (r) => r.caseId,
+  },
+  'projection GET /v1/cases/{caseId} (asOf)': {
+    allowed: EVERYONE,
+    scope: 'record',
+    success: 200,
+    request: async (r) => ({ params: { caseId: r.caseId }, query: `?asOf=${encodeURIComponent(daysAgo(10))}` }),
+    shows: (r) => r.caseId,
+  },
+  'projection GET /v1/cases/{caseId}/events': {
+    allowed: READERS,
+    scope: 'record',
+    success: 200,
+    request: async (r) => ({ params: { caseId: r.caseId } }),
+    shows: (r) => r.caseId,
+  },
+  'projection GET /v1/stats': {
+    allowed: READERS,
+    scope: 'area-filter',
+    success: 200,
+    request: async (_r, area) => ({ params: {}, query: area === AREA ? '' : `?area=${area}` }),
+    shows: () => AREA,
+  },
+  'projection GET /v1/alerts': {
+    allowed: ['supervisor'],
+    scope: 'area-filter',
+    success: 200,
+    request: async (_r, area) => ({ params: {}, query: area === AREA ? '?limit=500' : `?area=${area}&limit=500` }),
+    shows: (r) => r.alertId,
+  },
+  'projection GET /v1/alerts (caseId)': {
+    allowed: ['supervisor'],
+    scope: 'record-filter',
+    success: 200,
+    request: async (r) => ({ params: {}, query: `?caseId=${r.caseId}` }),
+  },
+  'projection POST /v1/alerts/{alertId}/acknowledge': {
+    allowed: ['supervisor'],
+    scope: 'record',
+    success: 200,
+    // The same supervisor acknowledging again gets the same answer, so one alert serves every cell.
+    request: async (r) => ({ params: { alertId: r.alertId } }),
+    shows: (r) => r.alertId,
+  },
+  'projection GET /v1/alerts/stream': { allowed: ['supervisor'], scope: 'none', success: 200, sse: true, request: async () => ({ params: {} }) },
+  'projection GET /v1/audit/events': {
+    allowed: AUDITORS,
+    scope: 'record-filter',
+    success: 200,
+    // Other: the history of another area's case, which must come back empty.
+    request: async (r) => ({ params: {}, query: `?caseId=${r.caseId}&limit=1000` }),
+    shows: (r) => r.caseId,
+  },
+  'projection GET /v1/audit/access-log': {
+    allowed: AUDITORS,
+    scope: 'record-filter',
+    success: 200,
+    // Each area's case was read while the fixtures were made, so its own log is not empty.
+    request: async (r) => ({ params: {}, query: `?caseId=${r.caseId}&limit=1000` }),
+    shows: (r) => r.caseId,
+  },
+  'projection GET /v1/audit/events (all)': {
+    allowed: AUDITORS,
+    scope: 'none',
+    success: 200,
+    request: async () => ({ params: {}, query: '?limit=1000' }),
+  },
+  'projection GET /v1/audit/access-log (user)': {
+    allowed: AUDITORS,
+    scope: 'record-filter',
+    success: 200,
+    // Other: what the other area's social worker read, which is none of the caller's business.
+    request: async (_r, area) => ({ params: {}, query: `?user=sw-${area}&limit=1000` }),
+    shows: (r) => r.caseId,
+  },
+  'projection POST /v1/audit/replays': { allowed: AUDITORS, scope: 'none', success: 202, replay: true, request: async () => ({ params: {} }) },
+  'projection GET /v1/audit/replays': { allowed: AUDITORS, scope: 'none', success: 200, request: async () => ({ params: {}, query: '?limit=5' }) },
+  'projection GET /v1/audit/replays/{replayId}': {
+    allowed: AUDITORS,
+    scope: 'global',
+    success: 200,
+    request: async () => ({ params: { replayId: finishedReplayId } }),
+  },
+  'projection POST /v1/audit/replays/{replayId}/cancel': {
+    allowed: AUDITORS,
+    scope: 'global',
+    success: 200,
+    replay: true,
+    request: async (_r, _area, fresh) => ({ params: { replayId: fresh ? await startReplay() : finishedReplayId } }),
+  },
+  'projection DELETE /v1/audit/replays/{replayId}': {
+    allowed: AUDITORS,
+    scope: 'global',
+    success: 200,
+    replay: true,
+    request: async (_r, _area, fresh) => ({ params: { replayId: fresh ? await startReplay() : finishedReplayId } }),
+  },
+  'projection POST /v1/audit/replays/{replayId}/promote': {
+    allowed: AUDITORS,
+    scope: 'global',
+    success: 200,
+    replay: true,
+    // Whether this replay matches is e2e/audit.test.ts's question; here only who may promote.
+    request: async (_r, _area, fresh) => {
+      const replayId = fresh ? await startReplay() : finishedReplayId;
+      if (fresh) await replayEnded(replayId);
+      return { params: { replayId }, body: { acceptDifferences: true } };
+    },
+  },
   ...Object.fromEntries(
-    SERVICES.map((s) => [
+    SERVICES.filter((s) => s !== 'projection').map((s) => [
       `${s} GET /v1/admin/rejected-messages`,
       { allowed: ['supervisor', 'auditor'], scope: 'none', success: 200, request: async () => ({ params: {}, query: '?limit=10' }) } satisfies MatrixEntry,
     ]),
@@ -175,10 +344,20 @@ beforeAll(async () => {
     const token = workerOf[area] as string;
     const caseId = await fixtures.openCase(token, area);
     const [onwardReferralId, heldClosureRequestId, closedCaseId] = await Promise.all([fixtures.onwardReferral(token, caseId), heldClosure(area), closedCase(area)]);
-    records[area] = { caseId, onwardReferralId, heldClosureRequestId, closedCaseId };
+    // The projection knows the case (this read also puts it in the access log) and has raised an
+    // alert in the area: its closure assessments of the requests above flag them.
+    await waitFor(async () => (await api(projection(), 'GET', `/v1/cases/${caseId}`, { token })).status === 200, { what: `the projection to know case ${caseId}`, timeoutMs: 30_000 });
+    const supervisor = await sys.token('supervisor', [area], `sup-${area}`);
+    const alertId = await waitFor(
+      async () => (await api<{ items: { alertId: string }[] }>(projection(), 'GET', '/v1/alerts?status=open&limit=1', { token: supervisor })).body.items?.[0]?.alertId,
+      { what: `an alert in area ${area}`, timeoutMs: 30_000 },
+    );
+    records[area] = { caseId, onwardReferralId, heldClosureRequestId, closedCaseId, alertId };
   }
+  finishedReplayId = await startReplay();
+  await replayEnded(finishedReplayId);
   for (const s of SERVICES) routes.push(...(await documentedRoutes(s, sys.url(s))));
-});
+}, 240_000);
 
 afterAll(async () => {
   await fixtures?.close();
@@ -200,38 +379,78 @@ async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> 
   return results;
 }
 
-async function runCell(route: DocumentedRoute, entry: MatrixEntry, principal: Principal, target: Target): Promise<CellResult> {
-  const name = `${route.service} ${route.key}`;
+/** The alert stream's status and content type; a refusal's problem body is read, a stream is closed at once. */
+async function openStream(url: string, token: string | undefined): Promise<ApiResponse> {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: controller.signal });
+  const contentType = res.headers.get('content-type') ?? '';
+  if (contentType.startsWith('text/event-stream')) {
+    controller.abort();
+    return { status: res.status, contentType, body: {} };
+  }
+  const text = await res.text();
+  return { status: res.status, contentType, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+}
+
+/** A matrix entry's route: the key without a variant's ` (…)`, e.g. `(asOf)`. */
+const routeOf = (entryName: string) => entryName.replace(/ \(.*\)$/, '');
+
+async function runCell(name: string, route: DocumentedRoute, entry: MatrixEntry, principal: Principal, target: Target): Promise<CellResult> {
   const area = target === 'other' ? OTHER : AREA;
   const fresh = target === 'own' && expected(principal, entry.allowed, entry.scope, target, entry.success).status === entry.success;
   const req = await entry.request(records[area] as AreaRecords, area, fresh);
   const params = target === 'unknown' ? Object.fromEntries(Object.keys(req.params).map((k) => [k, randomUUID()])) : req.params;
   const token = tokens.get(principal);
+  const base = sys.url(route.service as ServiceName);
+  const path = `${fillPath(route.path, params)}${req.query ?? ''}`;
   const started = performance.now();
-  const res = await api(sys.url(route.service as ServiceName), route.method as 'GET' | 'POST', `${fillPath(route.path, params)}${req.query ?? ''}`, {
-    ...(token ? { token } : {}),
-    ...(req.body === undefined ? {} : { body: req.body }),
-  });
+  const res = entry.sse
+    ? await openStream(`${base}${path}`, token)
+    : await api(base, route.method as 'GET' | 'POST' | 'DELETE', path, { ...(token ? { token } : {}), ...(req.body === undefined ? {} : { body: req.body }) });
   return { route: name, principal, target, res, ms: performance.now() - started, ids: Object.values(params) };
 }
 
 describe('authorization matrix', () => {
   it('has an entry for every documented route, and a documented route for every entry', () => {
     const documented = routes.map((r) => `${r.service} ${r.key}`).sort();
-    expect(documented.length).toBeGreaterThan(10);
-    expect(documented.filter((r) => !(r in matrix)), 'documented routes without a matrix entry').toEqual([]);
-    expect(Object.keys(matrix).filter((r) => !documented.includes(r)), 'matrix entries for routes no service documents').toEqual([]);
+    expect(documented.length).toBeGreaterThan(25);
+    const covered = new Set(Object.keys(matrix).map(routeOf));
+    expect(documented.filter((r) => !covered.has(r)), 'documented routes without a matrix entry').toEqual([]);
+    expect([...covered].filter((r) => !documented.includes(r)), 'matrix entries for routes no service documents').toEqual([]);
   });
 
   it('leaks nothing: 401 without a valid token, 403 for a role that may not act, 404 for another area as for an unknown id', async () => {
-    const jobs = routes.flatMap((route) => {
-      const entry = matrix[`${route.service} ${route.key}`];
-      if (!entry) return [];
-      return principals.flatMap((p) => targetsOf(entry.scope).map((t) => () => runCell(route, entry, p, t)));
-    });
+    const byKey = new Map(routes.map((r) => [`${r.service} ${r.key}`, r]));
+    const jobs: (() => Promise<CellResult>)[] = [];
+    const replayJobs: { name: string; run: () => Promise<CellResult> }[] = [];
+    for (const [name, entry] of Object.entries(matrix)) {
+      const route = byKey.get(routeOf(name));
+      if (!route) continue;
+      for (const p of principals) {
+        for (const t of targetsOf(entry.scope)) {
+          const job = () => runCell(name, route, entry, p, t);
+          // A cell that starts, cancels or promotes a replay runs alone, after the rest, and leaves none running.
+          if (entry.replay && expected(p, entry.allowed, entry.scope, t, entry.success).status === entry.success) {
+            replayJobs.push({
+              name,
+              run: async () => {
+                const cell = await job();
+                await noReplayRunning();
+                return cell;
+              },
+            });
+          } else jobs.push(job);
+        }
+      }
+    }
     const cells = await pool(jobs, 6);
+    // Promotion last: it swaps the live read model.
+    replayJobs.sort((a, b) => Number(a.name.includes('promote')) - Number(b.name.includes('promote')));
+    for (const job of replayJobs) cells.push(await job.run());
 
     const failures: string[] = [];
+    // Nothing of the other area in any answer that succeeded: its records' ids, or its code.
+    const otherIds = [OTHER, ...Object.values(records[OTHER] as AreaRecords)];
     for (const cell of cells) {
       const entry = matrix[cell.route] as MatrixEntry;
       const want = expected(cell.principal, entry.allowed, entry.scope, cell.target, entry.success);
@@ -241,6 +460,14 @@ describe('authorization matrix', () => {
       else if (want.code && code !== want.code) failures.push(`${where}: code ${String(code)} (want ${want.code})`);
       if (cell.res.status >= 400 && (!cell.res.contentType.includes('application/problem+json') || typeof code !== 'string')) {
         failures.push(`${where}: ${cell.res.status} is not problem+json with a code`);
+      }
+      if (cell.res.status < 300) {
+        const text = JSON.stringify(cell.res.body);
+        const leaked = otherIds.filter((id) => text.includes(id));
+        if (leaked.length > 0) failures.push(`${where}: the answer holds the other area's ${leaked.join(', ')}`);
+        if (entry.sse && !cell.res.contentType.startsWith('text/event-stream')) failures.push(`${where}: content type ${cell.res.contentType}, not text/event-stream`);
+        const own = entry.shows?.(records[AREA] as AreaRecords);
+        if (own && cell.target === 'own' && !text.includes(own)) failures.push(`${where}: the answer does not hold the caller's own ${own}`);
       }
     }
     // Another area's record must be indistinguishable from none: same answer, same words, same time.

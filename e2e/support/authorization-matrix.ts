@@ -10,9 +10,12 @@ export type Target = 'own' | 'other' | 'unknown';
 
 /**
  * How a route belongs to an area: through the record in its path (a case, a closure request, an
- * onward referral), through the `area` of its body (a new referral), or not at all (operations).
+ * onward referral, an alert), through the `area` of its body (a new referral), through a filter of
+ * a list (`area-filter`: asked for another area's list; `record-filter`: asked for the entries of
+ * another area's case), through a record that belongs to no area (`global`: a replay of the whole
+ * log), or not at all (operations, the alert stream).
  */
-export type Scope = 'record' | 'body-area' | 'none';
+export type Scope = 'record' | 'body-area' | 'area-filter' | 'record-filter' | 'global' | 'none';
 
 export interface Expected {
   status: number;
@@ -21,7 +24,8 @@ export interface Expected {
 
 export function targetsOf(scope: Scope): Target[] {
   if (scope === 'record') return ['own', 'other', 'unknown'];
-  if (scope === 'body-area') return ['own', 'other'];
+  if (scope === 'body-area' || scope === 'area-filter' || scope === 'record-filter') return ['own', 'other'];
+  if (scope === 'global') return ['own', 'unknown'];
   return ['own'];
 }
 
@@ -30,13 +34,16 @@ export function targetsOf(scope: Scope): Target[] {
  * checked before any record is loaded, so the answer is the same for a record that exists and one
  * that does not: it tells nothing); for a role that may act, success in its own area, and for
  * another area's record exactly what an unknown id gets (404). Creating in another area is a 403:
- * there is no record whose existence could leak.
+ * there is no record whose existence could leak; so is listing another area (`?area=`), which names
+ * no record. A list filtered by another area's record answers as for a record that does not exist:
+ * success with none of it (the test checks that no id of the other area is in any answer).
  */
 export function expected(principal: Principal, allowed: readonly Role[], scope: Scope, target: Target, success: number): Expected {
   if (principal === 'no_token' || principal === 'expired_token' || principal === 'foreign_signature') return { status: 401, code: 'UNAUTHENTICATED' };
   if (!allowed.includes(principal)) return { status: 403, code: 'FORBIDDEN' };
   if (target === 'own' || scope === 'none') return { status: success };
-  if (scope === 'body-area') return { status: 403, code: 'FORBIDDEN' };
+  if (scope === 'body-area' || scope === 'area-filter') return { status: 403, code: 'FORBIDDEN' };
+  if (scope === 'record-filter') return { status: success };
   return { status: 404 };
 }
 

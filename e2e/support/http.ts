@@ -9,7 +9,7 @@ export interface ApiResponse<T = Record<string, unknown>> {
 /** A JSON HTTP call as any client would make it; answers status, content type and parsed body. */
 export async function api<T = Record<string, unknown>>(
   baseUrl: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
 ): Promise<ApiResponse<T>> {
