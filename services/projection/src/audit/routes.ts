@@ -15,7 +15,17 @@ export interface AuditDeps extends PromotionOptions {
   runner: ReplayRunner;
 }
 
-const cursorText = z.string().regex(/^\d{1,6}:\d{1,19}$/, 'a cursor "<partition>:<offset>" from an earlier page');
+/**
+ * 19 digits can exceed the int64 of a Kafka offset and of the access log's id; PostgreSQL would
+ * then refuse the comparison (a 500). No page can ever end past it, so such a value is bad input.
+ */
+const INT64_MAX = 9223372036854775807n;
+const fitsInt64 = (digits: string | undefined) => digits !== undefined && /^\d{1,19}$/.test(digits) && BigInt(digits) <= INT64_MAX;
+
+const cursorText = z
+  .string()
+  .regex(/^\d{1,6}:\d{1,19}$/, 'a cursor "<partition>:<offset>" from an earlier page')
+  .refine((s) => fitsInt64(s.split(':')[1]), 'the offset of a cursor is at most 9223372036854775807');
 
 const replayView = z.object({
   replayId: z.uuid(),
@@ -140,7 +150,11 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
           .object({
             caseId: z.uuid().optional(),
             user: z.string().min(1).max(200).optional(),
-            after: z.string().regex(/^\d{1,19}$/).optional(),
+            after: z
+              .string()
+              .regex(/^\d{1,19}$/)
+              .refine(fitsInt64, 'the id of an entry is at most 9223372036854775807')
+              .optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(100),
           })
           .strict(),
