@@ -24,6 +24,17 @@ const get = async (url: string) => {
   return { status: res.statusCode, body: res.json<{ code?: string; items?: unknown[] }>() };
 };
 
+describe('the access log by user', () => {
+  it('a user id with a NUL is 400 (PostgreSQL text cannot hold one); any other is a page', async () => {
+    for (const user of ['%00', 'a%00b']) {
+      const res = await get(`/v1/audit/access-log?user=${user}`);
+      expect(res.status, user).toBe(400);
+      expect(res.body.code).toBeTypeOf('string');
+    }
+    expect(await get('/v1/audit/access-log?user=sw-1%20%C3%A9')).toMatchObject({ status: 200, body: { items: [] } });
+  });
+});
+
 describe('audit paging past the int64 range', () => {
   it('access log: `after` up to 9223372036854775807 is a page (empty); beyond it, 400', async () => {
     expect(await get('/v1/audit/access-log?after=9223372036854775807')).toMatchObject({ status: 200, body: { items: [] } });

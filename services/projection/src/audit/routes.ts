@@ -149,7 +149,13 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
         querystring: z
           .object({
             caseId: z.uuid().optional(),
-            user: z.string().min(1).max(200).optional(),
+            // PostgreSQL's text refuses a NUL (a 500); no user id holds one.
+            user: z
+              .string()
+              .min(1)
+              .max(200)
+              .refine((s) => !s.includes('\u0000'), 'a user id holds no NUL character')
+              .optional(),
             after: z
               .string()
               .regex(/^\d{1,19}$/)
