@@ -57,31 +57,29 @@ function releaseSavepoint(client: pg.ClientBase) {
   return client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
 }
 
-async function findRecordedIds(client: pg.ClientBase, schema: string, ids: string[]): Promise<Set<string>> {
-  const { rows } = await client.query<{ event_id: string }>(
-    `SELECT event_id FROM ${qualified(schema, 'events')} WHERE event_id = ANY($1::uuid[])`,
-    [ids],
-  );
-  return new Set(rows.map((r) => r.event_id));
-}
-
 interface StreamHead {
   version: number;
   /** The last event was written by a transaction with a larger id than ours (see VersionConflict). */
   fromLaterTransaction: boolean;
 }
 
-async function readStreamHead(client: pg.ClientBase, schema: string, streamId: string): Promise<StreamHead> {
-  // pg_current_xact_id() gives this transaction its id now if it has none yet; it is about to write
-  // anyway. Appends keep a stream's transaction ids non-decreasing, so the last event has the largest.
-  const { rows } = await client.query<{ stream_version: number; later: boolean }>(
-    `SELECT stream_version, transaction_id > pg_current_xact_id() AS later
-       FROM ${qualified(schema, 'events')} WHERE stream_id = $1
-      ORDER BY stream_version DESC LIMIT 1`,
-    [streamId],
+/**
+ * The stream's head, and which of `ids` are recorded already (in any stream), in one round trip.
+ * pg_current_xact_id() gives this transaction its id now if it has none yet; it is about to write
+ * anyway. Appends keep a stream's transaction ids non-decreasing, so the last event has the largest.
+ */
+async function readStreamHead(client: pg.ClientBase, schema: string, streamId: string, ids: readonly string[] = []): Promise<StreamHead & { recorded: Set<string> }> {
+  const events = qualified(schema, 'events');
+  const { rows } = await client.query<{ stream_version: number | null; later: boolean | null; recorded: string[] }>(
+    `SELECT h.stream_version, h.later,
+            ARRAY(SELECT event_id::text FROM ${events} WHERE event_id = ANY($2::uuid[])) AS recorded
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT stream_version, transaction_id > pg_current_xact_id() AS later
+                            FROM ${events} WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1) AS h ON true`,
+    [streamId, ids],
   );
-  const head = rows[0];
-  return head ? { version: head.stream_version, fromLaterTransaction: head.later } : { version: 0, fromLaterTransaction: false };
+  const row = rows[0];
+  return { version: row?.stream_version ?? 0, fromLaterTransaction: row?.later ?? false, recorded: new Set(row?.recorded ?? []) };
 }
 
 async function insertEvents(
@@ -92,21 +90,21 @@ async function insertEvents(
   events: NewEvent[],
 ): Promise<{ event_id: string; stream_version: number; global_position: string }[]> {
   // One statement for the whole batch; ORDER BY ord makes global_position follow stream_version.
+  // It also wakes the relays: pg_notify is delivered at COMMIT, and only then; identical
+  // notifications within a transaction fold into one, and one made in a round that is rolled back
+  // to its savepoint is dropped with it.
   const { rows } = await client.query<{ event_id: string; stream_version: number; global_position: string }>(
-    `INSERT INTO ${qualified(schema, 'events')} (stream_id, stream_version, event_id, type, data, metadata)
-     SELECT $1, ($2::int + e.ord)::int, (e.value->>'id')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
-       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
-      ORDER BY e.ord
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id, stream_version, global_position::text AS global_position`,
-    [streamId, afterVersion, JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })))],
+    `WITH added AS (
+       INSERT INTO ${qualified(schema, 'events')} (stream_id, stream_version, event_id, type, data, metadata)
+       SELECT $1, ($2::int + e.ord)::int, (e.value->>'id')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
+         FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
+        ORDER BY e.ord
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id, stream_version, global_position)
+     SELECT event_id, stream_version, global_position::text AS global_position, pg_notify($4, '')::text AS notified FROM added`,
+    [streamId, afterVersion, JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata }))), eventsChannel(schema)],
   );
   return rows;
-}
-
-function notifyAppended(client: pg.ClientBase, schema: string) {
-  // Delivered at COMMIT, and only then; identical notifications within a transaction fold into one.
-  return client.query(`SELECT pg_notify($1, '')`, [eventsChannel(schema)]);
 }
 
 function isStreamVersionClash(err: unknown): boolean {
@@ -129,10 +127,10 @@ async function appendRound(
     done: { ok: false, error: { kind: 'version_conflict', streamId, expected, actual, reason } },
   });
 
-  const recorded = unique.length > 0 ? await findRecordedIds(client, schema, unique.map((e) => e.id)) : new Set<string>();
+  const head = await readStreamHead(client, schema, streamId, unique.map((e) => e.id));
+  const { recorded } = head;
   const fresh = unique.filter((e) => !recorded.has(e.id));
   const duplicates = [...unique.filter((e) => recorded.has(e.id)).map((e) => e.id), ...repeated];
-  const head = await readStreamHead(client, schema, streamId);
 
   // Everything was recorded before: the append already happened, whatever version the caller now
   // expects. Succeeding keeps a retried request idempotent.
@@ -156,7 +154,6 @@ async function appendRound(
   // around it would now have a hole. Undo and number again.
   if (inserted.length < fresh.length) return { again: true };
 
-  await notifyAppended(client, schema);
   inserted.sort((a, b) => a.stream_version - b.stream_version);
   return {
     done: {
