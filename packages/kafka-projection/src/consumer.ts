@@ -56,32 +56,38 @@ export async function startProjectionConsumer<E extends { id: string }>(opts: Pr
         await client.query('BEGIN');
         const stored = await loadOffset(client, schema, consumer, topic, partition);
         let last: string | undefined;
+        const valid: { event: E; message: IncomingMessage }[] = [];
         for (const message of messages) {
           last = message.offset;
           // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
           if (stored !== undefined && BigInt(message.offset) < BigInt(stored)) continue;
           const decoded = opts.decode(message);
-          if (!decoded.ok) {
-            counters.rejected++;
-            logger.warn({ topic, partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
-            await recordRejected(client, schema, {
-              consumer,
-              topic,
-              partition,
-              offset: message.offset,
-              // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
-              // roll the batch back and stop the stream on the very message it is setting aside.
-              error: withoutNul(decoded.error.message),
-              raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
-            });
+          if (decoded.ok) {
+            valid.push({ event: decoded.event, message });
             continue;
           }
-          if (!(await markProcessed(client, schema, consumer, decoded.event.id))) {
+          counters.rejected++;
+          logger.warn({ topic, partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
+          await recordRejected(client, schema, {
+            consumer,
+            topic,
+            partition,
+            offset: message.offset,
+            // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
+            // roll the batch back and stop the stream on the very message it is setting aside.
+            error: withoutNul(decoded.error.message),
+            raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
+          });
+        }
+        // One round trip for the batch's dedup records; then the new events, in offset order.
+        const fresh = await markProcessed(client, schema, consumer, valid.map((v) => v.event.id));
+        for (const [i, { event, message }] of valid.entries()) {
+          if (!fresh.has(i)) {
             counters.duplicates++;
             continue;
           }
-          await opts.apply(client, decoded.event, message);
-          applied.push(decoded.event);
+          await opts.apply(client, event, message);
+          applied.push(event);
           counters.applied++;
         }
         if (last !== undefined) await storeOffset(client, schema, consumer, topic, partition, (BigInt(last) + 1n).toString());

@@ -1,3 +1,3 @@
 export { startProjectionConsumer, type Decoded, type ProjectionConsumer, type ProjectionConsumerOptions } from './consumer.js';
 export { projectionTablesSql } from './schema.js';
-export { listRejected, type RejectedMessage } from './sql.js';
+export { listRejected, markProcessed, type RejectedMessage } from './sql.js';

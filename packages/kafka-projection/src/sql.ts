@@ -17,13 +17,21 @@ export async function storeOffset(db: pg.PoolClient, schema: string, consumer: s
   );
 }
 
-/** True the first time this consumer sees the event id; false for a redelivered duplicate. */
-export async function markProcessed(db: pg.PoolClient, schema: string, consumer: string, eventId: string): Promise<boolean> {
-  const res = await db.query(
-    `INSERT INTO ${schema}.processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-    [consumer, eventId],
+/**
+ * Records a batch's event ids as processed by this consumer, in one statement, and answers where
+ * the ids seen for the first time are: the index of each one's first occurrence in `eventIds`.
+ * The caller applies the events at those indexes and skips the rest as redelivered duplicates.
+ */
+export async function markProcessed(db: pg.PoolClient, schema: string, consumer: string, eventIds: readonly string[]): Promise<Set<number>> {
+  if (eventIds.length === 0) return new Set();
+  const res = await db.query<{ ord: string }>(
+    `WITH batch AS (SELECT id::uuid AS id, ord FROM unnest($2::text[]) WITH ORDINALITY AS u(id, ord)),
+          fresh AS (INSERT INTO ${schema}.processed_events (consumer, event_id)
+                    SELECT $1, id FROM batch ORDER BY ord ON CONFLICT DO NOTHING RETURNING event_id)
+     SELECT min(batch.ord)::text AS ord FROM batch JOIN fresh ON fresh.event_id = batch.id GROUP BY batch.id`,
+    [consumer, eventIds],
   );
-  return res.rowCount === 1;
+  return new Set(res.rows.map((r) => Number(r.ord) - 1));
 }
 
 export async function recordRejected(

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import { decodeCaseMessage } from '@syv/contracts';
+import { decodeCaseMessage, type CaseEvent } from '@syv/contracts';
 import { withTransaction } from '@syv/event-store';
+import { markProcessed } from '@syv/kafka-projection';
 import { createSubscriber, type IncomingMessage, type KafkaConnection, type Subscriber } from '@syv/messaging';
 import { applyCaseEvent } from '../read-model/apply.js';
 import type { ReadModel } from '../read-model/context.js';
@@ -59,22 +60,23 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
   };
 
   async function applyBatch(client: pg.PoolClient, messages: IncomingMessage[]): Promise<void> {
+    const valid: { event: CaseEvent; message: IncomingMessage }[] = [];
     for (const message of messages) {
       const decoded = decodeCaseMessage(message.value);
-      if (!decoded.ok) {
-        await client.query(
-          `INSERT INTO ${schema}.rejected_messages (consumer, topic, partition, "offset", error, raw) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT DO NOTHING`,
-          [consumer, message.topic, message.partition, message.offset, decoded.error.message.replaceAll('\u0000', '\uFFFD')],
-        );
+      if (decoded.ok) {
+        valid.push({ event: decoded.event, message });
         continue;
       }
-      const fresh = await client.query(`INSERT INTO ${schema}.processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-        consumer,
-        decoded.event.id,
-      ]);
-      if (fresh.rowCount !== 1) continue;
-      await applyCaseEvent(client, rm, decoded.event, message);
-      if (o.fault) await injectFault(client, schema, o.fault, decoded.event.subject);
+      await client.query(
+        `INSERT INTO ${schema}.rejected_messages (consumer, topic, partition, "offset", error, raw) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT DO NOTHING`,
+        [consumer, message.topic, message.partition, message.offset, decoded.error.message.replaceAll('\u0000', '\uFFFD')],
+      );
+    }
+    const fresh = await markProcessed(client, schema, consumer, valid.map((v) => v.event.id));
+    for (const [i, { event, message }] of valid.entries()) {
+      if (!fresh.has(i)) continue;
+      await applyCaseEvent(client, rm, event, message);
+      if (o.fault) await injectFault(client, schema, o.fault, event.subject);
     }
   }
 
