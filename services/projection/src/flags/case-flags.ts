@@ -18,24 +18,27 @@ export interface StoredFlag {
  * was seen) leaves the case, one that still holds keeps the time it started.
  */
 export async function replaceFlags(client: pg.ClientBase, schema: string, caseId: string, source: FlagSource, flags: readonly Flag[], since: Date): Promise<void> {
-  await client.query(`DELETE FROM ${schema}.case_flags WHERE case_id = $1 AND source = $2 AND NOT (flag_key = ANY($3::text[]))`, [
-    caseId,
-    source,
-    flags.map((f) => f.key),
-  ]);
-  await addFlags(client, schema, caseId, source, flags, since);
+  // One statement: the DELETE (keys no longer flagged) and the upsert (keys flagged now) touch
+  // different rows, and a data-modifying WITH runs even when there is nothing to insert.
+  await client.query(
+    `WITH gone AS (DELETE FROM ${schema}.case_flags WHERE case_id = $1 AND source = $2 AND NOT (flag_key = ANY($5::text[])))
+     ${upsertFlagsSql(schema)}`,
+    [caseId, source, JSON.stringify(flags), since, flags.map((f) => f.key)],
+  );
+}
+
+/** Inserts $3's flags of source $2 on case $1 since $4, refreshing the wording of one already there (an explanation counts days). */
+function upsertFlagsSql(schema: string): string {
+  return `INSERT INTO ${schema}.case_flags (case_id, flag_key, source, rule, severity, explanation, evidence, since)
+     SELECT $1, f->>'key', $2, f->>'rule', f->>'severity', f->>'explanation', ARRAY(SELECT jsonb_array_elements_text(f->'evidence'))::uuid[], $4
+       FROM jsonb_array_elements($3::jsonb) AS f
+     ON CONFLICT (case_id, flag_key) DO UPDATE SET severity = EXCLUDED.severity, explanation = EXCLUDED.explanation, evidence = EXCLUDED.evidence`;
 }
 
 /** Adds flags, refreshing the wording of one already there (an explanation counts days). */
 export async function addFlags(client: pg.ClientBase, schema: string, caseId: string, source: FlagSource, flags: readonly Flag[], since: Date): Promise<void> {
   if (flags.length === 0) return;
-  await client.query(
-    `INSERT INTO ${schema}.case_flags (case_id, flag_key, source, rule, severity, explanation, evidence, since)
-     SELECT $1, f->>'key', $2, f->>'rule', f->>'severity', f->>'explanation', ARRAY(SELECT jsonb_array_elements_text(f->'evidence'))::uuid[], $4
-       FROM jsonb_array_elements($3::jsonb) AS f
-     ON CONFLICT (case_id, flag_key) DO UPDATE SET severity = EXCLUDED.severity, explanation = EXCLUDED.explanation, evidence = EXCLUDED.evidence`,
-    [caseId, source, JSON.stringify(flags), since],
-  );
+  await client.query(upsertFlagsSql(schema), [caseId, source, JSON.stringify(flags), since]);
 }
 
 export async function clearFlags(client: pg.ClientBase, schema: string, caseId: string, source: FlagSource): Promise<void> {

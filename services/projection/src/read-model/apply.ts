@@ -7,8 +7,8 @@ import { clearFlags } from '../flags/case-flags.js';
 import { flagLabellingLanguage } from '../language/flag-notes.js';
 import { flagReReferralsAfterClosure, flagReReferralsOf } from '../re-referral/detect.js';
 import { buildCaseHistory } from '../rules/index.js';
-import { checkTimeRules } from '../sweep/time-flags.js';
-import { insertCaseEvent, loadCaseEvents, type LogPosition } from './case-events.js';
+import { checkTimeRules, planTimeRules } from '../sweep/time-flags.js';
+import { recordCaseEvent, type LogPosition } from './case-events.js';
 import { caseRowOf } from './case-row.js';
 import { lockCase, upsertCase } from './cases.js';
 import type { ReadModel } from './context.js';
@@ -40,12 +40,14 @@ export async function applyCaseEvent(client: pg.ClientBase, rm: ReadModel, event
   const { schema } = rm;
   const caseId = event.subject;
   const before = await lockCase(client, schema, caseId);
-  await insertCaseEvent(client, schema, event, at);
-  const events = await loadCaseEvents(client, schema, caseId);
+  const events = await recordCaseEvent(client, schema, event, at);
   const history = buildCaseHistory(events, caseId);
   const row = caseRowOf(history, events);
+  // The time rules at the event's domain time: their check is written with the row, their flags below.
+  const domainTime = domainTimeOf(event);
+  const timePlan = domainTime === undefined ? undefined : planTimeRules(rm, { history, area: row.area, flagsAsOf: before?.flagsAsOf ?? null, at: new Date(domainTime) });
   // A row inserted now is invisible to the sweep until this commits; one that existed is locked.
-  await upsertCase(client, schema, row);
+  await upsertCase(client, schema, row, timePlan);
 
   const alerts: RaisedAlert[] = [];
   let assessment: Applied['assessment'];
@@ -90,18 +92,15 @@ export async function applyCaseEvent(client: pg.ClientBase, rm: ReadModel, event
       break;
   }
 
-  const domainTime = domainTimeOf(event);
   if (domainTime !== undefined && LATE_FACT_TYPES.has(event.type)) alerts.push(...(await flagLateFacts(client, rm, event, new Date(domainTime), history)));
-  if (domainTime !== undefined) {
+  if (domainTime !== undefined && timePlan) {
     alerts.push(
-      ...(await checkTimeRules(client, rm, {
-        history,
-        area: row.area,
-        flagsAsOf: before?.flagsAsOf ?? null,
-        at: new Date(domainTime),
-        recordedAt: new Date(event.time),
-        cause: event,
-      })),
+      ...(await checkTimeRules(
+        client,
+        rm,
+        { history, area: row.area, flagsAsOf: before?.flagsAsOf ?? null, at: new Date(domainTime), recordedAt: new Date(event.time), cause: event },
+        timePlan,
+      )),
     );
   }
   return { alerts, ...(assessment ? { assessment } : {}) };

@@ -29,16 +29,22 @@ export async function casesToSweep(db: pg.Pool | pg.ClientBase, schema: string, 
   return rows.map((r) => r.case_id);
 }
 
-export async function upsertCase(client: pg.ClientBase, schema: string, row: CaseRow): Promise<void> {
+/**
+ * Writes the case's row. `timeCheck`, when given, is where the time rules now stand on the case
+ * (see planTimeRules); without it the row keeps the values it had.
+ */
+export async function upsertCase(client: pg.ClientBase, schema: string, row: CaseRow, timeCheck?: { asOf: Date; nextSweepAt: Date }): Promise<void> {
   await client.query(
     `INSERT INTO ${schema}.cases (case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason,
-                                  first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                  first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (case_id) DO UPDATE SET area = EXCLUDED.area, child_id = EXCLUDED.child_id, status = EXCLUDED.status,
        risk_level = EXCLUDED.risk_level, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
        closure_reason = EXCLUDED.closure_reason, first_intervention_at = EXCLUDED.first_intervention_at,
        last_contact_at = EXCLUDED.last_contact_at, agencies = EXCLUDED.agencies, event_count = EXCLUDED.event_count,
-       last_recorded_at = EXCLUDED.last_recorded_at`,
+       last_recorded_at = EXCLUDED.last_recorded_at,
+       flags_as_of = COALESCE(EXCLUDED.flags_as_of, ${schema}.cases.flags_as_of),
+       next_sweep_at = COALESCE(EXCLUDED.next_sweep_at, ${schema}.cases.next_sweep_at)`,
     [
       row.caseId,
       row.area,
@@ -53,6 +59,8 @@ export async function upsertCase(client: pg.ClientBase, schema: string, row: Cas
       row.agencies,
       row.eventCount,
       row.lastRecordedAt,
+      timeCheck?.asOf ?? null,
+      timeCheck?.nextSweepAt ?? null,
     ],
   );
 }
