@@ -15,6 +15,7 @@ export interface BenchSystem {
   databaseUrl: string;
   kafkaBrokers: string[];
   caseEventsTopic: string;
+  caseAlertsTopic: string;
   url(name: ServiceName): string;
   token(role: Role, areas: string[], sub?: string): Promise<string>;
   /** Output lines of the services, newest last, for failure reports. */
@@ -33,7 +34,18 @@ function withDatabase(url: string, database: string): string {
  * same resolver, a broker port of the bench's own), then a throwaway database and topics, then
  * the services as real processes.
  */
-export async function startBenchSystem(opts: { only: ServiceName[]; basePort: number; kafkaPort: number; log: (msg: string) => void }): Promise<BenchSystem> {
+export async function startBenchSystem(opts: {
+  only: ServiceName[];
+  basePort: number;
+  kafkaPort: number;
+  log: (msg: string) => void;
+  /** More environment for the services (e.g. a sweep interval). */
+  env?: Record<string, string>;
+  /** Runs once Kafka, the database and the topics exist, before any service starts (e.g. to fill the topic). */
+  /** What starting a service waits for (default: ready). */
+  waitFor?: 'ready' | 'live';
+  beforeServices?: (ready: { databaseUrl: string; kafkaBrokers: string[]; caseEventsTopic: string }) => Promise<void>;
+}): Promise<BenchSystem> {
   const infra: ProvisionedInfra = await provisionInfra({ dataDir: join(repoRoot, '.data', 'bench'), kafkaPort: opts.kafkaPort, log: opts.log });
   opts.log(`infra: ${infra.describe()}`);
   const suffix = randomBytes(4).toString('hex');
@@ -57,6 +69,7 @@ export async function startBenchSystem(opts: { only: ServiceName[]; basePort: nu
   };
   let system: RunningSystem;
   try {
+    await opts.beforeServices?.({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, caseEventsTopic });
     system = await startSystem({
       repoRoot,
       env: {
@@ -66,9 +79,11 @@ export async function startBenchSystem(opts: { only: ServiceName[]; basePort: nu
         CASE_ALERTS_TOPIC: caseAlertsTopic,
         JWT_SECRET: BENCH_JWT_SECRET,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        ...opts.env,
       },
       ports,
       only: opts.only,
+      ...(opts.waitFor ? { waitFor: opts.waitFor } : {}),
     });
   } catch (err) {
     await dropDatabase().catch(() => undefined);
@@ -80,6 +95,7 @@ export async function startBenchSystem(opts: { only: ServiceName[]; basePort: nu
     databaseUrl,
     kafkaBrokers: infra.kafkaBrokers,
     caseEventsTopic,
+    caseAlertsTopic,
     url: (name) => system.url(name),
     token: (role, areas, sub = `${role}-bench`) => mintDevToken({ sub, role, areas, secret: BENCH_JWT_SECRET, ttl: '2h' }),
     get lines() {

@@ -22,6 +22,12 @@ export interface StartServiceOptions {
   /** Receives each output line of the service; default prefixes it with the name on stdout. */
   onLine?: (line: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * What "started" waits for: `ready` (default) is /health/ready, e.g. the projection caught up
+   * with its topic; `live` is /health/live, the process serving, for a caller that watches a long
+   * catch-up itself.
+   */
+  waitFor?: 'ready' | 'live';
 }
 
 // tsx as a loader inside the service's own process (not the tsx CLI, which runs the service in a
@@ -46,7 +52,7 @@ function pipeLines(child: ChildProcess, onLine: (line: string) => void): void {
   }
 }
 
-export async function waitUntilReady(url: string, timeoutMs: number, exited?: Promise<unknown>): Promise<void> {
+export async function waitUntilReady(url: string, timeoutMs: number, exited?: Promise<unknown>, probe: 'ready' | 'live' = 'ready'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let died = false;
   void exited?.then(() => {
@@ -56,7 +62,7 @@ export async function waitUntilReady(url: string, timeoutMs: number, exited?: Pr
   while (Date.now() < deadline) {
     if (died) throw new Error(`${url} exited before it was ready`);
     try {
-      const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${url}/health/${probe}`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
       last = `${res.status} ${await res.text()}`;
     } catch (err) {
@@ -64,7 +70,7 @@ export async function waitUntilReady(url: string, timeoutMs: number, exited?: Pr
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${url}/health/ready did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+  throw new Error(`${url}/health/${probe} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
 }
 
 export async function startService(opts: StartServiceOptions): Promise<RunningService> {
@@ -105,7 +111,7 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     kill: () => signal('SIGKILL', 5_000),
   };
   try {
-    await waitUntilReady(url, opts.readyTimeoutMs ?? 60_000, exited);
+    await waitUntilReady(url, opts.readyTimeoutMs ?? 60_000, exited, opts.waitFor);
   } catch (err) {
     await service.kill();
     throw err;

@@ -9,6 +9,8 @@ export interface SystemOptions {
   only?: ServiceName[];
   /** Also receives each output line (they are kept in `output()` either way). */
   onLine?: (service: ServiceName, line: string) => void;
+  /** See StartServiceOptions.waitFor. */
+  waitFor?: 'ready' | 'live';
 }
 
 /** Lines of service output kept for failure reports, newest last. */
@@ -43,6 +45,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       port: opts.ports?.[s.name] ?? s.port,
       env: opts.env,
       onLine: (line: string) => keep(s.name, line),
+      ...(opts.waitFor ? { waitFor: opts.waitFor } : {}),
     });
   const results = await Promise.allSettled(wanted.map(start));
   const services = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
