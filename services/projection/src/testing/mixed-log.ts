@@ -20,8 +20,9 @@ const NOTES = ['Met at the youth club; planned the summer.', 'He is streetwise a
  * Cases of every kind the rules look at: slow starts, gaps, onward referrals that start or wait,
  * incidents, risk assessments, labelling in notes, closures (clean and flagged), reopenings and
  * children referred again after a closure. Returned in the order a topic would carry them.
+ * `maxSessions` bounds the interventions per case (uniform from 3 to it, inclusive).
  */
-export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T09:00:00Z')): CaseEvent[] {
+export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T09:00:00Z'), { maxSessions = 17 }: { maxSessions?: number } = {}): CaseEvent[] {
   const rnd = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const stories = [];
@@ -29,7 +30,7 @@ export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T0
     const s = caseStory(new Date(start.getTime() + Math.floor(rnd() * 60) * 86_400_000), { childId: `child-${seed}-${c % Math.ceil(cases * 0.8)}` });
     s.referral(0, { concerns: [pick(['criminal_exploitation', 'mental_health', 'serious_youth_violence_victim'] as const)], riskLevel: pick(['low', 'medium', 'high'] as const) });
     let day = Math.floor(rnd() * 20);
-    const sessions = 3 + Math.floor(rnd() * 15);
+    const sessions = 3 + Math.floor(rnd() * (maxSessions - 2));
     const onward = rnd() < 0.4 ? s.onward(2 + Math.floor(rnd() * 10), pick(['camhs', 'housing', 'health'] as const)) : undefined;
     for (let i = 0; i < sessions; i++) {
       s.intervention(day, { agency: rnd() < 0.7 ? 'social_care' : pick(AGENCIES), notes: pick(NOTES) });

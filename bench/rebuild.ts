@@ -1,0 +1,268 @@
+// Issue 6, items 3 and 5: rebuild the read model from a large case-events topic, against kcat
+// reading the same topic raw as the ceiling, and the projection's memory (RSS) as the cases grow.
+//
+// 1. Generates a history chunk by chunk (never all in memory) straight onto a fresh case-events
+//    topic of its own broker, and writes down what it generated (events per type, per case).
+// 2. kcat reads the whole topic raw (every payload to a pipe): the ceiling for reading it.
+// 3. Starts the projection on the full topic: from offset 0 on an empty database that is a
+//    rebuild. Samples its RSS (/proc/<pid>/status) and the applied offsets every few seconds
+//    until it has applied the whole topic (including the closure.assessed it publishes itself).
+// 4. Then keeps watching RSS while the sweep runs over every case and a few reads are made.
+//
+//   cd bench && pnpm exec tsx rebuild.ts --help
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { encodeMessage, type CaseEvent } from '@syv/contracts';
+import { createPublisher, topicEndOffsets } from '@syv/messaging';
+import { caseStory } from '../services/projection/src/testing/case-story.js';
+import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
+import { positiveInt } from './lib/args.js';
+import { startBenchSystem } from './lib/system.js';
+
+const USAGE = `usage: cd bench && pnpm exec tsx rebuild.ts [options]
+
+Rebuilds the projection's read model from a generated case-events topic and reports events/s
+against kcat reading the same topic raw (the ceiling), and the projection's RSS as cases grow.
+Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y kcat).
+
+  --cases N          cases to generate (default 100000)
+  --shape S          mixed: the projection's mixed history, 400-case chunks interleaved (default)
+                     thin:  a referral and one intervention per case (many cases, few events)
+  --max-sessions N   mixed: interventions per case are uniform in 3..N (default 24: ~20 events/case)
+  --watch-after S    seconds to keep sampling RSS after the rebuild, while the sweep runs (default 120)
+  --sweep-ms N       the projection's SWEEP_INTERVAL_MS (default 30000)
+  --json FILE        also write the results as JSON to FILE
+  -h, --help         this text
+
+Progress goes to stderr; the results table to stdout. Exits non-zero if the projection does not
+apply the whole topic, or dies.`;
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? '') : dflt;
+};
+const CASES = positiveInt('cases', opt('cases', '100000'), USAGE);
+const SHAPE = opt('shape', 'mixed');
+if (SHAPE !== 'mixed' && SHAPE !== 'thin') {
+  console.error(`--shape must be mixed or thin, got '${SHAPE}'\n\n${USAGE}`);
+  process.exit(2);
+}
+const MAX_SESSIONS = positiveInt('max-sessions', opt('max-sessions', '24'), USAGE);
+const WATCH_AFTER_S = positiveInt('watch-after', opt('watch-after', '120'), USAGE);
+const SWEEP_MS = positiveInt('sweep-ms', opt('sweep-ms', '30000'), USAGE);
+const JSON_OUT = opt('json', '');
+
+if (spawnSync('kcat', ['-V']).status !== 0) {
+  console.error('kcat is not installed: it reads the topic raw as the ceiling. On Debian: apt-get install -y kcat');
+  process.exit(2);
+}
+
+const log = (msg: string) => console.error(`[rebuild ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const CHUNK = 400;
+
+/** What was generated, for the write-up: counts per type and the spread of events per case. */
+const generated = { events: 0, cases: 0, byType: new Map<string, number>(), perCase: [] as number[] };
+function tally(events: readonly CaseEvent[]): void {
+  const perCase = new Map<string, number>();
+  for (const e of events) {
+    generated.byType.set(e.type, (generated.byType.get(e.type) ?? 0) + 1);
+    perCase.set(e.subject, (perCase.get(e.subject) ?? 0) + 1);
+  }
+  generated.events += events.length;
+  generated.cases += perCase.size;
+  generated.perCase.push(...perCase.values());
+}
+
+/** One chunk of cases, dated across 2023 (so every time rule has long since had its chance). */
+function chunk(seed: number, cases: number): CaseEvent[] {
+  const start = new Date(Date.UTC(2023, 0, 1) + (seed % 12) * 30 * 86_400_000);
+  if (SHAPE === 'mixed') return mixedLog(cases, seed, start, { maxSessions: MAX_SESSIONS });
+  const out: CaseEvent[] = [];
+  for (let c = 0; c < cases; c++) {
+    const s = caseStory(new Date(start.getTime() + (c % 60) * 86_400_000), { childId: `child-${seed}-${c}` });
+    s.referral(0);
+    s.intervention(2);
+    out.push(...s.events);
+  }
+  return out;
+}
+
+async function fill(brokers: string[], topic: string): Promise<number> {
+  const publisher = await createPublisher({ brokers, clientId: 'rebuild-bench' });
+  const t0 = performance.now();
+  try {
+    for (let seed = 1, done = 0; done < CASES; seed++) {
+      const n = Math.min(CHUNK, CASES - done);
+      const events = chunk(seed, n);
+      tally(events);
+      for (let i = 0; i < events.length; i += 2_000) await publisher.publish(topic, events.slice(i, i + 2_000).map(encodeMessage));
+      done += n;
+      if (seed % 25 === 0 || done === CASES) {
+        const s = (performance.now() - t0) / 1000;
+        log(`published ${done.toLocaleString('en-GB')} cases, ${generated.events.toLocaleString('en-GB')} events (${Math.round(generated.events / s)} events/s)`);
+      }
+    }
+  } finally {
+    await publisher.close();
+  }
+  return performance.now() - t0;
+}
+
+async function endOffsets(brokers: string[], topic: string): Promise<number> {
+  return (await topicEndOffsets({ brokers, clientId: 'rebuild-bench' }, topic)).reduce((n, p) => n + Number(p.high), 0);
+}
+
+/** kcat reading every message of the topic from the beginning to its end, payloads to a pipe. */
+async function kcatRead(brokers: string[], topic: string): Promise<{ ms: number; messages: number; bytes: number }> {
+  const t0 = performance.now();
+  const child = spawn('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\n'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let messages = 0;
+  let bytes = 0;
+  child.stdout.on('data', (b: Buffer) => {
+    bytes += b.length;
+    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) messages++;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`kcat exited with ${code}`);
+  return { ms: performance.now() - t0, messages, bytes };
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+
+let publishMs = 0;
+let published = 0;
+let kcat = { ms: 0, messages: 0, bytes: 0 };
+let t0 = 0;
+const sys = await startBenchSystem({
+  only: ['projection'],
+  basePort: 18300,
+  kafkaPort: 19796,
+  log,
+  waitFor: 'live',
+  env: { SWEEP_INTERVAL_MS: String(SWEEP_MS), SWEEP_QUIET_MS: '0' },
+  async beforeServices({ kafkaBrokers, caseEventsTopic }) {
+    log(`generating ${fmt(CASES)} cases (${SHAPE}${SHAPE === 'mixed' ? `, 3..${MAX_SESSIONS} sessions` : ''}) onto ${caseEventsTopic}`);
+    publishMs = await fill(kafkaBrokers, caseEventsTopic);
+    published = await endOffsets(kafkaBrokers, caseEventsTopic);
+    log(`kcat reading ${fmt(published)} messages raw`);
+    kcat = await kcatRead(kafkaBrokers, caseEventsTopic);
+    log(`kcat: ${fmt(kcat.messages)} messages, ${(kcat.bytes / 1048576).toFixed(0)} MiB in ${(kcat.ms / 1000).toFixed(1)} s`);
+    if (kcat.messages !== published) throw new Error(`kcat read ${kcat.messages} messages of ${published}`);
+    log('starting the projection on the full topic (a rebuild from offset 0)');
+    t0 = performance.now(); // the rebuild's time includes the process starting, migrating and joining
+  },
+});
+const projection = sys.system.services.find((s) => s.name === 'projection');
+const pid = projection?.pid;
+let exitCode = 0;
+const samples: { s: number; applied: number; cases: number; rssMiB: number }[] = [];
+const db = new pg.Client({ connectionString: sys.databaseUrl });
+try {
+  if (!pid) throw new Error('the projection has no pid');
+  let died = false;
+  void projection.exited.then(() => (died = true));
+  await db.connect();
+  const sample = async () => {
+    const { rows } = await db.query<{ applied: string | null; cases: string | null }>(
+      `SELECT (SELECT sum(next_offset) FROM projection.consumer_offsets WHERE consumer = 'projection-read-model')::text AS applied,
+              (SELECT count(*) FROM projection.cases)::text AS cases`,
+    );
+    const s = { s: (performance.now() - t0) / 1000, applied: Number(rows[0]?.applied ?? 0), cases: Number(rows[0]?.cases ?? 0), rssMiB: rssMiB(pid) };
+    samples.push(s);
+    return s;
+  };
+  // Applied = the consumer's stored offsets; the end moves while the projection publishes
+  // closure.assessed onto the same topic, so done is: applied at the end, three polls running.
+  let stable = 0;
+  let last = await sample();
+  while (stable < 3) {
+    await new Promise((r) => setTimeout(r, 5_000));
+    if (died) throw new Error('the projection exited during the rebuild');
+    const end = await endOffsets(sys.kafkaBrokers, sys.caseEventsTopic);
+    last = await sample();
+    stable = last.applied === end ? stable + 1 : 0;
+    const rate = samples.length > 1 ? (last.applied - samples[samples.length - 2]!.applied) / 5 : 0;
+    log(`applied ${fmt(last.applied)}/${fmt(end)} offsets, ${fmt(last.cases)} cases, ~${fmt(rate)} events/s, RSS ${last.rssMiB.toFixed(0)} MiB`);
+  }
+  const rebuildS = samples.find((x) => x.applied === last.applied)!.s;
+  const rebuildRss = samples.map((x) => x.rssMiB);
+
+  // After the rebuild: the sweep runs over every open case; a supervisor lists cases and stats.
+  log(`rebuild done in ${rebuildS.toFixed(0)} s; watching RSS for ${WATCH_AFTER_S} s while the sweep runs`);
+  const token = await sys.token('supervisor', ['E09000001'], 'sup-rebuild');
+  const after: number[] = [];
+  const until = performance.now() + WATCH_AFTER_S * 1000;
+  while (performance.now() < until) {
+    for (const path of ['/v1/cases?limit=200', '/v1/stats', '/v1/alerts?limit=200']) {
+      const res = await fetch(`${sys.url('projection')}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+    }
+    after.push(rssMiB(pid));
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  const { rows: tables } = await db.query<{ cases: string; events: string; flags: string; alerts: string; swept: string }>(
+    `SELECT (SELECT count(*) FROM projection.cases)::text AS cases, (SELECT count(*) FROM projection.case_events)::text AS events,
+            (SELECT count(*) FROM projection.case_flags)::text AS flags, (SELECT count(*) FROM projection.alerts)::text AS alerts,
+            (SELECT count(*) FROM projection.cases WHERE next_sweep_at > now())::text AS swept`,
+  );
+  const t = tables[0]!;
+
+  const perCase = [...generated.perCase].sort((a, b) => a - b);
+  const readRate = (kcat.messages / kcat.ms) * 1000;
+  const rebuildRate = last.applied / rebuildS;
+  const results = {
+    shape: SHAPE,
+    generated: {
+      cases: generated.cases,
+      events: generated.events,
+      eventsPerCase: { min: perCase[0], p50: pct(perCase, 50), p90: pct(perCase, 90), p99: pct(perCase, 99), max: perCase.at(-1), mean: generated.events / generated.cases },
+      byType: Object.fromEntries([...generated.byType].sort((a, b) => b[1] - a[1])),
+    },
+    publish: { ms: Math.round(publishMs), eventsPerSecond: Math.round((generated.events / publishMs) * 1000) },
+    kcat: { messages: kcat.messages, MiB: Math.round(kcat.bytes / 1048576), seconds: kcat.ms / 1000, messagesPerSecond: Math.round(readRate) },
+    rebuild: { offsets: last.applied, seconds: rebuildS, eventsPerSecond: Math.round(rebuildRate), ratioToKcat: rebuildRate / readRate },
+    rssMiB: {
+      atStart: rebuildRss[0],
+      peakDuringRebuild: Math.max(...rebuildRss),
+      atEndOfRebuild: rebuildRss.at(-1),
+      peakAfter: Math.max(...after),
+      atEnd: after.at(-1),
+    },
+    readModel: { cases: Number(t.cases), caseEvents: Number(t.events), flags: Number(t.flags), alerts: Number(t.alerts), sweptWithinWatch: Number(t.swept) },
+    samples,
+  };
+  console.log(`
+generated       ${fmt(generated.cases)} cases, ${fmt(generated.events)} events (${SHAPE}); events per case min ${perCase[0]} p50 ${pct(perCase, 50)} p90 ${pct(perCase, 90)} max ${perCase.at(-1)}, mean ${(generated.events / generated.cases).toFixed(1)}
+by type         ${[...generated.byType].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}
+publish         ${(publishMs / 1000).toFixed(1)} s (${fmt(results.publish.eventsPerSecond)} events/s, idempotent producer, acks=all, batches of 2,000)
+kcat (ceiling)  ${fmt(kcat.messages)} messages, ${results.kcat.MiB} MiB in ${(kcat.ms / 1000).toFixed(1)} s = ${fmt(readRate)} messages/s
+rebuild         ${fmt(last.applied)} offsets in ${rebuildS.toFixed(0)} s = ${fmt(rebuildRate)} events/s  (ratio to kcat ${(rebuildRate / readRate).toFixed(4)}, kcat ${(readRate / rebuildRate).toFixed(0)}× faster)
+RSS (MiB)       start ${results.rssMiB.atStart?.toFixed(0)}, peak during rebuild ${results.rssMiB.peakDuringRebuild.toFixed(0)}, at end of rebuild ${results.rssMiB.atEndOfRebuild?.toFixed(0)}, peak in the ${WATCH_AFTER_S} s after (sweep + reads) ${results.rssMiB.peakAfter.toFixed(0)}
+read model      ${fmt(results.readModel.cases)} cases, ${fmt(results.readModel.caseEvents)} events, ${fmt(results.readModel.flags)} flags, ${fmt(results.readModel.alerts)} alerts; ${fmt(results.readModel.sweptWithinWatch)} cases swept in the watch`);
+  console.log('\nRSS by cases applied (every ~10th sample):');
+  for (const [i, x] of samples.entries()) if (i % 10 === 0 || i === samples.length - 1) console.log(`  ${x.s.toFixed(0).padStart(6)} s  ${fmt(x.applied).padStart(11)} offsets  ${fmt(x.cases).padStart(9)} cases  ${x.rssMiB.toFixed(0).padStart(5)} MiB`);
+  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+} catch (err) {
+  exitCode = 1;
+  console.error(`rebuild bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(sys.lines.slice(-40).join('\n'));
+} finally {
+  await db.end().catch(() => undefined);
+  await sys.stop();
+}
+process.exit(exitCode);
