@@ -53,7 +53,8 @@ export function createSseParser(onEvent: (e: SseEvent) => void, onComment: () =>
   };
 }
 
-export async function connectSse(url: string, token: string | undefined): Promise<SseClient> {
+/** `onEvent` is called as each event is parsed, for a caller that needs the moment it arrived (the freshness bench). */
+export async function connectSse(url: string, token: string | undefined, onEvent?: (e: SseEvent) => void): Promise<SseClient> {
   const controller = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal: controller.signal });
   const events: SseEvent[] = [];
@@ -80,7 +81,10 @@ export async function connectSse(url: string, token: string | undefined): Promis
     return client;
   }
   const parse = createSseParser(
-    (e) => events.push(e),
+    (e) => {
+      events.push(e);
+      onEvent?.(e);
+    },
     () => {
       client.comments++;
     },
