@@ -46,7 +46,7 @@ export async function startBenchSystem(opts: {
   waitFor?: 'ready' | 'live';
   beforeServices?: (ready: { databaseUrl: string; kafkaBrokers: string[]; caseEventsTopic: string }) => Promise<void>;
 }): Promise<BenchSystem> {
-  const infra: ProvisionedInfra = await provisionInfra({ dataDir: join(repoRoot, '.data', 'bench'), kafkaPort: opts.kafkaPort, log: opts.log });
+  const infra: ProvisionedInfra = await provisionInfra({ dataDir: join(repoRoot, '.data', `bench-${opts.kafkaPort}`), kafkaPort: opts.kafkaPort, log: opts.log });
   opts.log(`infra: ${infra.describe()}`);
   const suffix = randomBytes(4).toString('hex');
   const database = `bench_${suffix}`;

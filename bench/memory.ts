@@ -1,0 +1,210 @@
+// Issue 6, item 5: the projection's resident memory (RSS) over a read model of many cases, by
+// default 1,000,000, while it does the things whose memory grows with the number of cases.
+//
+// Consuming 3 million events at the rebuild's rate (bench/rebuild.ts) would take hours here, so the
+// read model is written in bulk instead, with the projection's own pure functions (buildCaseHistory,
+// caseRowOf, planTimeRules): each case is a referral, the case opening, and one intervention two
+// days later, dated across 2023, spread over ten areas. The same events go onto the topic, and the
+// consumer's offsets are set to its end, so the projection starts caught up, as after a rebuild.
+// Then, with RSS sampled from /proc/<pid>/status every 500 ms:
+//   1. idle after start;
+//   2. reads: case lists, stats and alerts of one area (100,000 cases);
+//   3. the sweep: every case is due, so its first round selects all of them;
+//   4. an auditor's replay request: the live snapshot digests every case (then it is cancelled).
+//
+//   cd bench && pnpm exec tsx memory.ts --help
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { encodeMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { migrate } from '@syv/event-store';
+import { createPublisher, topicEndOffsets } from '@syv/messaging';
+import { caseRowOf } from '../services/projection/src/read-model/case-row.js';
+import type { ReadModel } from '../services/projection/src/read-model/context.js';
+import { domainTimeOf } from '../services/projection/src/read-model/domain-time.js';
+import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
+import { buildCaseHistory } from '../services/projection/src/rules/index.js';
+import { planTimeRules } from '../services/projection/src/sweep/time-flags.js';
+import { caseStory } from '../services/projection/src/testing/case-story.js';
+import { SPEC_DEFAULTS, thresholdsFor } from '../services/projection/src/thresholds/index.js';
+import { positiveInt } from './lib/args.js';
+import { startBenchSystem } from './lib/system.js';
+
+const USAGE = `usage: cd bench && pnpm exec tsx memory.ts [--cases N] [--phase-seconds S]
+
+Writes a read model of N cases (default 1,000,000) in bulk, starts the projection over it (caught
+up) and samples its RSS while idle, while serving reads, during the sweep's first round over every
+case, and during an auditor's replay request (the live snapshot). Own ports: Kafka 19896,
+projection 18404. Each phase lasts --phase-seconds (default 60).`;
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? '') : dflt;
+};
+const CASES = positiveInt('cases', opt('cases', '1000000'), USAGE);
+const PHASE_S = positiveInt('phase-seconds', opt('phase-seconds', '60'), USAGE);
+const AREAS = Array.from({ length: 10 }, (_, i) => `E0900000${i}`);
+const CHUNK = 5_000;
+const log = (msg: string) => console.error(`[memory ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+
+const rm: ReadModel = { schema: 'projection', thresholdsFor: (area) => thresholdsFor({ defaults: SPEC_DEFAULTS, areas: {} }, area), matchLanguage: findLabellingLanguage };
+
+function stories(from: number, n: number): CaseEvent[][] {
+  const out: CaseEvent[][] = [];
+  for (let c = from; c < from + n; c++) {
+    const s = caseStory(new Date(Date.UTC(2023, 0, 1) + (c % 300) * 86_400_000), { area: AREAS[c % AREAS.length]!, childId: `child-${c}` });
+    s.referral(0);
+    s.intervention(2);
+    out.push(s.events);
+  }
+  return out;
+}
+
+/** The rows the consumer would have written for these cases, in three multi-row statements. */
+async function writeRows(db: pg.Client, topic: string, cases: CaseEvent[][], offset: { next: number }): Promise<void> {
+  const caseRows: unknown[] = [];
+  const eventRows: unknown[] = [];
+  const referralRows: unknown[] = [];
+  for (const events of cases) {
+    const caseId = events[0]!.subject;
+    const history = buildCaseHistory(events, caseId);
+    const row = caseRowOf(history, events);
+    const last = domainTimeOf(events.at(-1)!);
+    const plan = planTimeRules(rm, { history, area: row.area, flagsAsOf: null, at: new Date(last ?? 0) });
+    caseRows.push({
+      case_id: row.caseId, area: row.area, child_id: row.childId, status: row.status, risk_level: row.riskLevel, opened_at: row.openedAt,
+      closed_at: row.closedAt, closure_reason: row.closureReason, first_intervention_at: row.firstInterventionAt, last_contact_at: row.lastContactAt,
+      agencies: row.agencies, event_count: row.eventCount, last_recorded_at: row.lastRecordedAt, flags_as_of: plan.asOf, next_sweep_at: plan.nextSweepAt,
+    });
+    for (const e of events) {
+      eventRows.push({ event_id: e.id, case_id: caseId, type: e.type, area: e.area, domain_time: domainTimeOf(e) === undefined ? null : new Date(domainTimeOf(e)!), recorded_at: e.time, envelope: e, topic, partition: 0, offset: offset.next++ });
+      if (e.type === 'referral.received.v1') referralRows.push({ referral_id: e.data.referralId, case_id: caseId, area: e.data.area, child_id: e.data.childId, received_at: e.data.receivedAt, re_referral: e.data.reReferral });
+    }
+  }
+  await db.query('BEGIN');
+  await db.query(`INSERT INTO projection.cases SELECT * FROM jsonb_populate_recordset(NULL::projection.cases, $1::jsonb)`, [JSON.stringify(caseRows)]);
+  await db.query(`INSERT INTO projection.case_events SELECT * FROM jsonb_populate_recordset(NULL::projection.case_events, $1::jsonb)`, [JSON.stringify(eventRows)]);
+  await db.query(`INSERT INTO projection.referrals SELECT * FROM jsonb_populate_recordset(NULL::projection.referrals, $1::jsonb)`, [JSON.stringify(referralRows)]);
+  await db.query('COMMIT');
+}
+
+async function load(databaseUrl: string, brokers: string[], topic: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  await migrate(pool, 'projection', projectionMigrations('projection'));
+  await pool.end();
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const publisher = await createPublisher({ brokers, clientId: 'memory-bench' });
+  const t0 = performance.now();
+  const offset = { next: 0 };
+  try {
+    for (let done = 0; done < CASES; done += CHUNK) {
+      const cases = stories(done, Math.min(CHUNK, CASES - done));
+      const events = cases.flat();
+      for (let i = 0; i < events.length; i += 2_000) await publisher.publish(topic, events.slice(i, i + 2_000).map(encodeMessage));
+      await writeRows(db, topic, cases, offset);
+      if ((done / CHUNK) % 10 === 9 || done + CHUNK >= CASES) log(`loaded ${fmt(Math.min(done + CHUNK, CASES))} cases, ${fmt(offset.next)} events (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+    // Caught up: the consumer resumes from the stored offsets, which are the topic's end.
+    for (const p of await topicEndOffsets({ brokers, clientId: 'memory-bench' }, topic)) {
+      await db.query(`INSERT INTO projection.consumer_offsets (consumer, topic, partition, next_offset) VALUES ('projection-read-model', $1, $2, $3)`, [topic, p.partition, p.high]);
+    }
+    await db.query('VACUUM ANALYZE projection.cases');
+  } finally {
+    await publisher.close();
+    await db.end();
+  }
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const sys = await startBenchSystem({
+  only: ['projection'],
+  basePort: 18400,
+  kafkaPort: 19896,
+  log,
+  // The sweep's first round comes one interval after the start: timed to fall after the idle and
+  // read phases. Every case is quiet and due, so that round selects all of them.
+  env: { SWEEP_INTERVAL_MS: String((2 * PHASE_S + 5) * 1000), SWEEP_QUIET_MS: '0' },
+  beforeServices: ({ databaseUrl, kafkaBrokers, caseEventsTopic }) => load(databaseUrl, kafkaBrokers, caseEventsTopic),
+});
+let exitCode = 0;
+try {
+  const projection = sys.system.services.find((s) => s.name === 'projection');
+  const pid = projection?.pid;
+  if (!pid) throw new Error('the projection has no pid');
+  const url = sys.url('projection');
+  const supervisor = await sys.token('supervisor', [AREAS[0]!], 'sup-memory');
+  const auditor = await sys.token('auditor', AREAS, 'aud-memory');
+  const phases: { phase: string; startMiB: number; peakMiB: number; endMiB: number; note: string }[] = [];
+
+  async function phase(name: string, work: (until: number) => Promise<string>): Promise<void> {
+    const samples: number[] = [rssMiB(pid!)];
+    const timer = setInterval(() => samples.push(rssMiB(pid!)), 500);
+    const until = performance.now() + PHASE_S * 1000;
+    let note = '';
+    try {
+      note = await work(until);
+      while (performance.now() < until) await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      clearInterval(timer);
+    }
+    samples.push(rssMiB(pid!));
+    const p = { phase: name, startMiB: samples[0]!, peakMiB: Math.max(...samples), endMiB: samples.at(-1)!, note };
+    phases.push(p);
+    log(`${name}: RSS ${p.startMiB.toFixed(0)} → peak ${p.peakMiB.toFixed(0)} → ${p.endMiB.toFixed(0)} MiB ${note}`);
+  }
+  const get = async (path: string, token: string) => {
+    const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${body.slice(0, 300)}`);
+    return body;
+  };
+
+  await phase('idle', async () => '');
+  await phase('reads', async (until) => {
+    let n = 0;
+    while (performance.now() < until) {
+      await get('/v1/cases?limit=200', supervisor);
+      await get(`/v1/stats?area=${AREAS[0]}`, supervisor);
+      await get('/v1/alerts?limit=200', supervisor);
+      n += 3;
+    }
+    return `(${n} requests: case list, stats, alerts of one area)`;
+  });
+  await phase('sweep', async (until) => {
+    while (performance.now() < until - 1_000) await new Promise((r) => setTimeout(r, 250));
+    const db = new pg.Client({ connectionString: sys.databaseUrl });
+    await db.connect();
+    const { rows } = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM projection.cases WHERE next_sweep_at > now()`);
+    await db.end();
+    return `(${fmt(Number(rows[0]?.n ?? 0))} cases swept so far)`;
+  });
+  await phase('replay request (live snapshot)', async () => {
+    const res = await fetch(`${url}/v1/audit/replays`, { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/json' }, body: '{}' });
+    const body = (await res.json()) as { replayId?: string };
+    if (res.status !== 202 && res.status !== 201) throw new Error(`POST /v1/audit/replays answered ${res.status}: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, (PHASE_S * 1000) / 2));
+    const status = await get(`/v1/audit/replays/${body.replayId}`, auditor);
+    await fetch(`${url}/v1/audit/replays/${body.replayId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${auditor}` } });
+    return `(replay ${body.replayId}: ${status.slice(0, 160)}…)`;
+  });
+
+  console.log(`\nprojection RSS over a read model of ${fmt(CASES)} cases (MiB; sampled every 500 ms, ${PHASE_S} s per phase)`);
+  console.log('phase                              start    peak     end');
+  for (const p of phases) console.log(`${p.phase.padEnd(34)} ${p.startMiB.toFixed(0).padStart(5)}  ${p.peakMiB.toFixed(0).padStart(6)}  ${p.endMiB.toFixed(0).padStart(6)}  ${p.note}`);
+} catch (err) {
+  exitCode = 1;
+  console.error(`memory bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(sys.lines.slice(-40).join('\n'));
+} finally {
+  await sys.stop();
+}
+process.exit(exitCode);
