@@ -79,14 +79,17 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
   const publisher: Publisher = await createPublisher(kafka);
 
   const store: CommandStore = { pool, schema: def.schema, source: def.source };
+  // The case view's consumer starts below; until it has joined its group the view counts as behind.
+  const view: { consumer?: ProjectionConsumer } = {};
+  const behind = () => !(view.consumer?.readiness().ok ?? false);
   const service: CommandService = {
     config,
     logger,
     store,
     kafka,
-    caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS),
-    visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS),
-    missWait: () => missWait(config.CASE_VIEW_WAIT_MS),
+    caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind),
+    visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind),
+    missWait: () => missWait(config.CASE_VIEW_WAIT_MS, behind),
   };
 
   const relay = startOutboxRelay({
@@ -113,6 +116,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
       await def.onCaseEvent?.(client, event, service);
     },
   });
+  view.consumer = consumer;
 
   const app = await createServiceApp({
     name: def.name,
