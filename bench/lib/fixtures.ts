@@ -62,12 +62,21 @@ export async function createFixtures(urls: FixtureUrls, kafka: { brokers: string
     },
     async requestClosure(token, caseId) {
       if (!urls.caseClosure) throw new Error('no case-closure service in this run');
-      // The case-closure service learns of a new case through Kafka; its own 3 s wait covers that.
-      const res = await post<{ closureRequestId: string }>(`${urls.caseClosure}/v1/cases/${caseId}/closure-requests`, token, {
-        reason: 'support_completed',
-        summary: 'Plan completed; college place started.',
-      }, 202);
-      return res.closureRequestId;
+      // The case-closure service learns of a new case through Kafka; its own 3 s wait covers that
+      // once its consumer runs, but not while it is still joining its group just after the start:
+      // a 404 records nothing, so ask again for a while.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          const res = await post<{ closureRequestId: string }>(`${urls.caseClosure}/v1/cases/${caseId}/closure-requests`, token, {
+            reason: 'support_completed',
+            summary: 'Plan completed; college place started.',
+          }, 202);
+          return res.closureRequestId;
+        } catch (err) {
+          if (Date.now() > deadline || !/answered 404/.test(String(err))) throw err;
+        }
+      }
     },
     async assess(caseId, area, closureRequestId, flagged) {
       const cause = randomUUID();
