@@ -1,4 +1,4 @@
-// On-demand fuzzing of the command services through their OpenAPI documents: thousands of
+// On-demand fuzzing of the command services and the projection through their OpenAPI documents: thousands of
 // malformed, oversized, wrongly typed or encoded and unauthorised requests. Exits non-zero on any
 // 5xx, any refusal that is not problem+json with a code, a service that died, or anything recorded.
 import { parseArgs } from 'node:util';
@@ -14,18 +14,19 @@ import { closeAgent } from './fuzz/send.js';
 const usage = `usage: pnpm --filter @syv/bench fuzz -- [options]
    or: cd bench && ../node_modules/.bin/tsx fuzz.ts [options]
 
-Starts Kafka and PostgreSQL (as the tests do), the referral, intervention and case-closure
-services on their own ports with a throwaway database and topics, and fuzzes every documented
-route. Fails (exit 1) on any 5xx, a 4xx that is not application/problem+json with a code, a 2xx
-to a request that had to be refused, a service that stops answering, or any change in the
-services' events tables or the case-events topic.
+Starts Kafka and PostgreSQL (as the tests do), the referral, intervention, case-closure and
+projection services on their own ports with a throwaway database and topics, and fuzzes every
+documented route. Fails (exit 1) on any 5xx, a 4xx that is not application/problem+json with a
+code, a 2xx to a request that had to be refused, a service that stops answering, or any change in
+the services' events tables, the case-events topic, or what only a request makes the projection
+write (acknowledged alerts, replays, promotions; not the access log, which allowed reads grow).
 
 options:
   --requests N      how many requests (default 5000)
   --seed S          the run's seed (default: random, printed); the same seed sends the same requests
   --concurrency C   requests in flight (default 16)
   --show I          print request I of --seed without running anything, then exit
-  --base-port P     services on P+1.. (default 17000)
+  --base-port P     services on P+1..P+4 (default 17000)
   --kafka-port K    the bench's own broker (default 19592)
   --help            this text`;
 
@@ -58,7 +59,7 @@ function positiveInt(name: string, raw: string | undefined): number {
 const requests = positiveInt('requests', values.requests);
 const concurrency = Math.max(1, positiveInt('concurrency', values.concurrency));
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInt('seed', values.seed);
-const SERVICES: ServiceName[] = ['referral', 'intervention', 'case-closure'];
+const SERVICES: ServiceName[] = ['referral', 'intervention', 'case-closure', 'projection'];
 const AREA = 'E09000061';
 const OTHER = 'E09000062';
 const log = (msg: string) => console.log(`[fuzz] ${msg}`);
@@ -74,7 +75,7 @@ try {
   for (const s of SERVICES) routes.push(...(await documentedRoutes(s, urls[s] as string)));
   log(`${routes.length} documented routes: ${routes.map((r) => `${r.service} ${r.key}`).join(', ')}`);
   const fixtures = await createFixtures({ referral: urls.referral as string, caseClosure: urls['case-closure'] as string }, kafka);
-  const ctx = await buildFuzzContext({ secret: BENCH_JWT_SECRET, area: AREA, otherArea: OTHER, fixtures });
+  const ctx = await buildFuzzContext({ secret: BENCH_JWT_SECRET, area: AREA, otherArea: OTHER, fixtures, projection: urls.projection as string });
   await fixtures.close();
 
   if (values.show !== undefined) {

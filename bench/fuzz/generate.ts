@@ -5,7 +5,10 @@ import type { Prng } from './prng.js';
 import type { RawRequest } from './send.js';
 import { isFreeText, validValue } from './valid-body.js';
 
-/** Tokens and real ids to aim at; `actor` may do anything any of these routes allows in `area`. */
+/**
+ * Tokens and real ids to aim at. `actor` (a supervisor) may do anything any route outside
+ * /v1/audit/ allows in `area`; `auditor` is the actor of /v1/audit/* (auditors only, SPEC §4).
+ */
 export interface FuzzContext {
   area: string;
   tokens: {
@@ -17,7 +20,7 @@ export interface FuzzContext {
     badClaims: string;
     algNone: string;
   };
-  /** Path parameter name → a real id in `area` (caseId, onwardReferralId, closureRequestId). */
+  /** Path parameter name → a real id in `area` (caseId, onwardReferralId, closureRequestId, alertId, replayId). */
   ids: Record<string, string>;
 }
 
@@ -44,10 +47,14 @@ interface Base {
   headers: Record<string, string>;
 }
 
+/** The projection's audit routes are the auditors' alone; every other route's actor is the supervisor. */
+const isAuditRoute = (route: DocumentedRoute) => route.path.startsWith('/v1/audit/');
+
 function base(route: DocumentedRoute, ctx: FuzzContext, rng: Prng): Base {
   const path = fillPath(route.path, Object.fromEntries(route.pathParams.map((p) => [p, ctx.ids[p] ?? rng.uuid()])));
   const body = route.body ? (validValue(route.body, rng, { area: ctx.area }) as Record<string, unknown>) : undefined;
-  return { route, path, ...(body ? { body } : {}), headers: { authorization: `Bearer ${ctx.tokens.actor}`, ...(body ? { 'content-type': json } : {}) } };
+  const actor = isAuditRoute(route) ? ctx.tokens.auditor : ctx.tokens.actor;
+  return { route, path, ...(body ? { body } : {}), headers: { authorization: `Bearer ${actor}`, ...(body ? { 'content-type': json } : {}) } };
 }
 
 function req(b: Base, label: string, over: Partial<RawRequest> & { mustFail?: boolean } = {}): FuzzRequest {
@@ -91,12 +98,18 @@ function authVariant(b: Base, ctx: FuzzContext, rng: Prng): FuzzRequest {
     ['alg-none', `Bearer ${ctx.tokens.algNone}`],
     ['huge-token', `Bearer ${'A'.repeat(12_000)}`],
     ['token-twice', `Bearer ${ctx.tokens.actor} ${ctx.tokens.actor}`],
-    ...(isWrite
+    // Only auditors read or act on /v1/audit/*; a supervisor (of this area or another) is refused.
+    ...(isAuditRoute(b.route)
       ? ([
-          ['auditor-writes', `Bearer ${ctx.tokens.auditor}`],
+          ['supervisor-on-audit', `Bearer ${ctx.tokens.actor}`],
           ['other-area', `Bearer ${ctx.tokens.otherArea}`],
         ] as [string, string][])
-      : []),
+      : isWrite
+        ? ([
+            ['auditor-writes', `Bearer ${ctx.tokens.auditor}`],
+            ['other-area', `Bearer ${ctx.tokens.otherArea}`],
+          ] as [string, string][])
+        : []),
   ];
   const [name, header] = rng.pick(variants);
   const { authorization: _a, ...headers } = b.headers;
@@ -112,7 +125,8 @@ function bodyVariant(b: Base, rng: Prng): FuzzRequest {
     () => {
       const name = rng.pick(required.length > 0 ? required : [field]);
       const { [name]: _dropped, ...rest } = body;
-      return req(b, 'body/missing-field', { body: textBody(JSON.stringify(rest)) });
+      // Without a required field the body is still valid (promote's `acceptDifferences` is optional).
+      return req(b, required.length > 0 ? 'body/missing-field' : 'body/missing-optional-field', { body: textBody(JSON.stringify(rest)), mustFail: required.length > 0 });
     },
     () => {
       const wrong: unknown[] = schema.type === 'string' ? [42, true, null, [], {}] : schema.type === 'boolean' ? ['true', 1, null, 'yes'] : ['60', 60.5, null, true, [], {}];
@@ -240,14 +254,117 @@ function pathVariant(b: Base, ctx: FuzzContext, rng: Prng): FuzzRequest {
   return req(b, `path/bad-${param}`, { path: fillPath(route.path, params) });
 }
 
-function queryVariant(b: Base, rng: Prng): FuzzRequest {
-  const q = rng.pick(['limit=0', 'limit=-1', 'limit=501', 'limit=abc', 'limit=1e309', 'limit=99999999999999999999', 'limit=', 'limit=1&limit=2', 'after=abc', 'after=-1', 'after=9999999999999999999', 'unknown=1', 'limit[$gt]=1', 'after=%00', 'limit=%E0%A4%A']);
-  // A route without a query schema ignores a query; only a documented query must refuse junk.
-  return req(b, 'query/junk', { path: `${b.path}?${q}`, mustFail: b.route.query.length > 0 });
+/** Query values to try on a documented parameter: raw as sent, and decoded where it decodes. */
+const QUERY_CANDIDATES: Record<'number' | 'string', [raw: string, decoded: string | undefined][]> = {
+  number: ['0', '-1', '1', '1.5', 'abc', '', '1e309', '1e20', '9007199254740993', '9223372036854775808', '99999999999999999999', '0x10', '%207', 'NaN', 'Infinity', '-0'].map((v) => [
+    v,
+    decodeURIComponent(v),
+  ]),
+  string: [
+    ['9999999999999999999', '9999999999999999999'],
+    ['9223372036854775807', '9223372036854775807'],
+    ['9223372036854775808', '9223372036854775808'],
+    ['0', '0'],
+    ['0:0', '0:0'],
+    ['0:9999999999999999999', '0:9999999999999999999'],
+    ['999999:9223372036854775807', '999999:9223372036854775807'],
+    ['2147483648:1', '2147483648:1'],
+    ['1:', '1:'],
+    ['-1', '-1'],
+    ['abc', 'abc'],
+    ['%00', '\u0000'],
+    ['a%00b', 'a\u0000b'],
+    ['%ED%A0%80', undefined],
+    ['%C3%28', undefined],
+    ['%FF', undefined],
+    ['%E0%A4%A', undefined],
+    ['x'.repeat(300), 'x'.repeat(300)],
+    ['%27%20OR%201%3D1%20--', "' OR 1=1 --"],
+    ['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000'],
+    ['2026-02-30T00%3A00%3A00Z', '2026-02-30T00:00:00Z'],
+    ['2026-13-45T25%3A61%3A00Z', '2026-13-45T25:61:00Z'],
+    ['0000-01-01T00%3A00%3A00Z', '0000-01-01T00:00:00Z'],
+    ['9999-12-31T23%3A59%3A59.999Z', '9999-12-31T23:59:59.999Z'],
+    ['%2B275760-09-13T00%3A00%3A00Z', '+275760-09-13T00:00:00Z'],
+    ['2026-01-01T00%3A00%3A00%2B14%3A00', '2026-01-01T00:00:00+14:00'],
+    ['2026-01-01T00%3A00%3A00-23%3A59', '2026-01-01T00:00:00-23:59'],
+    ['2026-01-01T00%3A00%3A00.123456789Z', '2026-01-01T00:00:00.123456789Z'],
+    ['2026-01-01T00%3A00%3A00', '2026-01-01T00:00:00'],
+    ['yesterday', 'yesterday'],
+    ['case.opened.v1', 'case.opened.v1'],
+    ['case.opened.v1%2C', 'case.opened.v1,'],
+    ['case.opened.v1%2Ccase.closed.v1', 'case.opened.v1,case.closed.v1'],
+    ['%2C%2C', ',,'],
+    ['CLOSURE_HIGH_RISK', 'CLOSURE_HIGH_RISK'],
+    ['E09000062', 'E09000062'],
+    ['open', 'open'],
+  ],
+};
+
+/**
+ * Whether the documented schema admits the (decoded) value: if so the route may answer it with a
+ * 2xx or a 4xx (an id nobody has, an empty page), never a 5xx; if not, it must refuse it. Numbers
+ * are read as the services' coercion reads them (Number()); strings against the schema's own
+ * enum, pattern and length. A date-time is judged by its pattern where one is documented.
+ */
+function admits(schema: JsonSchema, decoded: string | undefined): boolean | undefined {
+  if (decoded === undefined) return undefined;
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (type === 'integer' || type === 'number') {
+    const n = Number(decoded);
+    if (!Number.isFinite(n) || (type === 'integer' && !Number.isInteger(n))) return false;
+    return (schema.minimum === undefined || n >= schema.minimum) && (schema.maximum === undefined || n <= schema.maximum);
+  }
+  if (schema.enum) return schema.enum.includes(decoded);
+  if (schema.minLength !== undefined && decoded.length < schema.minLength) return false;
+  if (schema.maxLength !== undefined && decoded.length > schema.maxLength) return false;
+  if (schema.pattern) {
+    try {
+      return new RegExp(schema.pattern).test(decoded);
+    } catch {
+      return undefined;
+    }
+  }
+  return schema.format === undefined ? true : undefined;
 }
 
-function methodVariant(b: Base, rng: Prng): FuzzRequest {
-  return req(b, 'method/unrouted', { method: rng.pick(['PUT', 'PATCH', 'DELETE', 'OPTIONS', b.route.method === 'GET' ? 'POST' : 'GET']) });
+function queryParamVariant(b: Base, rng: Prng): FuzzRequest {
+  const param = rng.pick(b.route.query);
+  const type = Array.isArray(param.schema.type) ? param.schema.type[0] : param.schema.type;
+  const numeric = type === 'integer' || type === 'number';
+  const candidates = [...QUERY_CANDIDATES[numeric ? 'number' : 'string']];
+  if (numeric && param.schema.maximum !== undefined) candidates.push([String(param.schema.maximum), String(param.schema.maximum)], [String(param.schema.maximum + 1), String(param.schema.maximum + 1)]);
+  if (param.schema.enum) candidates.push(...param.schema.enum.map((v): [string, string] => [encodeURIComponent(String(v)), String(v)]));
+  const [raw, decoded] = rng.pick(candidates);
+  const ok = admits(param.schema, decoded);
+  const label = ok === true ? `query/edge-${param.name}` : ok === false ? `query/bad-${param.name}` : `query/odd-${param.name}`;
+  // Sometimes repeated: a parameter given twice arrives as an array, which no documented parameter is.
+  const twice = rng.chance(0.15);
+  const query = twice ? `${param.name}=${raw}&${param.name}=${raw}` : `${param.name}=${raw}`;
+  return req(b, twice ? `${label}-twice` : label, { path: `${b.path}?${query}`, mustFail: ok === false });
+}
+
+function queryVariant(b: Base, rng: Prng): FuzzRequest {
+  if (b.route.query.length > 0 && rng.chance(0.6)) return queryParamVariant(b, rng);
+  const q = rng.pick(['limit=0', 'limit=-1', 'limit=501', 'limit=abc', 'limit=1e309', 'limit=99999999999999999999', 'limit=', 'limit=1&limit=2', 'after=abc', 'after=-1', 'after=9999999999999999999', 'unknown=1', 'limit[$gt]=1', 'after=%00', 'limit=%E0%A4%A']);
+  // A route without a query schema ignores a query; only a documented query must refuse junk, and
+  // a single value of a documented parameter only when its schema refuses it (limit=501 is a
+  // valid limit where the maximum is 1 000).
+  const single = /^(\w+)=([^&]*)$/.exec(q);
+  const param = single ? b.route.query.find((p) => p.name === single[1]) : undefined;
+  const value = single?.[2] ?? '';
+  const admitted = param ? admits(param.schema, /%/.test(value) ? undefined : value) : false;
+  return req(b, 'query/junk', { path: `${b.path}?${q}`, mustFail: b.route.query.length > 0 && admitted === false });
+}
+
+/**
+ * A method the path does not document. One it does document is another route (GET and POST
+ * /v1/audit/replays; GET and DELETE /v1/audit/replays/{id}), reached with a valid request: the
+ * fuzzer would start or cancel a replay, not send bad input.
+ */
+function methodVariant(b: Base, rng: Prng, documented: ReadonlySet<string>): FuzzRequest {
+  const methods = ['PUT', 'PATCH', 'DELETE', 'OPTIONS', b.route.method === 'GET' ? 'POST' : 'GET'].filter((m) => !documented.has(`${m} ${b.route.path}`));
+  return req(b, 'method/unrouted', { method: rng.pick(methods) });
 }
 
 function oversizedVariant(b: Base, rng: Prng): FuzzRequest {
@@ -262,11 +379,17 @@ function idempotencyVariant(b: Base, rng: Prng): FuzzRequest {
   return req(b, 'idempotency/bad-key', { headers: { ...b.headers, 'idempotency-key': key } });
 }
 
-/** One malformed, oversized, wrongly typed or encoded, or unauthorised request to `route`. */
-export function generateRequest(route: DocumentedRoute, ctx: FuzzContext, rng: Prng): FuzzRequest {
+/**
+ * One malformed, oversized, wrongly typed or encoded, or unauthorised request to `route`;
+ * `documented` holds every documented route's key (`GET /v1/…`), so a method variant avoids them.
+ */
+export function generateRequest(route: DocumentedRoute, ctx: FuzzContext, rng: Prng, documented: ReadonlySet<string> = new Set([route.key])): FuzzRequest {
   const b = base(route, ctx, rng);
   const families: Family[] = ['auth', 'path', 'method'];
-  if (route.body) families.push('body', 'body', 'body', 'encoding', 'encoding', 'content-type', 'oversized', 'idempotency');
+  if (route.body) families.push('body', 'body', 'body', 'encoding', 'encoding', 'content-type', 'oversized');
+  // The command services' writes take an Idempotency-Key (and refuse a malformed one); the
+  // projection's take none, so there a header they ignore is no bad input.
+  if (route.body && route.service !== 'projection') families.push('idempotency');
   if (route.query.length > 0 || route.method === 'GET') families.push('query', 'query');
   switch (rng.pick(families)) {
     case 'auth':
@@ -282,7 +405,7 @@ export function generateRequest(route: DocumentedRoute, ctx: FuzzContext, rng: P
     case 'query':
       return queryVariant(b, rng);
     case 'method':
-      return methodVariant(b, rng);
+      return methodVariant(b, rng, documented);
     case 'oversized':
       return oversizedVariant(b, rng);
     case 'idempotency':

@@ -31,7 +31,17 @@ export interface FuzzReport {
 /** Request `index` of a run with `seed`: the same every time, so one failure can be sent again alone. */
 export function fuzzRequest(seed: number, index: number, routes: DocumentedRoute[], ctx: FuzzContext): FuzzRequest {
   const route = routes[index % routes.length] as DocumentedRoute;
-  return generateRequest(route, ctx, createPrng(requestSeed(seed, index)));
+  return generateRequest(route, ctx, createPrng(requestSeed(seed, index)), documentedKeys(routes));
+}
+
+const keysOf = new WeakMap<DocumentedRoute[], ReadonlySet<string>>();
+function documentedKeys(routes: DocumentedRoute[]): ReadonlySet<string> {
+  let keys = keysOf.get(routes);
+  if (!keys) {
+    keys = new Set(routes.map((r) => r.key));
+    keysOf.set(routes, keys);
+  }
+  return keys;
 }
 
 /** Why this answer fails the run, or undefined when it is acceptable. */

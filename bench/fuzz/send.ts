@@ -54,6 +54,13 @@ function attempt(baseUrl: string, req: RawRequest, timeoutMs: number, via: http.
       return;
     }
     request.on('response', (res) => {
+      const contentType = String(res.headers['content-type'] ?? '');
+      // A stream (the alert stream) does not end: its status and type are the answer; hang up.
+      if (contentType.startsWith('text/event-stream')) {
+        done({ ok: true, status: res.statusCode ?? 0, contentType, text: '', ms: performance.now() - started });
+        request.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
