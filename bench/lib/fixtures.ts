@@ -64,7 +64,7 @@ export async function createFixtures(urls: FixtureUrls, kafka: { brokers: string
       if (!urls.caseClosure) throw new Error('no case-closure service in this run');
       // The case-closure service learns of a new case through Kafka; its own 3 s wait covers that
       // once its consumer runs, but not while it is still joining its group just after the start:
-      // a 404 records nothing, so ask again for a while.
+      // a 404 (or 503 NOT_READY) records nothing, so ask again for a while.
       const deadline = Date.now() + 30_000;
       for (;;) {
         try {
@@ -74,7 +74,8 @@ export async function createFixtures(urls: FixtureUrls, kafka: { brokers: string
           }, 202);
           return res.closureRequestId;
         } catch (err) {
-          if (Date.now() > deadline || !/answered 404/.test(String(err))) throw err;
+          if (Date.now() > deadline || !/answered (404|503)/.test(String(err))) throw err;
+          await new Promise((r) => setTimeout(r, 250));
         }
       }
     },
