@@ -16,6 +16,8 @@ export interface ProjectionConsumerOptions<E extends { id: string }> {
   decode: (message: IncomingMessage) => Decoded<E>;
   /** Applies one new (never seen) event inside the batch's transaction. */
   apply: (client: pg.PoolClient, event: E, message: IncomingMessage) => Promise<void>;
+  /** Most messages applied in one transaction (default 50); a fetch is split into such slices. */
+  maxPerTransaction?: number;
   /** Runs after a batch committed, with the events it applied (e.g. to notify waiters). */
   afterCommit?: (events: E[]) => void;
   logger: Logger;
@@ -32,15 +34,73 @@ export interface ProjectionConsumer {
 }
 
 /**
- * Exactly-once effects from an at-least-once log: a batch's read-model changes, its dedup
- * records and the next offsets commit in one PostgreSQL transaction, and on (re)assignment the
+ * Exactly-once effects from an at-least-once log: the read-model changes of a slice of a fetched
+ * batch (at most maxPerTransaction messages), their dedup records and the next offset commit in
+ * one PostgreSQL transaction, and on (re)assignment the
  * consumer seeks to the offsets stored there. Kafka's own committed offsets are informational.
  * A malformed or unknown message is set aside in rejected_messages with a log line and the
  * stream goes on.
  */
 export async function startProjectionConsumer<E extends { id: string }>(opts: ProjectionConsumerOptions<E>): Promise<ProjectionConsumer> {
   const { pool, schema, consumer, logger } = opts;
+  const maxPerTransaction = opts.maxPerTransaction ?? 50;
   const counters = { applied: 0, duplicates: 0, rejected: 0, batches: 0 };
+
+  /** Applies messages of one partition, in order, in one transaction with their dedup records and the next offset. */
+  async function applySlice(topic: string, partition: number, messages: IncomingMessage[]): Promise<void> {
+    const client = await pool.connect();
+    const applied: E[] = [];
+    try {
+      await client.query('BEGIN');
+      const stored = await loadOffset(client, schema, consumer, topic, partition);
+      let last: string | undefined;
+      const valid: { event: E; message: IncomingMessage }[] = [];
+      for (const message of messages) {
+        last = message.offset;
+        // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
+        if (stored !== undefined && BigInt(message.offset) < BigInt(stored)) continue;
+        const decoded = opts.decode(message);
+        if (decoded.ok) {
+          valid.push({ event: decoded.event, message });
+          continue;
+        }
+        counters.rejected++;
+        logger.warn({ topic, partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
+        await recordRejected(client, schema, {
+          consumer,
+          topic,
+          partition,
+          offset: message.offset,
+          // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
+          // roll the batch back and stop the stream on the very message it is setting aside.
+          error: withoutNul(decoded.error.message),
+          raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
+        });
+      }
+      // One round trip for the slice's dedup records; then the new events, in offset order.
+      const fresh = await markProcessed(client, schema, consumer, valid.map((v) => v.event.id));
+      for (const [i, { event, message }] of valid.entries()) {
+        if (!fresh.has(i)) {
+          counters.duplicates++;
+          continue;
+        }
+        await opts.apply(client, event, message);
+        applied.push(event);
+        counters.applied++;
+      }
+      if (last !== undefined) await storeOffset(client, schema, consumer, topic, partition, (BigInt(last) + 1n).toString());
+      await client.query('COMMIT');
+      counters.batches++;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // Nothing of this slice was applied; kafkajs fetches the batch again, and the slices that did
+      // commit are skipped by their stored offset.
+      throw err;
+    } finally {
+      client.release();
+    }
+    if (applied.length > 0) opts.afterCommit?.(applied);
+  }
 
   const subscriber = await createSubscriber({
     ...opts.kafka,
@@ -49,57 +109,14 @@ export async function startProjectionConsumer<E extends { id: string }>(opts: Pr
     fromBeginning: true,
     resumeFrom: (topic, partition) => loadOffset(pool, schema, consumer, topic, partition),
     onError: (err) => logger.error({ err }, 'kafka consumer error'),
-    handleBatch: async ({ topic, partition, messages }) => {
-      const client = await pool.connect();
-      const applied: E[] = [];
-      try {
-        await client.query('BEGIN');
-        const stored = await loadOffset(client, schema, consumer, topic, partition);
-        let last: string | undefined;
-        const valid: { event: E; message: IncomingMessage }[] = [];
-        for (const message of messages) {
-          last = message.offset;
-          // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
-          if (stored !== undefined && BigInt(message.offset) < BigInt(stored)) continue;
-          const decoded = opts.decode(message);
-          if (decoded.ok) {
-            valid.push({ event: decoded.event, message });
-            continue;
-          }
-          counters.rejected++;
-          logger.warn({ topic, partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
-          await recordRejected(client, schema, {
-            consumer,
-            topic,
-            partition,
-            offset: message.offset,
-            // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
-            // roll the batch back and stop the stream on the very message it is setting aside.
-            error: withoutNul(decoded.error.message),
-            raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
-          });
-        }
-        // One round trip for the batch's dedup records; then the new events, in offset order.
-        const fresh = await markProcessed(client, schema, consumer, valid.map((v) => v.event.id));
-        for (const [i, { event, message }] of valid.entries()) {
-          if (!fresh.has(i)) {
-            counters.duplicates++;
-            continue;
-          }
-          await opts.apply(client, event, message);
-          applied.push(event);
-          counters.applied++;
-        }
-        if (last !== undefined) await storeOffset(client, schema, consumer, topic, partition, (BigInt(last) + 1n).toString());
-        await client.query('COMMIT');
-        counters.batches++;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err; // kafkajs retries the batch; nothing of it was applied
-      } finally {
-        client.release();
+    handleBatch: async ({ topic, partition, messages, heartbeat }) => {
+      // A fetch can hold thousands of messages. One transaction per slice of them keeps each
+      // transaction short: a long one holds back every outbox reader on the PostgreSQL server
+      // (they read below the oldest running transaction) and delays the group heartbeat.
+      for (let i = 0; i < messages.length; i += maxPerTransaction) {
+        await applySlice(topic, partition, messages.slice(i, i + maxPerTransaction));
+        await heartbeat();
       }
-      if (applied.length > 0) opts.afterCommit?.(applied);
     },
   });
 

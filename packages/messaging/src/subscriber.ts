@@ -16,6 +16,8 @@ export interface IncomingBatch {
   topic: string;
   partition: number;
   messages: IncomingMessage[];
+  /** Tells the group this member is alive: call it between long steps of one batch. */
+  heartbeat: () => Promise<void>;
 }
 
 export interface SubscriberOptions extends KafkaConnection {
@@ -107,7 +109,7 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
         timestamp: m.timestamp,
       }));
       if (messages.length > 0) {
-        await opts.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
+        await opts.handleBatch({ topic: batch.topic, partition: batch.partition, messages, heartbeat });
       }
       const last = messages.at(-1);
       const high = Number(batch.highWatermark);

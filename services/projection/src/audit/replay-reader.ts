@@ -40,6 +40,9 @@ const key = (topic: string, partition: number) => `${topic}:${partition}`;
  * offset reached commit together, as in the live consumer. Nothing here publishes: the shadow's
  * outbox has no relay, and the SSE stream is fed from the alerts topic, which only the live relay writes.
  */
+/** Most messages applied in one transaction. */
+const SLICE = 50;
+
 export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayReader> {
   const { pool, readModel: rm, consumer, logger } = o;
   const schema = rm.schema;
@@ -90,26 +93,29 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
       logger.error({ err }, 'replay reader failed');
       settle.reject(err);
     },
-    handleBatch: async ({ topic, partition, messages }) => {
+    handleBatch: async ({ topic, partition, messages, heartbeat }) => {
       const k = key(topic, partition);
       const stopAt = target.get(k) ?? 0n;
-      const from = reached.get(k) ?? 0n;
       // Beyond the target is the live consumer's later work, outside the prefix being compared.
-      const within = messages.filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < stopAt);
-      const last = within.at(-1);
-      if (!last) return;
-      const next = BigInt(last.offset) + 1n;
-      await withTransaction(pool, async (client) => {
-        await applyBatch(client, within);
-        await client.query(
-          `INSERT INTO ${schema}.consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
-          [consumer, topic, partition, next.toString()],
-        );
-      });
-      done += Number(next - from);
-      reached.set(k, next);
-      o.onProgress(done);
+      const within = messages.filter((m) => BigInt(m.offset) >= (reached.get(k) ?? 0n) && BigInt(m.offset) < stopAt);
+      // Short transactions, as the live consumer's: a long one would hold back every outbox reader.
+      for (let i = 0; i < within.length; i += SLICE) {
+        const slice = within.slice(i, i + SLICE);
+        const from = reached.get(k) ?? 0n;
+        const next = BigInt(slice.at(-1)!.offset) + 1n;
+        await withTransaction(pool, async (client) => {
+          await applyBatch(client, slice);
+          await client.query(
+            `INSERT INTO ${schema}.consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+            [consumer, topic, partition, next.toString()],
+          );
+        });
+        done += Number(next - from);
+        reached.set(k, next);
+        o.onProgress(done);
+        await heartbeat();
+      }
       checkDone();
     },
   });
