@@ -41,9 +41,9 @@ export async function startBenchSystem(opts: {
   log: (msg: string) => void;
   /** More environment for the services (e.g. a sweep interval). */
   env?: Record<string, string>;
-  /** Runs once Kafka, the database and the topics exist, before any service starts (e.g. to fill the topic). */
   /** What starting a service waits for (default: ready). */
   waitFor?: 'ready' | 'live';
+  /** Runs once Kafka, the database and the topics exist, before any service starts (e.g. to fill the topic). */
   beforeServices?: (ready: { databaseUrl: string; kafkaBrokers: string[]; caseEventsTopic: string }) => Promise<void>;
 }): Promise<BenchSystem> {
   const infra: ProvisionedInfra = await provisionInfra({ dataDir: join(repoRoot, '.data', `bench-${opts.kafkaPort}`), kafkaPort: opts.kafkaPort, log: opts.log });
@@ -67,7 +67,24 @@ export async function startBenchSystem(opts: {
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => c.end());
   };
-  let system: RunningSystem;
+  // Stopped once, by the bench or by Ctrl-C / SIGTERM at any point from here: a bench killed midway
+  // leaves no service, database or broker behind (the services run in their own process groups).
+  let system: RunningSystem | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await system?.stop();
+      await dropDatabase().catch((err: unknown) => opts.log(`could not drop ${database}: ${String(err)}`));
+      await infra.stop();
+    })());
+  function onSignal(signal: NodeJS.Signals) {
+    opts.log(`${signal}: stopping the services, dropping the bench database, stopping the broker`);
+    void stop().finally(() => process.exit(130));
+  }
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await opts.beforeServices?.({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, caseEventsTopic });
     system = await startSystem({
@@ -86,25 +103,21 @@ export async function startBenchSystem(opts: {
       ...(opts.waitFor ? { waitFor: opts.waitFor } : {}),
     });
   } catch (err) {
-    await dropDatabase().catch(() => undefined);
-    await infra.stop().catch(() => undefined);
+    await stop().catch(() => undefined);
     throw err; // startSystem's error already ends with the services' output
   }
+  const running = system;
   return {
-    system,
+    system: running,
     databaseUrl,
     kafkaBrokers: infra.kafkaBrokers,
     caseEventsTopic,
     caseAlertsTopic,
-    url: (name) => system.url(name),
+    url: (name) => running.url(name),
     token: (role, areas, sub = `${role}-bench`) => mintDevToken({ sub, role, areas, secret: BENCH_JWT_SECRET, ttl: '2h' }),
     get lines() {
-      return system.output();
+      return running.output();
     },
-    async stop() {
-      await system.stop();
-      await dropDatabase();
-      await infra.stop();
-    },
+    stop,
   };
 }
