@@ -34,6 +34,7 @@ interface Replay {
   checksums: { live: string; replay: string } | null;
   matches: boolean | null;
   casesCompared: number | null;
+  differingCount: number | null;
   differingCases: { caseId: string; tables: string[] }[];
   error: string | null;
 }
@@ -287,6 +288,12 @@ describe('replay', () => {
     expect(done.matches).toBe(false);
     expect(done.checksums?.replay).not.toBe(done.checksums?.live);
     expect(done.differingCases).toEqual(expect.arrayContaining([{ caseId: cases[0], tables: ['cases'] }]));
+    // Auditors read everything in their areas: one of another area sees the counts, not the cases.
+    const elsewhere = await sys.token('auditor', ['E09000099'], 'aud-elsewhere');
+    const seenElsewhere = await api<Replay>(faulty.url, 'GET', `/v1/audit/replays/${done.replayId}`, { token: elsewhere });
+    expect(seenElsewhere.status).toBe(200);
+    expect(seenElsewhere.body.differingCount).toBe(done.differingCount);
+    expect(seenElsewhere.body.differingCases).toEqual([]);
     const promote = await api(faulty.url, 'POST', `/v1/audit/replays/${done.replayId}/promote`, { token: auditor, body: { acceptDifferences: true } });
     expect(promote.status).toBe(409);
   });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { anyEnvelopeSchema, CASE_EVENT_TYPES } from '@syv/contracts';
 import { problemResponses } from '@syv/command-service';
-import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { canSeeArea, problem, requireRole, type AuthUser, type ServiceApp } from '@syv/service-kit';
 import { recordAccess } from '../access/access-log.js';
 import { listAccessLog } from './access-log-list.js';
 import { auditSchemaOf } from './audit-schema.js';
@@ -22,10 +22,12 @@ export interface AuditDeps extends PromotionOptions {
 const INT64_MAX = 9223372036854775807n;
 const fitsInt64 = (digits: string | undefined) => digits !== undefined && /^\d{1,19}$/.test(digits) && BigInt(digits) <= INT64_MAX;
 
+const CURSOR = /^\d{1,6}:\d{1,19}$/;
 const cursorText = z
   .string()
-  .regex(/^\d{1,6}:\d{1,19}$/, 'a cursor "<partition>:<offset>" from an earlier page')
-  .refine((s) => fitsInt64(s.split(':')[1]), 'the offset of a cursor is at most 9223372036854775807');
+  .regex(CURSOR, 'a cursor "<partition>:<offset>" from an earlier page')
+  // Only for a cursor of the right shape: one error per bad value, not two.
+  .refine((s) => !CURSOR.test(s) || fitsInt64(s.split(':')[1]), 'the offset of a cursor is at most 9223372036854775807');
 
 const replayView = z.object({
   replayId: z.uuid(),
@@ -45,7 +47,9 @@ const replayView = z.object({
   matches: z.boolean().nullable(),
   casesCompared: z.number().int().nullable(),
   differingCount: z.number().int().nullable(),
-  differingCases: z.array(z.object({ caseId: z.string(), tables: z.array(z.string()) })).describe('The first 100 differing cases, by id.'),
+  differingCases: z
+    .array(z.object({ caseId: z.string(), tables: z.array(z.string()) }))
+    .describe('Of the first 100 differing cases by id, those in your areas. A replay rebuilds every area; `differingCount` counts them all, ids elsewhere are not shown.'),
   error: z.string().nullable(),
   promotedAt: z.string().nullable(),
 });
@@ -88,6 +92,21 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
     const r = await loadReplay(pool, auditSchema, replayId);
     if (!r) throw problem('NOT_FOUND', `There is no replay ${replayId}.`);
     return r;
+  }
+
+  /**
+   * A replay as this auditor may see it: auditors read everything in their areas, so a differing
+   * case of another area (or one the live read model does not hold, whose area is unknown) is
+   * left out of the list; the counts and checksums, which name no case, stay whole.
+   */
+  async function viewFor(user: AuthUser, r: ReplayRow): Promise<z.infer<typeof replayView>> {
+    const view = viewOf(r);
+    if (view.differingCases.length === 0) return view;
+    const { rows } = await pool.query<{ case_id: string; area: string }>(`SELECT case_id::text, area FROM ${schema}.cases WHERE case_id = ANY($1::uuid[])`, [
+      view.differingCases.map((d) => d.caseId),
+    ]);
+    const areaOf = new Map(rows.map((row) => [row.case_id, row.area]));
+    return { ...view, differingCases: view.differingCases.filter((d) => canSeeArea(user, areaOf.get(d.caseId) ?? '')) };
   }
 
   app.get(
@@ -158,8 +177,8 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
               .optional(),
             after: z
               .string()
-              .regex(/^\d{1,19}$/)
-              .refine(fitsInt64, 'the id of an entry is at most 9223372036854775807')
+              .regex(/^\d{1,19}$/, 'an entry id from an earlier page')
+              .refine((s) => !/^\d{1,19}$/.test(s) || fitsInt64(s), 'the id of an entry is at most 9223372036854775807')
               .optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(100),
           })
@@ -195,7 +214,7 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
     async (request, reply) => {
       const user = requireRole(request, 'auditor');
       const replayId = await deps.runner.start(user);
-      return reply.code(202).send(viewOf(await replayOr404(replayId)));
+      return reply.code(202).send(await viewFor(user, await replayOr404(replayId)));
     },
   );
 
@@ -210,8 +229,8 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'auditor');
-      return { items: (await listReplays(pool, auditSchema, request.query.limit)).map(viewOf) };
+      const user = requireRole(request, 'auditor');
+      return { items: await Promise.all((await listReplays(pool, auditSchema, request.query.limit)).map((r) => viewFor(user, r))) };
     },
   );
 
@@ -226,15 +245,15 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'auditor');
-      return viewOf(await replayOr404(request.params.replayId));
+      const user = requireRole(request, 'auditor');
+      return viewFor(user, await replayOr404(request.params.replayId));
     },
   );
 
-  const cancel = async (replayId: string) => {
+  const cancel = async (user: AuthUser, replayId: string) => {
     await replayOr404(replayId);
     await deps.runner.cancel(replayId);
-    return viewOf(await replayOr404(replayId));
+    return viewFor(user, await replayOr404(replayId));
   };
   const cancelSchema = {
     summary: 'Cancel a running replay; its shadow schema is dropped',
@@ -243,12 +262,10 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
     response: { 200: replayView, ...problemResponses(401, 403, 404) },
   };
   app.post('/v1/audit/replays/:replayId/cancel', { schema: cancelSchema }, async (request) => {
-    requireRole(request, 'auditor');
-    return cancel(request.params.replayId);
+    return cancel(requireRole(request, 'auditor'), request.params.replayId);
   });
   app.delete('/v1/audit/replays/:replayId', { schema: cancelSchema }, async (request) => {
-    requireRole(request, 'auditor');
-    return cancel(request.params.replayId);
+    return cancel(requireRole(request, 'auditor'), request.params.replayId);
   });
 
   app.post(
@@ -265,9 +282,9 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
       },
     },
     async (request) => {
-      requireRole(request, 'auditor');
+      const user = requireRole(request, 'auditor');
       await promoteReplay(deps, request.params.replayId, request.body?.acceptDifferences ?? false);
-      return viewOf(await replayOr404(request.params.replayId));
+      return viewFor(user, await replayOr404(request.params.replayId));
     },
   );
 }
