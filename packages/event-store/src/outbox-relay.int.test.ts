@@ -53,6 +53,29 @@ async function killListenerSession(schema: string): Promise<number> {
 }
 
 describe('outbox relay', () => {
+  it('publishes an event held back by another transaction soon after that one ends, without waiting for a NOTIFY or its poll', async () => {
+    const schema = await store.schema();
+    const other = await store.schema();
+    const topic = await freshTopic();
+    // A poll far beyond the test's wait: only the relay's own re-reads can publish in time.
+    const r = relay(schema, topic, { pollIntervalMs: 600_000 });
+    await r.flush(20_000);
+    // A writing transaction elsewhere on the server, older than our append, holds our event back…
+    const blocker = new pg.Client({ connectionString: store.db.url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await appendToStream(blocker, other, 'elsewhere', 'no_stream', [newEvent()]);
+    const held = newEvent('a', {}, { caseId: 'case-held' });
+    await appendToStream(store.pool, schema, 'case-held', 'no_stream', [held]);
+    await sleep(300);
+    expect(await messagesOn(topic)).toBe(0);
+    // …and ends in another schema, whose NOTIFY our relay does not hear.
+    await blocker.query('COMMIT');
+    await blocker.end();
+    const got = await readTopic(topic, { until: (m) => m.length >= 1, timeoutMs: 15_000 });
+    expect(got.map((m) => parsePublished(m).id)).toEqual([held.id]);
+  });
+
   it('publishes appended events keyed by case, each stream in version order, and checkpoints after the ack', async () => {
     const schema = await store.schema();
     const topic = await freshTopic();

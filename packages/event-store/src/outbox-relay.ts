@@ -175,7 +175,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     metrics.lastError = { message: err instanceof Error ? err.message : String(err), at: new Date() };
   };
 
-  async function publishOnce(): Promise<'idle' | 'more'> {
+  async function publishOnce(): Promise<'idle' | 'held' | 'more'> {
     if (!(await listener.ensureLeader())) {
       checkpoint = undefined;
       return 'idle';
@@ -183,6 +183,9 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     checkpoint ??= (await loadCheckpoint(pool, schema, subscriptionId)) ?? startOfLog;
     const batch = await readAllBatch(pool, schema, checkpoint, batchSize);
     if (batch.events.length === 0) {
+      // Committed events wait behind another transaction still running on the server: no NOTIFY
+      // will say when it ends, so look again soon instead of at the next poll.
+      if (batch.heldBack) return 'held';
       // Quiet moment: make sure the LISTEN session is still alive, or wake-ups would silently stop.
       await listener.check();
       return 'idle';
@@ -209,12 +212,16 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     return batch.hasMore ? 'more' : 'idle';
   }
 
+  let heldRounds = 0;
   async function loop(): Promise<void> {
     while (running) {
       try {
         const next = await publishOnce();
         failures = 0;
+        heldRounds = next === 'held' ? heldRounds + 1 : 0;
         if (next === 'idle' && running) await sleeper.sleep(pollIntervalMs, true);
+        // 5, 10, 20 … 320 ms (at most the poll interval): each look costs two cheap queries.
+        if (next === 'held' && running) await sleeper.sleep(Math.min(pollIntervalMs, 5 * 2 ** Math.min(heldRounds - 1, 6)), true);
       } catch (err) {
         failures++;
         metrics.errorsTotal++;

@@ -54,7 +54,7 @@ describe('readAllBatch', () => {
     );
     // Positions 9 and 10 fall in one batch boundary: numeric order, not text order ('10' < '9').
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
-    expect(await readAllBatch(store.pool, schema, cp, 3)).toEqual({ events: [], checkpoint: cp, hasMore: false });
+    expect(await readAllBatch(store.pool, schema, cp, 3)).toEqual({ events: [], checkpoint: cp, hasMore: false, heldBack: false });
   });
 
   it('never returns a row committed out of order before the earlier transaction has ended', async () => {
@@ -76,6 +76,8 @@ describe('readAllBatch', () => {
       const whileT1Open = await readAllBatch(store.pool, schema, startOfLog, 100);
       expect(whileT1Open.events).toEqual([]);
       expect(whileT1Open.checkpoint).toEqual(startOfLog);
+      // …and says that a committed row is waiting, so a relay looks again soon.
+      expect(whileT1Open.heldBack).toBe(true);
 
       await t1.query('COMMIT');
       const after = await readEventually(schema, startOfLog, 2);

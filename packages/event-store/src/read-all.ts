@@ -9,6 +9,11 @@ export interface LogBatch {
   checkpoint: LogCheckpoint;
   /** The batch was full: read again at once rather than waiting. */
   hasMore: boolean;
+  /**
+   * The batch is empty although events after `after` are committed: they belong to transactions
+   * not yet below the oldest running one. Read again shortly rather than at the next poll.
+   */
+  heldBack: boolean;
 }
 
 /**
@@ -34,10 +39,19 @@ export async function readAllBatch(db: Queryable, schema: string, after: LogChec
   );
   const events = rows.map(toRecordedEvent);
   const last = events.at(-1);
+  const heldBack =
+    events.length === 0 &&
+    (
+      await db.query<{ waiting: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${qualified(schema, 'events')} AS e WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)) AS waiting`,
+        [after.transactionId, after.position],
+      )
+    ).rows[0]?.waiting === true;
   return {
     events,
     checkpoint: last ? { transactionId: last.transactionId, position: last.globalPosition } : after,
     hasMore: events.length === limit,
+    heldBack,
   };
 }
 
