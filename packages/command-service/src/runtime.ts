@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
 import { applyToCaseView } from '@syv/case-view';
-import { eventStoreMigrations, migrate, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
+import { eventStoreMigrations, guardPool, migrate, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
 import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection, type Publisher } from '@syv/messaging';
 import {
@@ -67,7 +67,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
   const logger = createLogger({ name: def.name, level: config.LOG_LEVEL });
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   // A PostgreSQL restart surfaces as an error on idle clients; without a listener it would crash us.
-  pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client failed; the pool replaces it'));
+  guardPool(pool, (err) => logger.warn({ err }, 'PostgreSQL connection lost; the client is dropped and the pool opens another'));
 
   const applied = await migrate(pool, def.schema, [...eventStoreMigrations, ...sharedMigrations(def.schema), ...def.migrations(def.schema)], { logger });
   logger.info({ schema: def.schema, applied: applied.applied.length }, 'schema up to date');

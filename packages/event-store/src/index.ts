@@ -1,4 +1,4 @@
-export { withTransaction, type Db, type Queryable } from './db.js';
+export { guardPool, withTransaction, type Db, type Queryable } from './db.js';
 export type { ExpectedVersion, LogCheckpoint, NewEvent, RecordedEvent } from './types.js';
 export { assertSchemaName, eventsChannel } from './schema-name.js';
 export {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeCaseMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
-import { migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
+import { guardPool, migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
 import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection } from '@syv/messaging';
 import { createLogger, createServiceApp, kafkaCheck, loadConfig, postgresCheck, runService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
@@ -60,7 +60,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
   const { schema } = readModel;
 
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
-  pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client failed; the pool replaces it'));
+  guardPool(pool, (err) => logger.warn({ err }, 'PostgreSQL connection lost; the client is dropped and the pool opens another'));
   const started: ShutdownHook[] = [];
   try {
     const applied = await migrate(pool, schema, projectionMigrations(schema), { logger });
