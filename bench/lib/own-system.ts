@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { startSystem, type RunningSystem, type ServiceName } from '@syv/launcher';
 import { ensureTopics, keepForever } from '@syv/messaging';
@@ -46,6 +47,8 @@ export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[
       },
       ports,
       only: opts.only,
+      // BENCH_SERVICE_LOG=FILE keeps every line of the services' output (the run keeps only the last 2,000).
+      ...(process.env.BENCH_SERVICE_LOG ? { onLine: (name: ServiceName, line: string) => appendFileSync(process.env.BENCH_SERVICE_LOG!, `[${name}] ${line}\n`) } : {}),
     });
   } catch (err) {
     await infra.dropDatabase(database).catch(() => undefined);
