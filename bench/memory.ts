@@ -13,7 +13,6 @@
 //   4. an auditor's replay request: the live snapshot digests every case (then it is cancelled).
 //
 //   cd bench && pnpm exec tsx memory.ts --help
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { encodeMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
 import { migrate } from '@syv/event-store';
@@ -26,7 +25,7 @@ import { buildCaseHistory } from '../services/projection/src/rules/index.js';
 import { planTimeRules } from '../services/projection/src/sweep/time-flags.js';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
 import { SPEC_DEFAULTS, thresholdsFor } from '../services/projection/src/thresholds/index.js';
-import { positiveInt } from './lib/args.js';
+import { parseOptions, positiveInt, rssMiB } from './lib/args.js';
 import { startBenchSystem } from './lib/system.js';
 
 const USAGE = `usage: cd bench && pnpm exec tsx memory.ts [--cases N] [--phase-seconds S]
@@ -35,17 +34,9 @@ Writes a read model of N cases (default 1,000,000) in bulk, starts the projectio
 up) and samples its RSS while idle, while serving reads, during the sweep's first round over every
 case, and during an auditor's replay request (the live snapshot). Own ports: Kafka 19896,
 projection 18404. Each phase lasts --phase-seconds (default 60).`;
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? '') : dflt;
-};
-const CASES = positiveInt('cases', opt('cases', '1000000'), USAGE);
-const PHASE_S = positiveInt('phase-seconds', opt('phase-seconds', '60'), USAGE);
+const opts = parseOptions(USAGE, { cases: '1000000', 'phase-seconds': '60' });
+const CASES = positiveInt('cases', opts.cases, USAGE);
+const PHASE_S = positiveInt('phase-seconds', opts['phase-seconds'], USAGE);
 const AREAS = Array.from({ length: 10 }, (_, i) => `E0900000${i}`);
 const CHUNK = 5_000;
 const log = (msg: string) => console.error(`[memory ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -118,11 +109,6 @@ async function load(databaseUrl: string, brokers: string[], topic: string): Prom
     await publisher.close();
     await db.end();
   }
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 const sys = await startBenchSystem({

@@ -14,26 +14,18 @@ import type { ReadModel } from '../services/projection/src/read-model/context.js
 import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
 import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
 import { SPEC_DEFAULTS, thresholdsFor } from '../services/projection/src/thresholds/index.js';
-import { positiveInt } from './lib/args.js';
+import { parseOptions, positiveInt } from './lib/args.js';
 
-const args = process.argv.slice(2);
 const USAGE = `usage: pnpm exec tsx projection-apply.ts [--events N] [--batch N] [--queries] [--database-url URL]
 
 Applies N events (default 20,000) of the mixed history to a fresh read model in a throwaway
 database, in transactions of --batch events (default 100, about what a Kafka fetch gives), and
 prints events/s. No Kafka: this is the read model's own cost per event. --queries also
 prints the 25 statements that took the most wall time (count and total ms).`;
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const WANTED = positiveInt('events', opt('--events') ?? '20000', USAGE);
-const BATCH = positiveInt('batch', opt('--batch') ?? '100', USAGE);
-const baseUrl = opt('--database-url') ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const opts = parseOptions(USAGE, { events: '20000', batch: '100', queries: false, 'database-url': process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+const WANTED = positiveInt('events', opts.events, USAGE);
+const BATCH = positiveInt('batch', opts.batch, USAGE);
+const baseUrl = opts['database-url'];
 
 const events: CaseEvent[] = [];
 for (let seed = 1; events.length < WANTED; seed++) events.push(...mixedLog(400, seed, new Date(Date.UTC(2023, 0, 1) + (seed % 12) * 30 * 86_400_000)));
@@ -52,7 +44,7 @@ try {
   const rm: ReadModel = { schema, thresholdsFor: (area) => thresholdsFor({ defaults: SPEC_DEFAULTS, areas: {} }, area), matchLanguage: findLabellingLanguage };
   const client = await pool.connect();
   const perQuery = new Map<string, { n: number; ms: number }>();
-  if (args.includes('--queries')) {
+  if (opts.queries) {
     const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
     (client as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = async (...a: unknown[]) => {
       const text = String(a[0]).replace(/\s+/g, ' ').slice(0, 90);

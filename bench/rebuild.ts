@@ -11,13 +11,13 @@
 //
 //   cd bench && pnpm exec tsx rebuild.ts --help
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { encodeMessage, type CaseEvent } from '@syv/contracts';
 import { createPublisher, topicEndOffsets } from '@syv/messaging';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
 import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
-import { positiveInt } from './lib/args.js';
+import { parseOptions, positiveInt, rssMiB } from './lib/args.js';
 import { startBenchSystem } from './lib/system.js';
 
 const USAGE = `usage: cd bench && pnpm exec tsx rebuild.ts [options]
@@ -38,25 +38,17 @@ Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y
 Progress goes to stderr; the results table to stdout. Exits non-zero if the projection does not
 apply the whole topic, or dies.`;
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? '') : dflt;
-};
-const CASES = positiveInt('cases', opt('cases', '100000'), USAGE);
-const SHAPE = opt('shape', 'mixed');
+const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', json: '' });
+const CASES = positiveInt('cases', opts.cases, USAGE);
+const SHAPE = opts.shape;
 if (SHAPE !== 'mixed' && SHAPE !== 'thin') {
   console.error(`--shape must be mixed or thin, got '${SHAPE}'\n\n${USAGE}`);
   process.exit(2);
 }
-const MAX_SESSIONS = positiveInt('max-sessions', opt('max-sessions', '24'), USAGE);
-const WATCH_AFTER_S = positiveInt('watch-after', opt('watch-after', '120'), USAGE);
-const SWEEP_MS = positiveInt('sweep-ms', opt('sweep-ms', '30000'), USAGE);
-const JSON_OUT = opt('json', '');
+const MAX_SESSIONS = positiveInt('max-sessions', opts['max-sessions'], USAGE);
+const WATCH_AFTER_S = positiveInt('watch-after', opts['watch-after'], USAGE);
+const SWEEP_MS = positiveInt('sweep-ms', opts['sweep-ms'], USAGE);
+const JSON_OUT = opts.json;
 
 if (spawnSync('kcat', ['-V']).status !== 0) {
   console.error('kcat is not installed: it reads the topic raw as the ceiling. On Debian: apt-get install -y kcat');
@@ -131,11 +123,6 @@ async function kcatRead(brokers: string[], topic: string): Promise<{ ms: number;
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`kcat exited with ${code}`);
   return { ms: performance.now() - t0, messages, bytes };
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 function pct(sorted: number[], p: number): number {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
 /** A positive whole number from a command-line option, or exit 2 naming the option and showing usage. */
 export function positiveInt(name: string, raw: string, usage: string): number {
   const n = Number(raw);
@@ -6,4 +9,31 @@ export function positiveInt(name: string, raw: string, usage: string): number {
     process.exit(2);
   }
   return n;
+}
+
+/**
+ * The command line of a bench, from its options' defaults (a string default: `--name value`; a
+ * boolean one: a flag): --help/-h prints the usage and exits 0; an unknown or malformed option names
+ * itself, prints the usage and exits 2.
+ */
+export function parseOptions<T extends Record<string, string | boolean>>(usage: string, defaults: T): { [K in keyof T]: T[K] extends boolean ? boolean : string } {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const options = Object.fromEntries(
+    Object.entries(defaults).map(([name, value]) => [name, typeof value === 'boolean' ? { type: 'boolean' as const, default: value } : { type: 'string' as const, default: value }]),
+  );
+  try {
+    return parseArgs({ options, allowPositionals: false }).values as { [K in keyof T]: T[K] extends boolean ? boolean : string };
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+    process.exit(2);
+  }
+}
+
+/** Resident set size of a process on this machine, in MiB (Linux /proc). */
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
 }
