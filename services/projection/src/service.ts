@@ -158,6 +158,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       clock,
       intervalMs: config.SWEEP_INTERVAL_MS,
       quietMs: config.SWEEP_QUIET_MS,
+      pageSize: config.SWEEP_PAGE_SIZE,
       logger,
       caughtUp: () => live.consumer?.readiness(0).ok ?? false,
     });

@@ -18,13 +18,18 @@ export async function lockCase(client: pg.ClientBase, schema: string, caseId: st
   return row ? { flagsAsOf: row.flags_as_of, area: row.area, status: row.status, lastRecordedAt: row.last_recorded_at } : undefined;
 }
 
-/** Open cases quiet since `quietSince` on which a time rule may have started to fire by `asOf`. */
-export async function casesToSweep(db: pg.Pool | pg.ClientBase, schema: string, asOf: Date, quietSince: Date): Promise<string[]> {
+/**
+ * Open cases quiet since `quietSince` on which a time rule may have started to fire by `asOf`: one
+ * page of at most `limit`, in case id order after `after` (a round pages through all of them, so
+ * its memory does not grow with the number of cases).
+ */
+export async function casesToSweep(db: pg.Pool | pg.ClientBase, schema: string, asOf: Date, quietSince: Date, after: string | null = null, limit = 5_000): Promise<string[]> {
   const { rows } = await db.query<{ case_id: string }>(
     `SELECT case_id FROM ${schema}.cases
       WHERE status = 'open' AND last_recorded_at <= $2 AND (next_sweep_at IS NULL OR next_sweep_at <= $1)
-      ORDER BY case_id`,
-    [asOf, quietSince],
+        AND ($3::uuid IS NULL OR case_id > $3::uuid)
+      ORDER BY case_id LIMIT $4`,
+    [asOf, quietSince, after, limit],
   );
   return rows.map((r) => r.case_id);
 }

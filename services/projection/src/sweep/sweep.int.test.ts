@@ -16,7 +16,8 @@ let publisher: Awaited<ReturnType<typeof casePublisher>>;
 
 beforeAll(async () => {
   h = await projectionHarness('proj_sweep');
-  projection = await h.start({ clock: () => now });
+  // Pages of two case ids: a round must page through every due case, however many.
+  projection = await h.start({ clock: () => now, env: { SWEEP_PAGE_SIZE: '2' } });
   publisher = await casePublisher(h.topics.caseEvents);
 });
 afterAll(async () => {
@@ -34,6 +35,22 @@ async function flagsOf(caseId: string): Promise<string[]> {
 }
 
 describe('time-rule sweep', () => {
+  it('pages through every due case in one round (pages of 2, 5 cases)', async () => {
+    const stories = Array.from({ length: 5 }, () => {
+      const s = caseStory(new Date(START.getTime() - 200 * DAY_MS));
+      s.referral(0);
+      s.intervention(2);
+      return s;
+    });
+    const events = stories.flatMap((s) => s.events);
+    await publisher.publish(events);
+    await waitForApplied(h.pool, 'projection', events.map((e) => e.id));
+    setDay(0); // 198 days without contact: CONTACT_GAP on every one
+    const round = await projection.sweep.runOnce();
+    expect(round?.cases).toBeGreaterThanOrEqual(5);
+    for (const s of stories) expect(await flagsOf(s.caseId)).toContain('CONTACT_GAP');
+  });
+
   it('raises LONG_WAIT when the clock passes the CAMHS limit with nothing recorded, once however often it sweeps', async () => {
     const s = caseStory(START);
     s.referral(0);

@@ -17,6 +17,8 @@ export interface SweepOptions {
   clock: Clock;
   intervalMs: number;
   quietMs: number;
+  /** Case ids read per page of a round (default 5,000). */
+  pageSize?: number;
   logger: Logger;
   /**
    * The periodic rounds wait while this says the consumer is behind: a case whose later events are
@@ -75,17 +77,23 @@ export function startSweep(opts: SweepOptions): Sweep {
       try {
         const asOf = clock();
         const quietSince = new Date(asOf.getTime() - opts.quietMs);
-        const caseIds = await casesToSweep(pool, rm.schema, asOf, quietSince);
         const alerts: RaisedAlert[] = [];
-        for (const caseId of caseIds) {
-          if (stopped) break;
-          alerts.push(...(await sweepCase(caseId, asOf, quietSince)));
+        let cases = 0;
+        for (let after: string | null = null; !stopped; ) {
+          const page = await casesToSweep(pool, rm.schema, asOf, quietSince, after, opts.pageSize);
+          if (page.length === 0) break;
+          for (const caseId of page) {
+            if (stopped) break;
+            alerts.push(...(await sweepCase(caseId, asOf, quietSince)));
+          }
+          cases += page.length;
+          after = page.at(-1)!;
         }
         metrics.runs++;
         metrics.lastRunAt = asOf;
         metrics.alertsRaised += alerts.length;
-        if (alerts.length > 0) logger.info({ asOf, cases: caseIds.length, alerts: alerts.map((a) => a.alertId) }, 'sweep raised alerts');
-        return { asOf, cases: caseIds.length, alerts };
+        if (alerts.length > 0) logger.info({ asOf, cases, raised: alerts.length, alerts: alerts.slice(0, 20).map((a) => a.alertId) }, 'sweep raised alerts');
+        return { asOf, cases, alerts };
       } finally {
         await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [lockName]).catch((err: unknown) => {
           // The session is broken; ending it frees the lock.
