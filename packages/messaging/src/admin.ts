@@ -10,8 +10,13 @@ export interface TopicSpec {
 /** Unlimited retention: the case-events log is the history auditors replay. */
 export const keepForever: Record<string, string> = { 'retention.ms': '-1', 'retention.bytes': '-1' };
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[]): Promise<void> {
+/**
+ * Creates the topics that do not exist yet; existing ones are left as they are. Resolves once every
+ * partition of them has a leader. kafkajs's own wait (`waitForLeaders`) gives up on the first
+ * "unknown topic" answer, which a KRaft broker gives for a moment after creating one under load;
+ * here that, like any retriable answer, is asked again until timeoutMs.
+ */
+export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const admin = kafkaClient(conn).admin();
   await admin.connect();
   try {
@@ -19,7 +24,7 @@ export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[]): 
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
@@ -27,6 +32,18 @@ export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[]): 
         configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics: missing.map((t) => t.name) });
+        const led = meta.every((m) => m.partitions.length === missing.find((t) => t.name === m.name)?.partitions && m.partitions.every((p) => p.leader >= 0));
+        if (led) return;
+      } catch (err) {
+        if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topics ${missing.map((t) => t.name).join(', ')} have no leader for every partition after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
