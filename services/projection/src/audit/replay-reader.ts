@@ -33,16 +33,16 @@ export interface ReplayReader {
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
 
-/**
- * Reads the case-events topic from offset 0 and applies each event to the shadow read model with
- * the same code the live consumer runs, up to the target offsets and not one further, so that the
- * replayed and live read models cover the same log prefix. Each batch, its dedup records and the
- * offset reached commit together, as in the live consumer. Nothing here publishes: the shadow's
- * outbox has no relay, and the SSE stream is fed from the alerts topic, which only the live relay writes.
- */
 /** Most messages applied in one transaction. */
 const SLICE = 50;
 
+/**
+ * Reads the case-events topic from offset 0 and applies each event to the shadow read model with
+ * the same code the live consumer runs, up to the target offsets and not one further, so that the
+ * replayed and live read models cover the same log prefix. Each slice of a batch, its dedup records and the
+ * offset reached commit together, as in the live consumer. Nothing here publishes: the shadow's
+ * outbox has no relay, and the SSE stream is fed from the alerts topic, which only the live relay writes.
+ */
 export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayReader> {
   const { pool, readModel: rm, consumer, logger } = o;
   const schema = rm.schema;
