@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@syv/test-harness';
 import type { BuiltProjection } from '../service.js';
 import { casePublisher, caseStory, DAY_MS, type CaseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
@@ -111,6 +112,9 @@ describe('case queries', () => {
   });
 
   it('gives the case events to supervisors and auditors, in order, and not to social workers', async () => {
+    // The projection's own closure.assessed goes out through its outbox and comes back through Kafka.
+    const eventsOf = async () => (await get(`/v1/cases/${closed.caseId}/events`, auditor)).json().events as { id: string; type: string; source: string }[];
+    await waitFor(async () => (await eventsOf()).some((e) => e.source === 'syv/projection'), { what: 'closure.assessed back from the topic', timeoutMs: 30_000 });
     const res = await get(`/v1/cases/${closed.caseId}/events`, auditor);
     expect(res.statusCode).toBe(200);
     const events: { id: string; type: string; source: string }[] = res.json().events;
