@@ -14,7 +14,7 @@ export const keepForever: Record<string, string> = { 'retention.ms': '-1', 'rete
  * Creates the topics that do not exist yet; existing ones are left as they are. Resolves once every
  * partition of them has a leader. kafkajs's own wait (`waitForLeaders`) gives up on the first
  * "unknown topic" answer, which a KRaft broker gives for a moment after creating one under load;
- * here that, like any retriable answer, is asked again until timeoutMs.
+ * then the leaders are waited for here, asking again on any retriable answer until timeoutMs.
  */
 export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const admin = kafkaClient(conn).admin();
@@ -23,15 +23,25 @@ export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], t
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: false,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: 1,
-        configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    const created = admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      })
+      .then(
+        () => true,
+        (err: unknown) => {
+          // Created, but kafkajs's wait for leaders gave up on a transient answer: wait below instead.
+          if ((err as { retriable?: boolean }).retriable) return false;
+          throw err;
+        },
+      );
+    if (await created) return;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
