@@ -9,11 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { IncomingMessage } from '@syv/messaging';
 import { connectSse, type SseClient } from '../e2e/support/sse.js';
-import { positiveInt } from './lib/args.js';
+import { parseOptions, positiveInt } from './lib/args.js';
 import { readWholeTopic } from './lib/read-topic.js';
 import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
 import { startOwnSystem } from './lib/own-system.js';
@@ -56,28 +55,21 @@ options:
   --raw FILE          also write every measured item's times (ms) as JSON to FILE
   --help              this text`;
 
-const { values } = parseArgs({
-  options: {
-    'alert-rate': { type: 'string', default: '5' },
-    'summary-rate': { type: 'string', default: '20' },
-    duration: { type: 'string', default: '45' },
-    'summary-cases': { type: 'string', default: '100' },
-    'poll-ms': { type: 'string', default: '10' },
-    timeout: { type: 'string', default: '30' },
-    'warm-up': { type: 'string', default: '10' },
-    paths: { type: 'string', default: 'alert,summary' },
-    'base-port': { type: 'string', default: '18200' },
-    'kafka-port': { type: 'string', default: '19696' },
-    raw: { type: 'string' },
-    'own-postgres': { type: 'boolean', default: false },
-    'pg-port': { type: 'string', default: '18232' },
-    help: { type: 'boolean', default: false },
-  },
+const values = parseOptions(usage, {
+  'alert-rate': '5',
+  'summary-rate': '20',
+  duration: '45',
+  'summary-cases': '100',
+  'poll-ms': '10',
+  timeout: '30',
+  'warm-up': '10',
+  paths: 'alert,summary',
+  'base-port': '18200',
+  'kafka-port': '19696',
+  raw: '',
+  'own-postgres': false,
+  'pg-port': '18232',
 });
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
 const int = (name: keyof typeof values): number => positiveInt(name, String(values[name]), usage);
 const alertRate = int('alert-rate');
 const summaryRate = int('summary-rate');

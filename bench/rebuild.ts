@@ -131,6 +131,13 @@ function pct(sorted: number[], p: number): number {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
 
+/** What was generated, as two lines: printed once publishing ends (a run stopped later still has it) and in the results. */
+function describeGenerated(): string {
+  const perCase = [...generated.perCase].sort((a, b) => a - b);
+  return `generated       ${fmt(generated.cases)} cases, ${fmt(generated.events)} events (${SHAPE}); events per case min ${perCase[0]} p50 ${pct(perCase, 50)} p90 ${pct(perCase, 90)} max ${perCase.at(-1)}, mean ${(generated.events / generated.cases).toFixed(1)}
+by type         ${[...generated.byType].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`;
+}
+
 let publishMs = 0;
 let published = 0;
 let kcat = { ms: 0, messages: 0, bytes: 0 };
@@ -146,6 +153,7 @@ const sys = await startBenchSystem({
     log(`generating ${fmt(CASES)} cases (${SHAPE}${SHAPE === 'mixed' ? `, 3..${MAX_SESSIONS} sessions` : ''}) onto ${caseEventsTopic}`);
     publishMs = await fill(kafkaBrokers, caseEventsTopic);
     published = await endOffsets(kafkaBrokers, caseEventsTopic);
+    log(`\n${describeGenerated()}`);
     log(`kcat reading ${fmt(published)} messages raw`);
     kcat = await kcatRead(kafkaBrokers, caseEventsTopic);
     log(`kcat: ${fmt(kcat.messages)} messages, ${(kcat.bytes / 1048576).toFixed(0)} MiB in ${(kcat.ms / 1000).toFixed(1)} s`);
@@ -234,8 +242,7 @@ try {
     samples,
   };
   console.log(`
-generated       ${fmt(generated.cases)} cases, ${fmt(generated.events)} events (${SHAPE}); events per case min ${perCase[0]} p50 ${pct(perCase, 50)} p90 ${pct(perCase, 90)} max ${perCase.at(-1)}, mean ${(generated.events / generated.cases).toFixed(1)}
-by type         ${[...generated.byType].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}
+${describeGenerated()}
 publish         ${(publishMs / 1000).toFixed(1)} s (${fmt(results.publish.eventsPerSecond)} events/s, idempotent producer, acks=all, batches of 2,000)
 kcat (ceiling)  ${fmt(kcat.messages)} messages, ${results.kcat.MiB} MiB in ${(kcat.ms / 1000).toFixed(1)} s = ${fmt(readRate)} messages/s
 rebuild         ${fmt(last.applied)} offsets in ${rebuildS.toFixed(0)} s = ${fmt(rebuildRate)} events/s  (ratio to kcat ${(rebuildRate / readRate).toFixed(4)}, kcat ${(readRate / rebuildRate).toFixed(0)}× faster)

@@ -46,12 +46,12 @@ afterAll(async () => {
 
 describe('case lookup for a command', () => {
   it('while the view is caught up: own case found, another area and unknown ids are both a plain miss (404)', async () => {
-    const ready = () => false;
-    expect(await outcome(visibleCase(pool, schema, worker, own, WAIT_MS, ready))).toBe('found');
-    expect(await outcome(visibleCase(pool, schema, worker, other, WAIT_MS, ready))).toBe('undefined');
-    expect(await outcome(visibleCase(pool, schema, worker, randomUUID(), WAIT_MS, ready))).toBe('undefined');
-    expect(await outcome(caseForCommand(pool, schema, worker, randomUUID(), WAIT_MS, ready))).toBe('404 NOT_FOUND');
-    expect(await outcome(missWait(WAIT_MS, ready))).toBe('undefined');
+    const notBehind = () => false;
+    expect(await outcome(visibleCase(pool, schema, worker, own, WAIT_MS, notBehind))).toBe('found');
+    expect(await outcome(visibleCase(pool, schema, worker, other, WAIT_MS, notBehind))).toBe('undefined');
+    expect(await outcome(visibleCase(pool, schema, worker, randomUUID(), WAIT_MS, notBehind))).toBe('undefined');
+    expect(await outcome(caseForCommand(pool, schema, worker, randomUUID(), WAIT_MS, notBehind))).toBe('404 NOT_FOUND');
+    expect(await outcome(missWait(WAIT_MS, notBehind))).toBe('undefined');
   });
 
   it('while the view is behind: own case still found; another area and unknown ids both 503 with Retry-After, after the same wait', async () => {

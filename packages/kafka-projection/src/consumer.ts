@@ -6,6 +6,60 @@ import { loadOffset, markProcessed, recordRejected, storeOffset } from './sql.js
 /** What a decoder answers; the shape of @syv/contracts' ParseResult, so its decoders fit as they are. */
 export type Decoded<E> = { ok: true; event: E } | { ok: false; error: { message: string } };
 
+/** Most messages applied in one transaction: a long one would hold back every outbox reader on the server. */
+export const MAX_PER_TRANSACTION = 50;
+
+export interface MessageHandling<E extends { id: string }> {
+  schema: string;
+  /** The key of this read model's dedup records and set-aside messages. */
+  consumer: string;
+  decode: (message: IncomingMessage) => Decoded<E>;
+  /** Applies one new (never seen) event inside the caller's transaction. */
+  apply: (client: pg.PoolClient, event: E, message: IncomingMessage) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * Applies messages in the caller's transaction, in offset order: a message that is not a valid event
+ * is set aside in rejected_messages with a log line; the dedup records of the rest are written in one
+ * statement; each event seen for the first time is applied, a redelivered one skipped.
+ */
+export async function applyMessages<E extends { id: string }>(
+  client: pg.PoolClient,
+  h: MessageHandling<E>,
+  messages: readonly IncomingMessage[],
+): Promise<{ applied: E[]; duplicates: number; rejected: number }> {
+  const valid: { event: E; message: IncomingMessage }[] = [];
+  let rejected = 0;
+  for (const message of messages) {
+    const decoded = h.decode(message);
+    if (decoded.ok) {
+      valid.push({ event: decoded.event, message });
+      continue;
+    }
+    rejected++;
+    h.logger.warn({ topic: message.topic, partition: message.partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
+    await recordRejected(client, h.schema, {
+      consumer: h.consumer,
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
+      // roll the batch back and stop the stream on the very message it is setting aside.
+      error: withoutNul(decoded.error.message),
+      raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
+    });
+  }
+  const fresh = await markProcessed(client, h.schema, h.consumer, valid.map((v) => v.event.id));
+  const applied: E[] = [];
+  for (const [i, { event, message }] of valid.entries()) {
+    if (!fresh.has(i)) continue;
+    await h.apply(client, event, message);
+    applied.push(event);
+  }
+  return { applied, duplicates: valid.length - applied.length, rejected };
+}
+
 export interface ProjectionConsumerOptions<E extends { id: string }> {
   pool: pg.Pool;
   schema: string;
@@ -16,7 +70,7 @@ export interface ProjectionConsumerOptions<E extends { id: string }> {
   decode: (message: IncomingMessage) => Decoded<E>;
   /** Applies one new (never seen) event inside the batch's transaction. */
   apply: (client: pg.PoolClient, event: E, message: IncomingMessage) => Promise<void>;
-  /** Most messages applied in one transaction (default 50); a fetch is split into such slices. */
+  /** Most messages applied in one transaction (default MAX_PER_TRANSACTION); a fetch is split into such slices. */
   maxPerTransaction?: number;
   /** Runs after a batch committed, with the events it applied (e.g. to notify waiters). */
   afterCommit?: (events: E[]) => void;
@@ -43,51 +97,24 @@ export interface ProjectionConsumer {
  */
 export async function startProjectionConsumer<E extends { id: string }>(opts: ProjectionConsumerOptions<E>): Promise<ProjectionConsumer> {
   const { pool, schema, consumer, logger } = opts;
-  const maxPerTransaction = opts.maxPerTransaction ?? 50;
+  const maxPerTransaction = opts.maxPerTransaction ?? MAX_PER_TRANSACTION;
   const counters = { applied: 0, duplicates: 0, rejected: 0, batches: 0 };
 
   /** Applies messages of one partition, in order, in one transaction with their dedup records and the next offset. */
   async function applySlice(topic: string, partition: number, messages: IncomingMessage[]): Promise<void> {
     const client = await pool.connect();
-    const applied: E[] = [];
+    let applied: E[] = [];
     try {
       await client.query('BEGIN');
       const stored = await loadOffset(client, schema, consumer, topic, partition);
-      let last: string | undefined;
-      const valid: { event: E; message: IncomingMessage }[] = [];
-      for (const message of messages) {
-        last = message.offset;
-        // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
-        if (stored !== undefined && BigInt(message.offset) < BigInt(stored)) continue;
-        const decoded = opts.decode(message);
-        if (decoded.ok) {
-          valid.push({ event: decoded.event, message });
-          continue;
-        }
-        counters.rejected++;
-        logger.warn({ topic, partition, offset: message.offset, error: decoded.error.message }, 'message set aside: not a valid event');
-        await recordRejected(client, schema, {
-          consumer,
-          topic,
-          partition,
-          offset: message.offset,
-          // PostgreSQL text cannot hold NUL, and garbage often does: a failed INSERT here would
-          // roll the batch back and stop the stream on the very message it is setting aside.
-          error: withoutNul(decoded.error.message),
-          raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
-        });
-      }
-      // One round trip for the slice's dedup records; then the new events, in offset order.
-      const fresh = await markProcessed(client, schema, consumer, valid.map((v) => v.event.id));
-      for (const [i, { event, message }] of valid.entries()) {
-        if (!fresh.has(i)) {
-          counters.duplicates++;
-          continue;
-        }
-        await opts.apply(client, event, message);
-        applied.push(event);
-        counters.applied++;
-      }
+      // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
+      const unseen = stored === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
+      const result = await applyMessages(client, opts, unseen);
+      applied = result.applied;
+      counters.applied += applied.length;
+      counters.duplicates += result.duplicates;
+      counters.rejected += result.rejected;
+      const last = messages.at(-1)?.offset;
       if (last !== undefined) await storeOffset(client, schema, consumer, topic, partition, (BigInt(last) + 1n).toString());
       await client.query('COMMIT');
       counters.batches++;

@@ -1,3 +1,4 @@
+import type { Admin } from 'kafkajs';
 import { kafkaClient, type KafkaConnection } from './client.js';
 
 export interface TopicSpec {
@@ -23,8 +24,8 @@ export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], t
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
-    const created = admin
-      .createTopics({
+    try {
+      await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((t) => ({
           topic: t.name,
@@ -32,30 +33,35 @@ export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], t
           replicationFactor: 1,
           configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
-      })
-      .then(
-        () => true,
-        (err: unknown) => {
-          // Created, but kafkajs's wait for leaders gave up on a transient answer: wait below instead.
-          if ((err as { retriable?: boolean }).retriable) return false;
-          throw err;
-        },
-      );
-    if (await created) return;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const { topics: meta } = await admin.fetchTopicMetadata({ topics: missing.map((t) => t.name) });
-        const led = meta.every((m) => m.partitions.length === missing.find((t) => t.name === m.name)?.partitions && m.partitions.every((p) => p.leader >= 0));
-        if (led) return;
-      } catch (err) {
-        if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
-      }
-      if (Date.now() > deadline) throw new Error(`topics ${missing.map((t) => t.name).join(', ')} have no leader for every partition after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
+      });
+      return;
+    } catch (err) {
+      // Created, but kafkajs's wait for leaders gave up on a transient answer: wait here instead.
+      if (!isRetriable(err)) throw err;
     }
+    await waitForLeaders(admin, missing, Date.now() + timeoutMs);
   } finally {
     await admin.disconnect();
+  }
+}
+
+const isRetriable = (err: unknown) => (err as { retriable?: boolean }).retriable === true;
+
+/** Until every partition of these topics has a leader, asking again on any retriable answer. */
+async function waitForLeaders(admin: Admin, topics: TopicSpec[], deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+      const led = (t: TopicSpec) => {
+        const m = meta.find((x) => x.name === t.name);
+        return m !== undefined && m.partitions.length === t.partitions && m.partitions.every((p) => p.leader >= 0);
+      };
+      if (topics.every(led)) return;
+    } catch (err) {
+      if (!isRetriable(err) || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.map((t) => t.name).join(', ')} have no leader for every partition by the deadline`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

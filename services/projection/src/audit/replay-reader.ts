@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import { decodeCaseMessage, type CaseEvent } from '@syv/contracts';
 import { withTransaction } from '@syv/event-store';
-import { markProcessed } from '@syv/kafka-projection';
-import { createSubscriber, type IncomingMessage, type KafkaConnection, type Subscriber } from '@syv/messaging';
+import { applyMessages, MAX_PER_TRANSACTION, storeOffset, type MessageHandling } from '@syv/kafka-projection';
+import { createSubscriber, type KafkaConnection, type Subscriber } from '@syv/messaging';
 import { applyCaseEvent } from '../read-model/apply.js';
 import type { ReadModel } from '../read-model/context.js';
 import { injectFault, type FaultInjection } from './fault-injection.js';
@@ -33,9 +33,6 @@ export interface ReplayReader {
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
 
-/** Most messages applied in one transaction. */
-const SLICE = 50;
-
 /**
  * Reads the case-events topic from offset 0 and applies each event to the shadow read model with
  * the same code the live consumer runs, up to the target offsets and not one further, so that the
@@ -62,26 +59,16 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
     settle.resolve();
   };
 
-  async function applyBatch(client: pg.PoolClient, messages: IncomingMessage[]): Promise<void> {
-    const valid: { event: CaseEvent; message: IncomingMessage }[] = [];
-    for (const message of messages) {
-      const decoded = decodeCaseMessage(message.value);
-      if (decoded.ok) {
-        valid.push({ event: decoded.event, message });
-        continue;
-      }
-      await client.query(
-        `INSERT INTO ${schema}.rejected_messages (consumer, topic, partition, "offset", error, raw) VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT DO NOTHING`,
-        [consumer, message.topic, message.partition, message.offset, decoded.error.message.replaceAll('\u0000', '\uFFFD')],
-      );
-    }
-    const fresh = await markProcessed(client, schema, consumer, valid.map((v) => v.event.id));
-    for (const [i, { event, message }] of valid.entries()) {
-      if (!fresh.has(i)) continue;
+  const handling: MessageHandling<CaseEvent> = {
+    schema,
+    consumer,
+    logger,
+    decode: (message) => decodeCaseMessage(message.value),
+    apply: async (client, event, message) => {
       await applyCaseEvent(client, rm, event, message);
       if (o.fault) await injectFault(client, schema, o.fault, event.subject);
-    }
-  }
+    },
+  };
 
   const subscriber: Subscriber = await createSubscriber({
     ...o.kafka,
@@ -99,17 +86,13 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
       // Beyond the target is the live consumer's later work, outside the prefix being compared.
       const within = messages.filter((m) => BigInt(m.offset) >= (reached.get(k) ?? 0n) && BigInt(m.offset) < stopAt);
       // Short transactions, as the live consumer's: a long one would hold back every outbox reader.
-      for (let i = 0; i < within.length; i += SLICE) {
-        const slice = within.slice(i, i + SLICE);
+      for (let i = 0; i < within.length; i += MAX_PER_TRANSACTION) {
+        const slice = within.slice(i, i + MAX_PER_TRANSACTION);
         const from = reached.get(k) ?? 0n;
         const next = BigInt(slice.at(-1)!.offset) + 1n;
         await withTransaction(pool, async (client) => {
-          await applyBatch(client, slice);
-          await client.query(
-            `INSERT INTO ${schema}.consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
-            [consumer, topic, partition, next.toString()],
-          );
+          await applyMessages(client, handling, slice);
+          await storeOffset(client, schema, consumer, topic, partition, next.toString());
         });
         done += Number(next - from);
         reached.set(k, next);

@@ -45,7 +45,9 @@ export async function applyCaseEvent(client: pg.ClientBase, rm: ReadModel, event
   const row = caseRowOf(history, events);
   // The time rules at the event's domain time: their check is written with the row, their flags below.
   const domainTime = domainTimeOf(event);
-  const timePlan = domainTime === undefined ? undefined : planTimeRules(rm, { history, area: row.area, flagsAsOf: before?.flagsAsOf ?? null, at: new Date(domainTime) });
+  const factTime = domainTime === undefined ? undefined : new Date(domainTime);
+  const timeCheck = factTime && { history, area: row.area, flagsAsOf: before?.flagsAsOf ?? null, at: factTime, recordedAt: new Date(event.time), cause: event };
+  const timePlan = timeCheck && planTimeRules(rm, timeCheck);
   // A row inserted now is invisible to the sweep until this commits; one that existed is locked.
   await upsertCase(client, schema, row, timePlan);
 
@@ -92,16 +94,7 @@ export async function applyCaseEvent(client: pg.ClientBase, rm: ReadModel, event
       break;
   }
 
-  if (domainTime !== undefined && LATE_FACT_TYPES.has(event.type)) alerts.push(...(await flagLateFacts(client, rm, event, new Date(domainTime), history)));
-  if (domainTime !== undefined && timePlan) {
-    alerts.push(
-      ...(await checkTimeRules(
-        client,
-        rm,
-        { history, area: row.area, flagsAsOf: before?.flagsAsOf ?? null, at: new Date(domainTime), recordedAt: new Date(event.time), cause: event },
-        timePlan,
-      )),
-    );
-  }
+  if (factTime && LATE_FACT_TYPES.has(event.type)) alerts.push(...(await flagLateFacts(client, rm, event, factTime, history)));
+  if (timeCheck && timePlan) alerts.push(...(await checkTimeRules(client, rm, timeCheck, timePlan)));
   return { alerts, ...(assessment ? { assessment } : {}) };
 }
