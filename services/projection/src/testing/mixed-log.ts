@@ -1,8 +1,8 @@
 import type { Agency, CaseEvent } from '@syv/contracts';
 import { caseStory } from './case-story.js';
 
-/** A small deterministic generator, so a failing run can be repeated with the same log. */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32), so a failing run can be repeated with the same log. */
+export function random(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
