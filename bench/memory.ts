@@ -1,9 +1,8 @@
-// Issue 6, item 5: the projection's resident memory (RSS) over a read model of many cases, by
+// The projection's resident memory (RSS) over a read model of many cases, by
 // default 1,000,000, while it does the things whose memory grows with the number of cases.
 //
-// Consuming 3 million events at the rebuild's rate (bench/rebuild.ts) would take hours here, so the
-// read model is written in bulk instead, with the projection's own pure functions (buildCaseHistory,
-// caseRowOf, planTimeRules): each case is a referral, the case opening, and one intervention two
+// The read model is written straight from the generated events with the projection's own slice
+// apply (no Kafka in between, so the load is quick): each case is a referral, the case opening, and one intervention two
 // days later, dated across 2023, spread over ten areas. The same events go onto the topic, and the
 // consumer's offsets are set to its end, so the projection starts caught up, as after a rebuild.
 // Then, with RSS sampled from /proc/<pid>/status every 500 ms:
@@ -15,14 +14,11 @@
 //   cd bench && pnpm exec tsx memory.ts --help
 import pg from 'pg';
 import { encodeMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
-import { migrate } from '@syv/event-store';
+import { migrate, withTransaction } from '@syv/event-store';
 import { createPublisher, topicEndOffsets } from '@syv/messaging';
-import { caseRowOf } from '../services/projection/src/read-model/case-row.js';
+import { applySlice } from '../services/projection/src/read-model/apply-slice.js';
 import type { ReadModel } from '../services/projection/src/read-model/context.js';
-import { domainTimeOf } from '../services/projection/src/read-model/domain-time.js';
 import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
-import { buildCaseHistory } from '../services/projection/src/rules/index.js';
-import { planTimeRules } from '../services/projection/src/sweep/time-flags.js';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
 import { SPEC_DEFAULTS, thresholdsFor } from '../services/projection/src/thresholds/index.js';
 import { parseOptions, positiveInt, rssMiB } from './lib/args.js';
@@ -55,38 +51,15 @@ function stories(from: number, n: number): CaseEvent[][] {
   return out;
 }
 
-/** The rows the consumer would have written for these cases, in three multi-row statements. */
-async function writeRows(db: pg.Client, topic: string, cases: CaseEvent[][], offset: { next: number }): Promise<void> {
-  const caseRows: unknown[] = [];
-  const eventRows: unknown[] = [];
-  const referralRows: unknown[] = [];
-  for (const events of cases) {
-    const caseId = events[0]!.subject;
-    const history = buildCaseHistory(events, caseId);
-    const row = caseRowOf(history, events);
-    const last = domainTimeOf(events.at(-1)!);
-    const plan = planTimeRules(rm, { history, area: row.area, flagsAsOf: null, at: new Date(last ?? 0) });
-    caseRows.push({
-      case_id: row.caseId, area: row.area, child_id: row.childId, status: row.status, risk_level: row.riskLevel, opened_at: row.openedAt,
-      closed_at: row.closedAt, closure_reason: row.closureReason, first_intervention_at: row.firstInterventionAt, last_contact_at: row.lastContactAt,
-      agencies: row.agencies, event_count: row.eventCount, last_recorded_at: row.lastRecordedAt, flags_as_of: plan.asOf, next_sweep_at: plan.nextSweepAt,
-    });
-    for (const e of events) {
-      eventRows.push({ event_id: e.id, case_id: caseId, type: e.type, area: e.area, domain_time: domainTimeOf(e) === undefined ? null : new Date(domainTimeOf(e)!), recorded_at: e.time, envelope: e, topic, partition: 0, offset: offset.next++ });
-      if (e.type === 'referral.received.v1') referralRows.push({ referral_id: e.data.referralId, case_id: caseId, area: e.data.area, child_id: e.data.childId, received_at: e.data.receivedAt, re_referral: e.data.reReferral });
-    }
-  }
-  await db.query('BEGIN');
-  await db.query(`INSERT INTO projection.cases SELECT * FROM jsonb_populate_recordset(NULL::projection.cases, $1::jsonb)`, [JSON.stringify(caseRows)]);
-  await db.query(`INSERT INTO projection.case_events SELECT * FROM jsonb_populate_recordset(NULL::projection.case_events, $1::jsonb)`, [JSON.stringify(eventRows)]);
-  await db.query(`INSERT INTO projection.referrals SELECT * FROM jsonb_populate_recordset(NULL::projection.referrals, $1::jsonb)`, [JSON.stringify(referralRows)]);
-  await db.query('COMMIT');
+/** The cases written as the consumer writes them: the projection's own slice apply, 5,000 events a transaction. */
+async function writeRows(pool: pg.Pool, topic: string, cases: CaseEvent[][], offset: { next: number }): Promise<void> {
+  const events = cases.flat().map((event) => ({ event, at: { topic, partition: 0, offset: String(offset.next++) } }));
+  for (let i = 0; i < events.length; i += 5_000) await withTransaction(pool, (client) => applySlice(client, rm, events.slice(i, i + 5_000)));
 }
 
 async function load(databaseUrl: string, brokers: string[], topic: string): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   await migrate(pool, 'projection', projectionMigrations('projection'));
-  await pool.end();
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   const publisher = await createPublisher({ brokers, clientId: 'memory-bench' });
@@ -97,7 +70,7 @@ async function load(databaseUrl: string, brokers: string[], topic: string): Prom
       const cases = stories(done, Math.min(CHUNK, CASES - done));
       const events = cases.flat();
       for (let i = 0; i < events.length; i += 2_000) await publisher.publish(topic, events.slice(i, i + 2_000).map(encodeMessage));
-      await writeRows(db, topic, cases, offset);
+      await writeRows(pool, topic, cases, offset);
       if ((done / CHUNK) % 10 === 9 || done + CHUNK >= CASES) log(`loaded ${fmt(Math.min(done + CHUNK, CASES))} cases, ${fmt(offset.next)} events (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     // Caught up: the consumer resumes from the stored offsets, which are the topic's end.
@@ -108,6 +81,7 @@ async function load(databaseUrl: string, brokers: string[], topic: string): Prom
   } finally {
     await publisher.close();
     await db.end();
+    await pool.end();
   }
 }
 

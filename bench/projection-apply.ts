@@ -1,6 +1,6 @@
 // The projection's apply step alone: the mixed history applied straight from memory into a fresh
-// read model, in transactions of a batch's size, exactly as the Kafka consumer does it (dedup
-// records, applyCaseEvent) but without Kafka. Shows what the read model costs per event apart
+// read model, in transactions of a slice's size, exactly as the Kafka consumer does it (dedup
+// records, applySlice) but without Kafka. Shows what the read model costs per event apart
 // from the broker; --queries adds the time spent in each statement (wall time per round trip).
 //
 //   cd bench && pnpm exec tsx projection-apply.ts --events 20000
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
 import { migrate } from '@syv/event-store';
 import { markProcessed } from '@syv/kafka-projection';
-import { applyCaseEvent } from '../services/projection/src/read-model/apply.js';
+import { applySlice } from '../services/projection/src/read-model/apply-slice.js';
 import type { ReadModel } from '../services/projection/src/read-model/context.js';
 import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
 import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
@@ -19,10 +19,10 @@ import { parseOptions, positiveInt } from './lib/args.js';
 const USAGE = `usage: pnpm exec tsx projection-apply.ts [--events N] [--batch N] [--queries] [--database-url URL]
 
 Applies N events (default 20,000) of the mixed history to a fresh read model in a throwaway
-database, in transactions of --batch events (default 100, about what a Kafka fetch gives), and
+database, in transactions of --batch events (default 1,000, the consumer's default slice), and
 prints events/s. No Kafka: this is the read model's own cost per event. --queries also
 prints the 25 statements that took the most wall time (count and total ms).`;
-const opts = parseOptions(USAGE, { events: '20000', batch: '100', queries: false, 'database-url': process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+const opts = parseOptions(USAGE, { events: '20000', batch: '1000', queries: false, 'database-url': process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
 const WANTED = positiveInt('events', opts.events, USAGE);
 const BATCH = positiveInt('batch', opts.batch, USAGE);
 const baseUrl = opts['database-url'];
@@ -66,11 +66,12 @@ try {
     await client.query('BEGIN');
     const batch = events.slice(i, i + BATCH);
     const fresh = await markProcessed(client, schema, 'bench', batch.map((e) => e.id));
-    for (const [j, event] of batch.entries()) {
-      if (!fresh.has(j)) continue;
-      const applied = await applyCaseEvent(client, rm, event, { topic: 'bench', partition: 0, offset: String(i + j) });
-      alerts += applied.alerts.length;
-    }
+    const applied = await applySlice(
+      client,
+      rm,
+      batch.flatMap((event, j) => (fresh.has(j) ? [{ event, at: { topic: 'bench', partition: 0, offset: String(i + j) } }] : [])),
+    );
+    alerts += applied.alerts.length;
     await client.query('COMMIT');
     if ((i / BATCH) % 50 === 0) process.stderr.write(`\r${i + BATCH}/${events.length}`);
   }

@@ -111,9 +111,11 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     kafka,
     logger,
     decode: (message) => decodeCaseMessage(message.value),
-    apply: async (client, event) => {
-      await applyToCaseView(client, def.schema, event);
-      await def.onCaseEvent?.(client, event, service);
+    apply: async (client, events) => {
+      for (const { event } of events) {
+        await applyToCaseView(client, def.schema, event);
+        await def.onCaseEvent?.(client, event, service);
+      }
     },
   });
   view.consumer = consumer;

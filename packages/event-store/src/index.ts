@@ -13,6 +13,7 @@ export {
   type MigrationPlan,
 } from './migrations/index.js';
 export { appendToStream, type AppendResult, type VersionConflict } from './append.js';
+export { appendNewStreams } from './append-new-streams.js';
 export { readStream, type StreamRead } from './read-stream.js';
 export {
   runCommand,

@@ -14,15 +14,21 @@ export interface MessageHandling<E extends { id: string }> {
   /** The key of this read model's dedup records and set-aside messages. */
   consumer: string;
   decode: (message: IncomingMessage) => Decoded<E>;
-  /** Applies one new (never seen) event inside the caller's transaction. */
-  apply: (client: pg.PoolClient, event: E, message: IncomingMessage) => Promise<void>;
+  /** Applies new (never seen) events, in offset order, inside the caller's transaction. */
+  apply: (client: pg.PoolClient, events: readonly Fresh<E>[]) => Promise<void>;
   logger: Logger;
+}
+
+/** An event seen for the first time, with the message that carried it. */
+export interface Fresh<E> {
+  event: E;
+  message: IncomingMessage;
 }
 
 /**
  * Applies messages in the caller's transaction, in offset order: a message that is not a valid event
  * is set aside in rejected_messages with a log line; the dedup records of the rest are written in one
- * statement; each event seen for the first time is applied, a redelivered one skipped.
+ * statement; the events seen for the first time are applied together, redelivered ones skipped.
  */
 export async function applyMessages<E extends { id: string }>(
   client: pg.PoolClient,
@@ -51,13 +57,9 @@ export async function applyMessages<E extends { id: string }>(
     });
   }
   const fresh = await markProcessed(client, h.schema, h.consumer, valid.map((v) => v.event.id));
-  const applied: E[] = [];
-  for (const [i, { event, message }] of valid.entries()) {
-    if (!fresh.has(i)) continue;
-    await h.apply(client, event, message);
-    applied.push(event);
-  }
-  return { applied, duplicates: valid.length - applied.length, rejected };
+  const firstSeen = valid.filter((_, i) => fresh.has(i));
+  if (firstSeen.length > 0) await h.apply(client, firstSeen);
+  return { applied: firstSeen.map((v) => v.event), duplicates: valid.length - firstSeen.length, rejected };
 }
 
 export interface ProjectionConsumerOptions<E extends { id: string }> {
@@ -68,10 +70,12 @@ export interface ProjectionConsumerOptions<E extends { id: string }> {
   topics: string[];
   kafka: KafkaConnection;
   decode: (message: IncomingMessage) => Decoded<E>;
-  /** Applies one new (never seen) event inside the batch's transaction. */
-  apply: (client: pg.PoolClient, event: E, message: IncomingMessage) => Promise<void>;
+  /** Applies a slice's new (never seen) events, in offset order, inside the slice's transaction. */
+  apply: (client: pg.PoolClient, events: readonly Fresh<E>[]) => Promise<void>;
   /** Most messages applied in one transaction (default MAX_PER_TRANSACTION); a fetch is split into such slices. */
   maxPerTransaction?: number;
+  /** Partitions applied at once by this instance (default 1); each partition stays in order. */
+  partitionsConcurrently?: number;
   /** Runs after a batch committed, with the events it applied (e.g. to notify waiters). */
   afterCommit?: (events: E[]) => void;
   logger: Logger;
@@ -134,6 +138,7 @@ export async function startProjectionConsumer<E extends { id: string }>(opts: Pr
     groupId: consumer,
     topics: opts.topics,
     fromBeginning: true,
+    partitionsConcurrently: opts.partitionsConcurrently ?? 1,
     resumeFrom: (topic, partition) => loadOffset(pool, schema, consumer, topic, partition),
     onError: (err) => logger.error({ err }, 'kafka consumer error'),
     handleBatch: async ({ topic, partition, messages, heartbeat }) => {

@@ -25,6 +25,8 @@ export interface SubscriberOptions extends KafkaConnection {
   topics: string[];
   /** Where a partition with no committed offset starts. */
   fromBeginning?: boolean;
+  /** Partitions handled at once (default 1); the batches of one partition are always handled in order. */
+  partitionsConcurrently?: number;
   /**
    * Called for every partition this member is assigned. Return the offset to resume from (the
    * next one to read), taken from the consumer's own store, to get exactly-once effects: Kafka's
@@ -96,6 +98,7 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
     await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
   }
   await consumer.run({
+    partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
     autoCommit: true,
     eachBatchAutoResolve: true,
     eachBatch: async ({ batch, heartbeat }) => {

@@ -9,6 +9,16 @@ export const projectionConfigSchema = baseConfigSchema.extend({
   CASE_ALERTS_TOPIC: z.string().trim().min(1).default('case-alerts'),
   OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
   DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
+  /**
+   * Most case events applied in one transaction: a fetch from Kafka is applied in slices of this
+   * many, each read, ruled on in memory and written back in bulk. Larger slices cost fewer
+   * statements per event; a longer transaction holds back the outbox readers on the same server.
+   */
+  APPLY_SLICE_SIZE: envInt(1_000, { min: 1, max: 50_000 }),
+  /** An audit replay's slices: its shadow schema has no outbox readers waiting on it. */
+  REPLAY_SLICE_SIZE: envInt(5_000, { min: 1, max: 50_000 }),
+  /** Partitions of the case-events topic this instance applies at once (each in its own order). */
+  APPLY_PARTITIONS_CONCURRENTLY: envInt(2, { min: 1, max: 64 }),
   /** How often the time rules are checked against the clock, so silence is caught. */
   SWEEP_INTERVAL_MS: envInt(60_000, { min: 10, max: 86_400_000 }),
   /**
@@ -17,8 +27,8 @@ export const projectionConfigSchema = baseConfigSchema.extend({
    * about a silence their next entry fills.
    */
   SWEEP_QUIET_MS: envInt(120_000, { min: 0, max: 86_400_000 }),
-  /** A sweep round reads the cases due in pages of this many ids, so its memory stays flat however many cases there are. */
-  SWEEP_PAGE_SIZE: envInt(5_000, { min: 1, max: 100_000 }),
+  /** A sweep round checks the cases due in pages of this many, one short transaction each, so its memory stays flat however many cases there are. */
+  SWEEP_PAGE_SIZE: envInt(1_000, { min: 1, max: 100_000 }),
   /** Comment lines on the alert stream keep proxies from closing an idle connection. */
   SSE_HEARTBEAT_MS: envInt(15_000, { min: 100, max: 300_000 }),
   /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); SPEC §5's defaults when unset. */

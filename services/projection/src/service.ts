@@ -15,7 +15,7 @@ import { projectionConfigSchema, thresholdsConfig, type ProjectionConfig } from 
 import { registerProjectionMetrics } from './metrics.js';
 import { outgoingMessage, outgoingTopicFor } from './outbox/outgoing.js';
 import { queryRoutes } from './queries/routes.js';
-import { applyCaseEvent } from './read-model/apply.js';
+import { applySlice } from './read-model/apply-slice.js';
 import type { ReadModel } from './read-model/context.js';
 import { projectionMigrations } from './read-model/schema.js';
 import { startSweep, type Clock, type Sweep } from './sweep/sweep.js';
@@ -91,6 +91,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       kafka,
       topic: config.CASE_EVENTS_TOPIC,
       env: opts.env ?? process.env,
+      replaySliceSize: config.REPLAY_SLICE_SIZE,
       logger,
     });
     started.unshift({ name: 'stop replay', run: () => audit.stop() });
@@ -138,15 +139,17 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       topics: [config.CASE_EVENTS_TOPIC],
       kafka,
       logger,
+      maxPerTransaction: config.APPLY_SLICE_SIZE,
+      partitionsConcurrently: config.APPLY_PARTITIONS_CONCURRENTLY,
       decode: (message) => decodeCaseMessage(message.value),
-      apply: async (client, event, message) => {
-        const result = await applyCaseEvent(client, readModel, event, message);
-        for (const a of result.alerts) metrics.alertsRaised.inc({ rule: a.rule });
-        if (result.assessment) {
-          metrics.closuresAssessed.inc({ flagged: String(result.assessment.flags > 0) });
-          logger.info({ caseId: event.subject, closureRequestId: result.assessment.closureRequestId, flags: result.assessment.flags }, 'closure assessed');
+      apply: async (client, events) => {
+        const result = await applySlice(client, readModel, events.map(({ event, message }) => ({ event, at: message })));
+        for (const a of result.alerts) metrics.alertsRaised.inc({ rule: a.flag.rule });
+        for (const a of result.assessments) {
+          metrics.closuresAssessed.inc({ flagged: String(a.flags.length > 0) });
+          logger.info({ caseId: a.caseId, closureRequestId: a.closureRequestId, flags: a.flags.length }, 'closure assessed');
         }
-        if (result.alerts.length > 0) logger.info({ caseId: event.subject, eventId: event.id, alerts: result.alerts.map((a) => a.alertId) }, 'alerts raised');
+        if (result.alerts.length > 0) logger.info({ alerts: result.alerts.slice(0, 20).map((a) => ({ caseId: a.caseId, alertId: a.alertId, rule: a.flag.rule })), raised: result.alerts.length }, 'alerts raised');
       },
     });
     live.consumer = consumer;

@@ -16,6 +16,8 @@ export interface AuditOptions {
   kafka: KafkaConnection;
   topic: string;
   env: NodeJS.ProcessEnv;
+  /** Most messages a replay applies in one transaction. */
+  replaySliceSize: number;
   logger: Logger;
 }
 
@@ -31,7 +33,7 @@ export async function prepareAudit(o: AuditOptions): Promise<Audit> {
   const fault = faultInjectionFrom(o.env);
   if (fault) o.logger.warn({ fault }, 'REPLAY FAULT INJECTION IS ON: replays will differ on purpose and cannot be promoted');
   await migrate(o.pool, auditSchemaOf(o.readModel.schema), auditMigrations, { logger: o.logger });
-  const runner = createReplayRunner({ pool: o.pool, readModel: o.readModel, liveConsumer: o.liveConsumer, kafka: o.kafka, topic: o.topic, fault, logger: o.logger });
+  const runner = createReplayRunner({ pool: o.pool, readModel: o.readModel, liveConsumer: o.liveConsumer, kafka: o.kafka, topic: o.topic, fault, sliceSize: o.replaySliceSize, logger: o.logger });
   return {
     routes: (app) => auditRoutes(app, { pool: o.pool, readModel: o.readModel, liveConsumer: o.liveConsumer, kafka: o.kafka, topic: o.topic, logger: o.logger, runner }),
     stop: () => runner.stop(),

@@ -23,11 +23,11 @@ export function faultInjectionFrom(env: NodeJS.ProcessEnv): FaultInjection | und
 }
 
 /**
- * `wallclock`: after each event the replay stamps the case with the time of the rebuild instead of
+ * `wallclock`: after each slice the replay stamps the case with the time of the rebuild instead of
  * the event's time, the classic mistake (`now()` inside evolve) that a rebuild must reveal.
  */
-export async function injectFault(client: pg.ClientBase, shadowSchema: string, fault: FaultInjection, caseId: string): Promise<void> {
+export async function injectFault(client: pg.ClientBase, shadowSchema: string, fault: FaultInjection, caseIds: readonly string[]): Promise<void> {
   if (fault === 'wallclock') {
-    await client.query(`UPDATE ${shadowSchema}.cases SET last_recorded_at = clock_timestamp() WHERE case_id = $1`, [caseId]);
+    await client.query(`UPDATE ${shadowSchema}.cases SET last_recorded_at = clock_timestamp() WHERE case_id = ANY($1::uuid[])`, [caseIds]);
   }
 }

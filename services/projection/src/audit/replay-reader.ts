@@ -4,7 +4,7 @@ import { decodeCaseMessage, type CaseEvent } from '@syv/contracts';
 import { withTransaction } from '@syv/event-store';
 import { applyMessages, MAX_PER_TRANSACTION, storeOffset, type MessageHandling } from '@syv/kafka-projection';
 import { createSubscriber, type KafkaConnection, type Subscriber } from '@syv/messaging';
-import { applyCaseEvent } from '../read-model/apply.js';
+import { applySlice } from '../read-model/apply-slice.js';
 import type { ReadModel } from '../read-model/context.js';
 import { injectFault, type FaultInjection } from './fault-injection.js';
 import type { PartitionOffset } from './replay-store.js';
@@ -20,6 +20,8 @@ export interface ReplayReaderOptions {
   /** Where to stop on each partition (exclusive): the log prefix the live read model had applied. */
   targets: readonly PartitionOffset[];
   fault: FaultInjection | undefined;
+  /** Most messages applied in one transaction (default: as the live consumer's default). */
+  sliceSize?: number;
   /** Offsets passed so far (applied, duplicate or set aside), after each committed batch. */
   onProgress: (done: number) => void;
   logger: Logger;
@@ -43,6 +45,7 @@ const key = (topic: string, partition: number) => `${topic}:${partition}`;
 export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayReader> {
   const { pool, readModel: rm, consumer, logger } = o;
   const schema = rm.schema;
+  const sliceSize = o.sliceSize ?? MAX_PER_TRANSACTION;
   const target = new Map(o.targets.map((t) => [key(t.topic, t.partition), BigInt(t.offset)]));
   // Where this replay got to before (a catch-up before promotion resumes the same shadow).
   const stored = await pool.query<{ topic: string; partition: number; next_offset: string }>(
@@ -64,9 +67,9 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
     consumer,
     logger,
     decode: (message) => decodeCaseMessage(message.value),
-    apply: async (client, event, message) => {
-      await applyCaseEvent(client, rm, event, message);
-      if (o.fault) await injectFault(client, schema, o.fault, event.subject);
+    apply: async (client, events) => {
+      await applySlice(client, rm, events.map(({ event, message }) => ({ event, at: message })));
+      if (o.fault) await injectFault(client, schema, o.fault, [...new Set(events.map((e) => e.event.subject))]);
     },
   };
 
@@ -86,8 +89,8 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
       // Beyond the target is the live consumer's later work, outside the prefix being compared.
       const within = messages.filter((m) => BigInt(m.offset) >= (reached.get(k) ?? 0n) && BigInt(m.offset) < stopAt);
       // Short transactions, as the live consumer's: a long one would hold back every outbox reader.
-      for (let i = 0; i < within.length; i += MAX_PER_TRANSACTION) {
-        const slice = within.slice(i, i + MAX_PER_TRANSACTION);
+      for (let i = 0; i < within.length; i += sliceSize) {
+        const slice = within.slice(i, i + sliceSize);
         const from = reached.get(k) ?? 0n;
         const next = BigInt(slice.at(-1)!.offset) + 1n;
         await withTransaction(pool, async (client) => {

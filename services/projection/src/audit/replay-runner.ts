@@ -34,6 +34,8 @@ export interface ReplayRunnerOptions {
   kafka: KafkaConnection;
   topic: string;
   fault: FaultInjection | undefined;
+  /** Most messages a replay applies in one transaction. */
+  sliceSize?: number;
   logger: Logger;
   /** How often progress is written (and a cancel from another instance noticed). */
   progressEveryMs?: number;
@@ -100,6 +102,7 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
         consumer: `projection-replay-${replayId}`,
         targets: snapshot.offsets,
         fault: o.fault,
+        ...(o.sliceSize === undefined ? {} : { sliceSize: o.sliceSize }),
         onProgress: (n) => (done = n),
         logger,
       });

@@ -8,8 +8,6 @@ import type { OutgoingMessage } from '@syv/messaging';
 // appended to its own event store in the transaction that decided it, then relayed to Kafka: a
 // crash can delay it, never lose it, and a reprocessed event appends the same id again (a no-op).
 
-export const SYSTEM_ACTOR = { sub: 'projection', role: 'system' } as const;
-
 /**
  * Appends one event to its own stream. Streams are per closure request and per alert rather than
  * per case, so the consumer, the sweep and a supervisor's acknowledgement never contend for one

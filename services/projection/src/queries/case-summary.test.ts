@@ -59,10 +59,10 @@ describe('flagsAsOf', () => {
     s.onward(2, 'camhs');
     for (let d = 8; d <= 50; d += 7) s.intervention(d, { agency: d % 2 ? 'school' : 'social_care' });
     const r = s.requestClosure(52);
-    const history = buildCaseHistory(s.events);
+    const history = buildCaseHistory(s.events, s.caseId, findLabellingLanguage);
     const at = (day: number) => {
       const summary = summariseCase(history, s.events, s.day(day));
-      return flagsAsOf(history, s.day(day), summary.closure, SPEC_DEFAULTS, findLabellingLanguage, []).map((f) => f.rule);
+      return flagsAsOf(history, s.day(day), summary.closure, SPEC_DEFAULTS, []).map((f) => f.rule);
     };
     expect(at(0.5)).toEqual([]);
     expect(at(20)).toEqual(['LABELLING_LANGUAGE']);

@@ -1,7 +1,7 @@
 import type { Flag as ContractFlag } from '@syv/contracts';
-import { contractFlag } from '../alerts/raise.js';
-import type { StoredFlag } from '../flags/case-flags.js';
-import { evaluateClosure, evaluateTimeRules, historyAsOf, languageFlags, type CaseHistory, type LabellingMatcher } from '../rules/index.js';
+import { contractFlag } from '../fold/alerts.js';
+import type { StoredFlag } from './stored-flags.js';
+import { evaluateClosure, evaluateTimeRules, historyAsOf, languageFlags, type CaseHistory } from '../rules/index.js';
 import type { Thresholds } from '../thresholds/index.js';
 import type { CaseSummary } from './case-summary.js';
 
@@ -16,14 +16,13 @@ export function flagsAsOf(
   asOf: Date,
   closure: CaseSummary['closure'],
   thresholds: Thresholds,
-  match: LabellingMatcher,
   reReferralFlags: readonly StoredFlag[],
 ): ContractFlag[] {
   const view = historyAsOf(history, asOf);
   const time = evaluateTimeRules(history, asOf, thresholds);
   const reopenedAfter = closure !== null && view.reopenings.some((r) => r.reopenedAt.getTime() > Date.parse(closure.requestedAt));
   const closureFlags = closure !== null && closure.status !== 'rejected' && !reopenedAfter ? evaluateClosure(history, closure.closureRequestId, thresholds) : [];
-  const language = languageFlags(view, match);
+  const language = languageFlags(view);
   const reReferral = reReferralFlags.filter((f) => f.since.getTime() <= asOf.getTime());
   return [
     ...[...closureFlags, ...time, ...language].map(contractFlag),

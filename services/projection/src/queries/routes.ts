@@ -5,7 +5,7 @@ import { problemResponses } from '@syv/command-service';
 import { notFoundUnlessInArea, problem, requireRole, type AuthUser, type ServiceApp } from '@syv/service-kit';
 import { recordAccess } from '../access/access-log.js';
 import { areasToList } from '../access/areas.js';
-import { flagsOfCases, type StoredFlag } from '../flags/case-flags.js';
+import { flagsOfCases, type StoredFlag } from './stored-flags.js';
 import { loadCaseEvents } from '../read-model/case-events.js';
 import type { ReadModel } from '../read-model/context.js';
 import { buildCaseHistory } from '../rules/index.js';
@@ -160,7 +160,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const area = await visibleCaseArea(user, caseId);
       const asOf = request.query.asOf === undefined ? undefined : new Date(request.query.asOf);
       const events = await loadCaseEvents(pool, schema, caseId);
-      const history = buildCaseHistory(events, caseId);
+      const history = buildCaseHistory(events, caseId, rm.matchLanguage);
       const at = asOf ?? now();
       const summary = summariseCase(history, events, at);
       const stored = (await flagsOfCases(pool, schema, [caseId])).get(caseId) ?? [];
@@ -170,7 +170,6 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
             asOf,
             summary.closure,
             rm.thresholdsFor(area),
-            rm.matchLanguage,
             stored.filter((f) => f.source === 'rereferral'),
           )
         : stored.map(liveFlag);

@@ -1,75 +1,45 @@
 import type pg from 'pg';
-import type { CaseRow } from './case-row.js';
-
-/** Locks the case's row for this transaction (the sweep and the consumer may meet on a case). */
-export interface LockedCase {
-  flagsAsOf: Date | null;
-  area: string;
-  status: 'open' | 'closed';
-  lastRecordedAt: Date;
-}
-
-export async function lockCase(client: pg.ClientBase, schema: string, caseId: string): Promise<LockedCase | undefined> {
-  const { rows } = await client.query<{ flags_as_of: Date | null; area: string; status: 'open' | 'closed'; last_recorded_at: Date }>(
-    `SELECT flags_as_of, area, status, last_recorded_at FROM ${schema}.cases WHERE case_id = $1 FOR UPDATE`,
-    [caseId],
-  );
-  const row = rows[0];
-  return row ? { flagsAsOf: row.flags_as_of, area: row.area, status: row.status, lastRecordedAt: row.last_recorded_at } : undefined;
-}
+import type { AlertCandidate } from '../fold/alerts.js';
+import type { CaseState } from '../fold/case-state.js';
+import { decodeState } from '../fold/codec.js';
+import { recheckCases } from '../fold/time-check.js';
+import type { ReadModel } from './context.js';
+import { raiseAlerts, writeCases, writeOwnFlags } from './write.js';
 
 /**
- * Open cases quiet since `quietSince` on which a time rule may have started to fire by `asOf`: one
- * page of at most `limit`, in case id order after `after` (a round pages through all of them, so
- * its memory does not grow with the number of cases).
+ * Open cases the time rules are due to look at again by `asOf` (their next_sweep_at has come),
+ * quiet since `quietSince` and not yet looked at that late: at most `limit`, through the index on
+ * next_sweep_at, their rows locked. A row the consumer holds is skipped: the consumer is applying
+ * an event to it, and the next round sees it.
  */
-export async function casesToSweep(db: pg.Pool | pg.ClientBase, schema: string, asOf: Date, quietSince: Date, after: string | null = null, limit = 5_000): Promise<string[]> {
-  const { rows } = await db.query<{ case_id: string }>(
-    `SELECT case_id FROM ${schema}.cases
-      WHERE status = 'open' AND last_recorded_at <= $2 AND (next_sweep_at IS NULL OR next_sweep_at <= $1)
-        AND ($3::uuid IS NULL OR case_id > $3::uuid)
-      ORDER BY case_id LIMIT $4`,
-    [asOf, quietSince, after, limit],
+export async function lockDueCases(client: pg.ClientBase, schema: string, asOf: Date, quietSince: Date, limit: number): Promise<CaseState[]> {
+  const { rows } = await client.query<{ state: string }>(
+    `SELECT state::text AS state FROM ${schema}.cases
+      WHERE status = 'open' AND next_sweep_at <= $1 AND last_recorded_at <= $2 AND (flags_as_of IS NULL OR flags_as_of < $1)
+      ORDER BY next_sweep_at, case_id LIMIT $3
+      FOR UPDATE SKIP LOCKED`,
+    [asOf, quietSince, limit],
   );
-  return rows.map((r) => r.case_id);
+  return rows.map((r) => decodeState(r.state));
 }
 
-/**
- * Writes the case's row. `timeCheck`, when given, is where the time rules now stand on the case
- * (see planTimeRules); without it the row keeps the values it had.
- */
-export async function upsertCase(client: pg.ClientBase, schema: string, row: CaseRow, timeCheck?: { asOf: Date; nextSweepAt: Date }): Promise<void> {
-  await client.query(
-    `INSERT INTO ${schema}.cases (case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason,
-                                  first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-     ON CONFLICT (case_id) DO UPDATE SET area = EXCLUDED.area, child_id = EXCLUDED.child_id, status = EXCLUDED.status,
-       risk_level = EXCLUDED.risk_level, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
-       closure_reason = EXCLUDED.closure_reason, first_intervention_at = EXCLUDED.first_intervention_at,
-       last_contact_at = EXCLUDED.last_contact_at, agencies = EXCLUDED.agencies, event_count = EXCLUDED.event_count,
-       last_recorded_at = EXCLUDED.last_recorded_at,
-       flags_as_of = COALESCE(EXCLUDED.flags_as_of, ${schema}.cases.flags_as_of),
-       next_sweep_at = COALESCE(EXCLUDED.next_sweep_at, ${schema}.cases.next_sweep_at)`,
-    [
-      row.caseId,
-      row.area,
-      row.childId,
-      row.status,
-      row.riskLevel,
-      row.openedAt,
-      row.closedAt,
-      row.closureReason,
-      row.firstInterventionAt,
-      row.lastContactAt,
-      row.agencies,
-      row.eventCount,
-      row.lastRecordedAt,
-      timeCheck?.asOf ?? null,
-      timeCheck?.nextSweepAt ?? null,
-    ],
+/** These cases, their rows locked, among those whose time rules last looked before the given time. */
+export async function lockCasesCheckedBefore(client: pg.ClientBase, schema: string, checks: readonly { caseId: string; at: Date }[]): Promise<{ state: CaseState; at: Date }[]> {
+  if (checks.length === 0) return [];
+  const { rows } = await client.query<{ state: string; at: Date }>(
+    `SELECT c.state::text AS state, u.at FROM ${schema}.cases c JOIN unnest($1::uuid[], $2::timestamptz[]) AS u(case_id, at) ON u.case_id = c.case_id
+      WHERE c.flags_as_of IS NULL OR c.flags_as_of < u.at
+      ORDER BY c.case_id FOR UPDATE OF c`,
+    [checks.map((c) => c.caseId), checks.map((c) => c.at)],
   );
+  return rows.map((r) => ({ state: decodeState(r.state), at: r.at }));
 }
 
-export async function setTimeRuleCheck(client: pg.ClientBase, schema: string, caseId: string, asOf: Date, nextSweepAt: Date): Promise<void> {
-  await client.query(`UPDATE ${schema}.cases SET flags_as_of = $2, next_sweep_at = $3 WHERE case_id = $1`, [caseId, asOf, nextSweepAt]);
+/** The time rules on these locked cases at their times, written back in bulk; answers the alerts raised. */
+export async function recheckAndWrite(client: pg.ClientBase, rm: ReadModel, checks: readonly { state: CaseState; at: Date }[]): Promise<AlertCandidate[]> {
+  if (checks.length === 0) return [];
+  const next = recheckCases(checks, rm.thresholdsFor);
+  await writeCases(client, rm.schema, next.states);
+  await writeOwnFlags(client, rm.schema, next.flagsChanged);
+  return raiseAlerts(client, rm.schema, next.alerts);
 }

@@ -132,11 +132,25 @@ ALTER TABLE cases ADD COLUMN next_sweep_at timestamptz;
 CREATE INDEX cases_due_for_sweep ON cases (next_sweep_at) WHERE status = 'open';
 `;
 
+// Each case's state (its facts, own flags and bookkeeping) is stored with its row, so applying an
+// event never reads the case's earlier events back; a referral row carries what a re-referral alert
+// is attributed to. A row from before this version has no state yet: the projection fills it from
+// the case's archived events at start-up (read-model/backfill.ts), once.
+const caseStateV3 = `
+ALTER TABLE cases ADD COLUMN state jsonb;
+ALTER TABLE referrals ADD COLUMN event_id uuid, ADD COLUMN source_agency text, ADD COLUMN correlation_id text, ADD COLUMN recorded_at timestamptz;
+UPDATE referrals r SET event_id = e.event_id, source_agency = e.envelope->'data'->>'sourceAgency',
+       correlation_id = e.envelope->>'correlationid', recorded_at = e.recorded_at
+  FROM case_events e
+ WHERE e.type = 'referral.received.v1' AND (e.envelope->'data'->>'referralId')::uuid = r.referral_id;
+`;
+
 export function projectionMigrations(schema: string): Migration[] {
   return [
     ...eventStoreMigrations,
     { component: 'kafka-projection', version: 1, name: 'offsets, dedup, rejected messages', sql: projectionTablesSql(schema) },
     { component: 'projection', version: 1, name: 'read model: case events, cases, flags, alerts, stats tables, access log', sql: readModelV1 },
     { component: 'projection', version: 2, name: 'cases.next_sweep_at', sql: nextSweepV2 },
+    { component: 'projection', version: 3, name: 'cases.state, referrals: event, source agency, correlation, time', sql: caseStateV3 },
   ];
 }

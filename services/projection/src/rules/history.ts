@@ -1,3 +1,4 @@
+import type { LabellingMatcher } from './labelling-language.js';
 import { isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type IncidentKind, type InterventionKind, type RiskLevel } from './contract.js';
 
 // One case as the rules read it: facts grouped by kind, each in domain-time order, each keeping
@@ -25,7 +26,13 @@ export interface InterventionItem {
   withChild: boolean;
   withFamily: boolean;
   durationMinutes: number;
-  notes: string;
+  /** Labelling language the notes used, as found when the intervention was recorded (the notes are not kept). */
+  labelling: readonly LabellingFinding[];
+}
+
+export interface LabellingFinding {
+  phrase: string;
+  suggestion: string;
 }
 
 export interface IncidentItem {
@@ -94,6 +101,19 @@ export interface CaseHistory {
 /** The input: any events of the case-events topic for one case, in log order. */
 export type HistoryInput = AnyCaseEvent;
 
+/** A start whose onward referral has not arrived yet (two services' outboxes): attached when it does. */
+export interface PendingStart {
+  onwardReferralId: string;
+  eventId: string;
+  startedAt: Date;
+}
+
+/** A case's facts as a fold keeps them between events: the history, and starts waiting for their referral. */
+export interface FactFold {
+  history: CaseHistory;
+  pendingStarts: PendingStart[];
+}
+
 // A fact placed at the wrong time would silently change what a rule says about a child, so an
 // unreadable time is an error the caller sees, not a skipped event.
 function domainTime(event: HistoryInput, field: string, value: string): Date {
@@ -102,132 +122,153 @@ function domainTime(event: HistoryInput, field: string, value: string): Date {
   return at;
 }
 
-function byTime<T>(time: (item: T) => Date): (a: T, b: T) => number {
-  // Array.prototype.sort is stable, so facts with the same time stay in log order.
-  return (a, b) => time(a).getTime() - time(b).getTime();
+/**
+ * A new list with `item` placed by its time: after every item at the same time or earlier, so
+ * facts with one time stay in log order, and a late fact lands where it happened.
+ */
+function placed<T>(list: readonly T[], item: T, time: (x: T) => Date): T[] {
+  const t = time(item).getTime();
+  let i = list.length;
+  while (i > 0 && time(list[i - 1]!).getTime() > t) i--;
+  return [...list.slice(0, i), item, ...list.slice(i)];
 }
 
 export function emptyHistory(caseId: string): CaseHistory {
   return { caseId, referrals: [], interventions: [], incidents: [], riskAssessments: [], onwardReferrals: [], closureRequests: [], closures: [], reopenings: [] };
 }
 
-/**
- * Builds one case's history from its events. Events delivered twice (same id) count once; events
- * the rules do not use are passed over; events of another case are refused, since mixing two
- * children's facts would be worse than failing. `caseId` names the case when there may be no
- * events yet.
- */
-export function buildCaseHistory(events: readonly HistoryInput[], caseId?: string): CaseHistory {
-  const seen = new Set<string>();
-  const starts = new Map<string, { eventId: string; startedAt: Date }>();
-  let history: CaseHistory | undefined = caseId === undefined ? undefined : emptyHistory(caseId);
+export function emptyFold(caseId: string): FactFold {
+  return { history: emptyHistory(caseId), pendingStarts: [] };
+}
 
+/** What a matcher finds in notes, kept without the notes: the phrase and the wording to use instead. */
+function labellingIn(notes: string, match: LabellingMatcher): LabellingFinding[] {
+  return match(notes).map((m) => ({ phrase: m.phrase, suggestion: m.suggestion }));
+}
+
+/** For histories whose notes nobody checks (most rule tests): finds nothing. */
+export const NO_LABELLING: LabellingMatcher = () => [];
+
+/**
+ * One event added to a case's facts: pure, returning a new fold and sharing what did not change.
+ * Events the rules do not use are passed over; an event of another case is refused, since mixing
+ * two children's facts would be worse than failing. Notes are read here, once, by `match`; the
+ * history keeps what it found, never the notes.
+ */
+export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMatcher): FactFold {
+  if (!isUsedEvent(event)) return fold;
+  const h = fold.history;
+  if (event.data.caseId !== h.caseId) throw new Error(`event ${event.id} belongs to case ${event.data.caseId}, not to case ${h.caseId}`);
+  const next = (history: CaseHistory, pendingStarts = fold.pendingStarts): FactFold => ({ history, pendingStarts });
+
+  switch (event.type) {
+    case 'referral.received.v1': {
+      const d = event.data;
+      const item: ReferralItem = {
+        eventId: event.id,
+        referralId: d.referralId,
+        childId: d.childId,
+        area: d.area,
+        sourceAgency: d.sourceAgency,
+        concerns: [...d.concerns],
+        riskLevel: d.riskLevel,
+        receivedAt: domainTime(event, 'receivedAt', d.receivedAt),
+        reReferral: d.reReferral,
+      };
+      return next({ ...h, childId: h.childId ?? d.childId, area: h.area ?? d.area, referrals: placed(h.referrals, item, (r) => r.receivedAt) });
+    }
+    case 'case.opened.v1': {
+      const d = event.data;
+      return next({ ...h, childId: d.childId, area: d.area, openedAt: domainTime(event, 'openedAt', d.openedAt) });
+    }
+    case 'onward-referral.made.v1': {
+      const d = event.data;
+      const waiting = fold.pendingStarts.filter((p) => p.onwardReferralId === d.onwardReferralId).at(-1);
+      const item: OnwardReferralItem = {
+        eventId: event.id,
+        onwardReferralId: d.onwardReferralId,
+        agency: d.agency,
+        reason: d.reason,
+        referredAt: domainTime(event, 'referredAt', d.referredAt),
+        ...(waiting ? { started: { eventId: waiting.eventId, startedAt: waiting.startedAt } } : {}),
+      };
+      return next(
+        { ...h, onwardReferrals: placed(h.onwardReferrals, item, (o) => o.referredAt) },
+        waiting ? fold.pendingStarts.filter((p) => p.onwardReferralId !== d.onwardReferralId) : fold.pendingStarts,
+      );
+    }
+    case 'onward-referral.started.v1': {
+      const d = event.data;
+      const started = { eventId: event.id, startedAt: domainTime(event, 'startedAt', d.startedAt) };
+      // A start is attached once both halves are known, whatever order they arrived in; the latest start counts.
+      if (h.onwardReferrals.some((o) => o.onwardReferralId === d.onwardReferralId)) {
+        return next({ ...h, onwardReferrals: h.onwardReferrals.map((o) => (o.onwardReferralId === d.onwardReferralId ? { ...o, started } : o)) });
+      }
+      return next(h, [...fold.pendingStarts.filter((p) => p.onwardReferralId !== d.onwardReferralId), { onwardReferralId: d.onwardReferralId, ...started }]);
+    }
+    case 'intervention.logged.v1': {
+      const d = event.data;
+      const item: InterventionItem = {
+        eventId: event.id,
+        interventionId: d.interventionId,
+        agency: d.agency,
+        kind: d.kind,
+        deliveredAt: domainTime(event, 'deliveredAt', d.deliveredAt),
+        withChild: d.withChild,
+        withFamily: d.withFamily,
+        durationMinutes: d.durationMinutes,
+        labelling: labellingIn(d.notes, match),
+      };
+      return next({ ...h, interventions: placed(h.interventions, item, (i) => i.deliveredAt) });
+    }
+    case 'incident.recorded.v1': {
+      const d = event.data;
+      const item: IncidentItem = { eventId: event.id, incidentId: d.incidentId, kind: d.kind, severity: d.severity, occurredAt: domainTime(event, 'occurredAt', d.occurredAt) };
+      return next({ ...h, incidents: placed(h.incidents, item, (i) => i.occurredAt) });
+    }
+    case 'risk.assessed.v1': {
+      const d = event.data;
+      const item: RiskAssessmentItem = { eventId: event.id, assessmentId: d.assessmentId, riskLevel: d.riskLevel, extraFamilialHarm: d.extraFamilialHarm, assessedAt: domainTime(event, 'assessedAt', d.assessedAt) };
+      return next({ ...h, riskAssessments: placed(h.riskAssessments, item, (r) => r.assessedAt) });
+    }
+    case 'closure.requested.v1': {
+      const d = event.data;
+      const item: ClosureRequestItem = { eventId: event.id, closureRequestId: d.closureRequestId, reason: d.reason, requestedAt: domainTime(event, 'requestedAt', d.requestedAt) };
+      return next({ ...h, closureRequests: placed(h.closureRequests, item, (c) => c.requestedAt) });
+    }
+    case 'case.closed.v1': {
+      const d = event.data;
+      const item: ClosureItem = {
+        eventId: event.id,
+        caseId: d.caseId,
+        closureRequestId: d.closureRequestId,
+        reason: d.reason,
+        closedAt: domainTime(event, 'closedAt', d.closedAt),
+        ...(d.approvedBy === undefined ? {} : { approvedBy: d.approvedBy }),
+      };
+      return next({ ...h, closures: placed(h.closures, item, (c) => c.closedAt) });
+    }
+    case 'case.reopened.v1': {
+      const d = event.data;
+      const item: ReopeningItem = { eventId: event.id, reason: d.reason, reopenedAt: domainTime(event, 'reopenedAt', d.reopenedAt) };
+      return next({ ...h, reopenings: placed(h.reopenings, item, (r) => r.reopenedAt) });
+    }
+  }
+}
+
+/**
+ * Builds one case's history from its events, as the projection's fold does one event at a time.
+ * Events delivered twice (same id) count once. `caseId` names the case when there may be no
+ * events yet; without it, the first event the rules use names it.
+ */
+export function buildCaseHistory(events: readonly HistoryInput[], caseId?: string, match: LabellingMatcher = NO_LABELLING): CaseHistory {
+  const seen = new Set<string>();
+  let fold: FactFold | undefined = caseId === undefined ? undefined : emptyFold(caseId);
   for (const event of events) {
     if (seen.has(event.id) || !isUsedEvent(event)) continue;
     seen.add(event.id);
-    const id = event.data.caseId;
-    history ??= emptyHistory(id);
-    if (id !== history.caseId) throw new Error(`event ${event.id} belongs to case ${id}, not to case ${history.caseId}`);
-    const h = history;
-
-    switch (event.type) {
-      case 'referral.received.v1': {
-        const d = event.data;
-        h.referrals.push({
-          eventId: event.id,
-          referralId: d.referralId,
-          childId: d.childId,
-          area: d.area,
-          sourceAgency: d.sourceAgency,
-          concerns: [...d.concerns],
-          riskLevel: d.riskLevel,
-          receivedAt: domainTime(event, 'receivedAt', d.receivedAt),
-          reReferral: d.reReferral,
-        });
-        h.childId ??= d.childId;
-        h.area ??= d.area;
-        break;
-      }
-      case 'case.opened.v1': {
-        const d = event.data;
-        h.childId = d.childId;
-        h.area = d.area;
-        h.openedAt = domainTime(event, 'openedAt', d.openedAt);
-        break;
-      }
-      case 'onward-referral.made.v1': {
-        const d = event.data;
-        h.onwardReferrals.push({ eventId: event.id, onwardReferralId: d.onwardReferralId, agency: d.agency, reason: d.reason, referredAt: domainTime(event, 'referredAt', d.referredAt) });
-        break;
-      }
-      case 'onward-referral.started.v1':
-        starts.set(event.data.onwardReferralId, { eventId: event.id, startedAt: domainTime(event, 'startedAt', event.data.startedAt) });
-        break;
-      case 'intervention.logged.v1': {
-        const d = event.data;
-        h.interventions.push({
-          eventId: event.id,
-          interventionId: d.interventionId,
-          agency: d.agency,
-          kind: d.kind,
-          deliveredAt: domainTime(event, 'deliveredAt', d.deliveredAt),
-          withChild: d.withChild,
-          withFamily: d.withFamily,
-          durationMinutes: d.durationMinutes,
-          notes: d.notes,
-        });
-        break;
-      }
-      case 'incident.recorded.v1': {
-        const d = event.data;
-        h.incidents.push({ eventId: event.id, incidentId: d.incidentId, kind: d.kind, severity: d.severity, occurredAt: domainTime(event, 'occurredAt', d.occurredAt) });
-        break;
-      }
-      case 'risk.assessed.v1': {
-        const d = event.data;
-        h.riskAssessments.push({ eventId: event.id, assessmentId: d.assessmentId, riskLevel: d.riskLevel, extraFamilialHarm: d.extraFamilialHarm, assessedAt: domainTime(event, 'assessedAt', d.assessedAt) });
-        break;
-      }
-      case 'closure.requested.v1': {
-        const d = event.data;
-        h.closureRequests.push({ eventId: event.id, closureRequestId: d.closureRequestId, reason: d.reason, requestedAt: domainTime(event, 'requestedAt', d.requestedAt) });
-        break;
-      }
-      case 'case.closed.v1': {
-        const d = event.data;
-        h.closures.push({
-          eventId: event.id,
-          caseId: d.caseId,
-          closureRequestId: d.closureRequestId,
-          reason: d.reason,
-          closedAt: domainTime(event, 'closedAt', d.closedAt),
-          ...(d.approvedBy === undefined ? {} : { approvedBy: d.approvedBy }),
-        });
-        break;
-      }
-      case 'case.reopened.v1': {
-        const d = event.data;
-        h.reopenings.push({ eventId: event.id, reason: d.reason, reopenedAt: domainTime(event, 'reopenedAt', d.reopenedAt) });
-        break;
-      }
-    }
+    fold = addFact(fold ?? emptyFold(event.data.caseId), event, match);
   }
-
-  if (history === undefined) throw new Error('cannot build a case history from no case events without a case id');
-  const h = history;
-  // A start is attached once both halves are known, whatever order they arrived in; a start
-  // without its referral cannot be placed and is left out.
-  h.onwardReferrals = h.onwardReferrals.map((o) => {
-    const started = starts.get(o.onwardReferralId);
-    return started ? { ...o, started } : o;
-  });
-  h.referrals.sort(byTime((r) => r.receivedAt));
-  h.interventions.sort(byTime((i) => i.deliveredAt));
-  h.incidents.sort(byTime((i) => i.occurredAt));
-  h.riskAssessments.sort(byTime((r) => r.assessedAt));
-  h.onwardReferrals.sort(byTime((o) => o.referredAt));
-  h.closureRequests.sort(byTime((c) => c.requestedAt));
-  h.closures.sort(byTime((c) => c.closedAt));
-  h.reopenings.sort(byTime((r) => r.reopenedAt));
-  return h;
+  if (fold === undefined) throw new Error('cannot build a case history from no case events without a case id');
+  return fold.history;
 }

@@ -8,16 +8,16 @@ import { closureSingleAgency } from './closure-single-agency.js';
 import { contactGap } from './contact-gap.js';
 import type { Flag, Rule } from './flag.js';
 import type { CaseHistory, ClosureItem } from './history.js';
-import { labellingLanguage, languageFlags, type LabellingMatcher } from './labelling-language.js';
+import { labellingLanguage, languageFlags } from './labelling-language.js';
 import { longWait } from './long-wait.js';
-import { rereferralAfterClosure } from './rereferral-after-closure.js';
+import { rereferralAfterClosure, type ReferralFacts } from './rereferral-after-closure.js';
 import { slowStart } from './slow-start.js';
 
 export { historyAsOf } from './as-of.js';
 export { VIOLENCE_OR_EXPLOITATION_CONCERNS } from './concerns.js';
 export type { Flag, Rule, RuleId, Severity } from './flag.js';
-export { buildCaseHistory, emptyHistory } from './history.js';
-export type { CaseHistory, ClosureItem, ClosureRequestItem, HistoryInput, IncidentItem, InterventionItem, OnwardReferralItem, ReferralItem, ReopeningItem, RiskAssessmentItem } from './history.js';
+export { addFact, buildCaseHistory, emptyFold, emptyHistory, NO_LABELLING } from './history.js';
+export type { CaseHistory, FactFold, LabellingFinding, PendingStart, ClosureItem, ClosureRequestItem, HistoryInput, IncidentItem, InterventionItem, OnwardReferralItem, ReferralItem, ReopeningItem, RiskAssessmentItem } from './history.js';
 export type { LabellingMatcher, LanguageMatch } from './labelling-language.js';
 export { currentRisk } from './risk.js';
 export { isClosed } from './status.js';
@@ -57,19 +57,16 @@ export function evaluateTimeRules(history: CaseHistory, asOf: Date, thresholds: 
   return TIME_RULES.flatMap((rule) => rule(history, asOf, thresholds));
 }
 
-/**
- * LABELLING_LANGUAGE over every intervention's notes. The matcher is the intervention service's
- * lexicon, passed in until it moves to a shared package.
- */
-export function evaluateLanguage(history: CaseHistory, match: LabellingMatcher): Flag[] {
-  return languageFlags(history, match);
+/** LABELLING_LANGUAGE over every intervention's notes, as their findings were recorded. */
+export function evaluateLanguage(history: CaseHistory): Flag[] {
+  return languageFlags(history);
 }
 
 /**
  * REREFERRAL_AFTER_CLOSURE for every referral of a case, given the closures of the child's other
  * cases. Flags that name the same earlier closure are one flag: the first referral after it.
  */
-export function evaluateRereferral(history: CaseHistory, earlierClosures: readonly ClosureItem[], thresholds: Thresholds): Flag[] {
+export function evaluateRereferral(history: { caseId: string; referrals: readonly ReferralFacts[] }, earlierClosures: readonly ClosureItem[], thresholds: Thresholds): Flag[] {
   const others = earlierClosures.filter((c) => c.caseId !== history.caseId);
   const byKey = new Map<string, Flag>();
   for (const flag of history.referrals.flatMap((r) => rereferralAfterClosure(r, others, thresholds))) {

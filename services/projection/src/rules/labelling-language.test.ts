@@ -18,7 +18,7 @@ describe('LABELLING_LANGUAGE', () => {
     const c = caseScript();
     c.referral(0);
     const i = c.intervention(4, { kind: 'direct_work', agency: 'social_care', notes: 'Private detail. J keeps Putting Themselves At Risk by going to the estate.' });
-    const flags = evaluateLanguage(c.history(), match);
+    const flags = evaluateLanguage(c.history(match));
     expect(flags).toEqual([
       {
         rule: 'LABELLING_LANGUAGE',
@@ -34,7 +34,7 @@ describe('LABELLING_LANGUAGE', () => {
   it('given two phrases in one note, when checked, then one flag names both', () => {
     const c = caseScript();
     c.intervention(4, { notes: 'Hard to engage and putting themselves at risk.' });
-    const [flag, ...rest] = evaluateLanguage(c.history(), match);
+    const [flag, ...rest] = evaluateLanguage(c.history(match));
     expect(rest).toEqual([]);
     expect(flag?.explanation).toContain('say "putting themselves at risk" (instead: is at risk of exploitation / may have been groomed) and "hard to engage"');
   });
@@ -42,21 +42,21 @@ describe('LABELLING_LANGUAGE', () => {
   it('given child-centred notes, when checked, then nothing fires', () => {
     const c = caseScript();
     c.intervention(4, { notes: 'T is being criminally exploited by adults who control where he goes.' });
-    expect(evaluateLanguage(c.history(), match)).toEqual([]);
+    expect(evaluateLanguage(c.history(match))).toEqual([]);
   });
 
   it('given a note dated after asOf, when the rule runs as of an earlier date, then it is not yet there', () => {
     const c = caseScript();
     c.intervention(10, { notes: 'Hard to engage.' });
-    expect(labellingLanguage(match)(c.history(), day(9), thresholds())).toEqual([]);
-    expect(labellingLanguage(match)(c.history(), day(10), thresholds())).toHaveLength(1);
+    expect(labellingLanguage(c.history(match), day(9), thresholds())).toEqual([]);
+    expect(labellingLanguage(c.history(match), day(10), thresholds())).toHaveLength(1);
   });
 
   it('given a note full of labels, when checked, then the explanation names four and counts the rest, within the contract bound', () => {
     const many: LabellingMatcher = () => ['streetwise', 'resilient', 'aggressive', 'recruited', 'money mule', 'plugging'].map((phrase, position) => ({ phrase, position, suggestion: 'describe the abuse and the adults who are responsible for it'.repeat(2) }));
     const c = caseScript();
     c.intervention(4, { notes: 'n/a' });
-    const [flag] = evaluateLanguage(c.history(), many);
+    const [flag] = evaluateLanguage(c.history(many));
     expect(flag?.explanation).toContain('"recruited"');
     expect(flag?.explanation).not.toContain('"money mule"');
     expect(flag?.explanation).toContain('and 2 other labelling phrases;');

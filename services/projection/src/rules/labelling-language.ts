@@ -15,16 +15,15 @@ export interface LanguageMatch {
 export type LabellingMatcher = (text: string) => readonly LanguageMatch[];
 
 /**
- * SPEC §5 LABELLING_LANGUAGE: "reframe the language ... not labelling or judgemental", one flag
+ * LABELLING_LANGUAGE: "reframe the language ... not labelling or judgemental", one flag
  * per intervention whose notes use the lexicon's phrases. The explanation names the lexicon's
  * phrase, never the notes around it: notes stay out of alerts. It applies to closed cases too,
  * because the record outlives the case.
  */
-export function languageFlags(history: CaseHistory, match: LabellingMatcher): Flag[] {
+export function languageFlags(history: CaseHistory): Flag[] {
   return history.interventions.flatMap((i): Flag[] => {
-    const found = match(i.notes);
-    if (found.length === 0) return [];
-    const phrases = [...new Map(found.map((m) => [m.phrase.toLowerCase(), m])).values()];
+    if (i.labelling.length === 0) return [];
+    const phrases = [...new Map(i.labelling.map((m) => [m.phrase.toLowerCase(), m])).values()];
     // A flag's explanation is bounded (1,000 characters in the contract); a note full of labels
     // needs rewriting whichever phrases are named first.
     const named = phrases.slice(0, MAX_NAMED).map((m) => `"${m.phrase}" (instead: ${m.suggestion})`);
@@ -43,8 +42,6 @@ export function languageFlags(history: CaseHistory, match: LabellingMatcher): Fl
 
 /**
  * The rule in the common shape. The lexicon is the intervention service's and extends per area,
- * so the matcher is given, not built here; thresholds play no part.
+ * so the history carries what its matcher found when each note arrived; thresholds play no part.
  */
-export function labellingLanguage(match: LabellingMatcher): Rule {
-  return (history, asOf) => languageFlags(historyAsOf(history, asOf), match);
-}
+export const labellingLanguage: Rule = (history, asOf) => languageFlags(historyAsOf(history, asOf));

@@ -4,14 +4,17 @@ import type { Flag } from './flag.js';
 import type { ClosureItem, ReferralItem } from './history.js';
 import { agencyName, formatDate, humanise, plural } from './words.js';
 
+/** What the rule reads of a referral. */
+export type ReferralFacts = Pick<ReferralItem, 'eventId' | 'receivedAt' | 'sourceAgency'>;
+
 /**
- * SPEC §5 REREFERRAL_AFTER_CLOSURE, across two cases: a new referral of a child, and the closures
+ * REREFERRAL_AFTER_CLOSURE, across two cases: a new referral of a child, and the closures
  * of that child's earlier cases (the projection finds them by child and area). The flag belongs
  * to the earlier closure, retrospectively: its key names that closure, so however many referrals
  * follow it, it is flagged once. Only the latest closure before the referral is flagged, since
  * that is the support the child came back from. "Within N days" includes the Nth day.
  */
-export function rereferralAfterClosure(referral: ReferralItem, earlierClosures: readonly ClosureItem[], thresholds: Thresholds): Flag[] {
+export function rereferralAfterClosure(referral: ReferralFacts, earlierClosures: readonly ClosureItem[], thresholds: Thresholds): Flag[] {
   const received = referral.receivedAt.getTime();
   const before = earlierClosures.filter((c) => c.closedAt.getTime() <= received);
   const latest = before.reduce<ClosureItem | undefined>((top, c) => (top === undefined || c.closedAt.getTime() >= top.closedAt.getTime() ? c : top), undefined);

@@ -2,6 +2,7 @@ import { SPEC_DEFAULTS, type Thresholds } from '../thresholds/index.js';
 import type { Agency, ClosureReason, Concern, IncidentKind, InterventionKind, RiskLevel } from './contract.js';
 import { addDays } from './days.js';
 import { buildCaseHistory, type CaseHistory, type HistoryInput } from './history.js';
+import type { LabellingMatcher } from './labelling-language.js';
 
 // Test support: a case written as a script of days since the first referral, so boundary tests
 // read as "day 14" and "day 15" rather than timestamps. Ids are deterministic UUIDs, so a failing
@@ -37,7 +38,8 @@ export interface CaseScript {
   requestClosure(at: number, reason?: ClosureReason): { eventId: string; closureRequestId: string };
   close(at: number, closureRequestId: string, o?: { reason?: ClosureReason; approvedBy?: string }): { eventId: string };
   reopen(at: number): { eventId: string };
-  history(): CaseHistory;
+  /** The case's history; `match` finds labelling in its notes (none without it). */
+  history(match?: LabellingMatcher): CaseHistory;
 }
 
 export function caseScript(childId = 'child-1'): CaseScript {
@@ -111,8 +113,8 @@ export function caseScript(childId = 'child-1'): CaseScript {
     reopen(at) {
       return { eventId: push('case.reopened.v1', { reason: 'New incident reported by school.', reopenedAt: iso(at) }) };
     },
-    history() {
-      return buildCaseHistory(events);
+    history(match?: LabellingMatcher) {
+      return buildCaseHistory(events, undefined, match);
     },
   };
 }

@@ -1,12 +1,14 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { withTransaction } from '@syv/event-store';
-import type { RaisedAlert } from '../alerts/raise.js';
-import { loadCaseEvents } from '../read-model/case-events.js';
-import { casesToSweep, lockCase } from '../read-model/cases.js';
+import { lockDueCases, recheckAndWrite } from '../read-model/cases.js';
 import type { ReadModel } from '../read-model/context.js';
-import { buildCaseHistory } from '../rules/index.js';
-import { checkTimeRules } from './time-flags.js';
+
+export interface RaisedAlert {
+  alertId: string;
+  caseId: string;
+  rule: string;
+}
 
 export type Clock = () => Date;
 
@@ -17,8 +19,10 @@ export interface SweepOptions {
   clock: Clock;
   intervalMs: number;
   quietMs: number;
-  /** Case ids read per page of a round (default 5,000). */
+  /** Cases checked per transaction of a round (default 1,000). */
   pageSize?: number;
+  /** After each page, with the cases checked so far in the round (progress of a long round). */
+  onPage?: (cases: number) => void;
   logger: Logger;
   /**
    * The periodic rounds wait while this says the consumer is behind: a case whose later events are
@@ -52,21 +56,9 @@ export function startSweep(opts: SweepOptions): Sweep {
   const { pool, readModel: rm, clock, logger } = opts;
   const metrics: Sweep['metrics'] = { runs: 0, failures: 0, lastRunAt: undefined, alertsRaised: 0 };
   const lockName = `${rm.schema}.time-rule-sweep`;
+  const pageSize = opts.pageSize ?? 1_000;
   let running: Promise<unknown> | undefined;
   let stopped = false;
-
-  async function sweepCase(caseId: string, asOf: Date, quietSince: Date): Promise<RaisedAlert[]> {
-    return withTransaction(pool, async (client) => {
-      const locked = await lockCase(client, rm.schema, caseId);
-      // Recorded on, closed or already looked at since the list was made: leave it to the next round.
-      if (!locked || locked.status !== 'open' || locked.lastRecordedAt > quietSince) return [];
-      if (locked.flagsAsOf && locked.flagsAsOf >= asOf) return [];
-      const events = await loadCaseEvents(client, rm.schema, caseId);
-      const cause = events.at(-1);
-      if (!cause) return [];
-      return checkTimeRules(client, rm, { history: buildCaseHistory(events, caseId), area: locked.area, flagsAsOf: locked.flagsAsOf, at: asOf, recordedAt: asOf, cause });
-    });
-  }
 
   async function sweepOnce(): Promise<SweepResult | undefined> {
     const lockClient = await pool.connect();
@@ -79,15 +71,25 @@ export function startSweep(opts: SweepOptions): Sweep {
         const quietSince = new Date(asOf.getTime() - opts.quietMs);
         const alerts: RaisedAlert[] = [];
         let cases = 0;
-        for (let after: string | null = null; !stopped; ) {
-          const page = await casesToSweep(pool, rm.schema, asOf, quietSince, after, opts.pageSize);
-          if (page.length === 0) break;
-          for (const caseId of page) {
-            if (stopped) break;
-            alerts.push(...(await sweepCase(caseId, asOf, quietSince)));
+        // Each page is one short transaction; a case checked moves its next_sweep_at past asOf and
+        // leaves the due set, so the round ends when a page comes back empty.
+        let previous = new Set<string>();
+        while (!stopped) {
+          const page = await withTransaction(pool, async (client) => {
+            const due = await lockDueCases(client, rm.schema, asOf, quietSince, pageSize);
+            return { ids: due.map((d) => d.caseId), raised: await recheckAndWrite(client, rm, due.map((state) => ({ state, at: asOf }))) };
+          });
+          if (page.ids.length === 0) break;
+          if (page.ids.some((id) => previous.has(id))) {
+            // Cannot happen while the rules schedule the next look after asOf; never loop on it.
+            logger.error({ asOf, caseIds: page.ids.filter((id) => previous.has(id)).slice(0, 20) }, 'sweep saw cases again in one round; the round ends here');
+            break;
           }
-          cases += page.length;
-          after = page.at(-1)!;
+          previous = new Set(page.ids);
+          const n = page.ids.length;
+          cases += n;
+          alerts.push(...page.raised.map((a) => ({ alertId: a.alertId, caseId: a.caseId, rule: a.flag.rule })));
+          opts.onPage?.(cases);
         }
         metrics.runs++;
         metrics.lastRunAt = asOf;

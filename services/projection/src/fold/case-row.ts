@@ -1,7 +1,7 @@
-import type { CaseEvent } from '@syv/contracts';
-import { currentRisk, isClosed, type CaseHistory } from '../rules/index.js';
+import { currentRisk, isClosed } from '../rules/index.js';
+import type { CaseState } from './case-state.js';
 
-/** What the case list filters and shows, derived from the whole history (no clock). */
+/** What the case list filters and shows, derived from the case's state (no clock). */
 export interface CaseRow {
   caseId: string;
   area: string;
@@ -16,17 +16,17 @@ export interface CaseRow {
   agencies: string[];
   eventCount: number;
   lastRecordedAt: Date;
+  flagsAsOf: Date | null;
+  nextSweepAt: Date | null;
 }
 
-export function caseRowOf(history: CaseHistory, events: readonly CaseEvent[]): CaseRow {
+export function caseRowOf(state: CaseState): CaseRow {
+  const history = state.facts.history;
   const closed = isClosed(history);
   const closure = closed ? history.closures.at(-1) : undefined;
-  const first = events[0];
-  if (!first) throw new Error(`case ${history.caseId} has no events`);
-  const lastRecorded = events.reduce((max, e) => (Date.parse(e.time) > max ? Date.parse(e.time) : max), Date.parse(first.time));
   return {
-    caseId: history.caseId,
-    area: history.area ?? first.area,
+    caseId: state.caseId,
+    area: history.area ?? state.firstArea,
     childId: history.childId ?? null,
     status: closed ? 'closed' : 'open',
     riskLevel: currentRisk(history)?.level ?? null,
@@ -36,7 +36,12 @@ export function caseRowOf(history: CaseHistory, events: readonly CaseEvent[]): C
     firstInterventionAt: history.interventions[0]?.deliveredAt ?? null,
     lastContactAt: history.interventions.filter((i) => i.withChild).at(-1)?.deliveredAt ?? null,
     agencies: [...new Set(history.interventions.map((i) => i.agency))].sort(),
-    eventCount: events.length,
-    lastRecordedAt: new Date(lastRecorded),
+    eventCount: state.eventCount,
+    lastRecordedAt: state.lastRecordedAt,
+    flagsAsOf: state.flagsAsOf,
+    nextSweepAt: state.nextSweepAt,
   };
 }
+
+/** The area the case's rules and alerts belong to. */
+export const areaOf = (state: CaseState): string => state.facts.history.area ?? state.firstArea;

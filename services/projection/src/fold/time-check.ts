@@ -1,0 +1,47 @@
+import { evaluateTimeRules, type Flag } from '../rules/index.js';
+import type { Thresholds } from '../thresholds/index.js';
+import { alertCandidates, type AlertCandidate, type AlertCause } from './alerts.js';
+import { areaOf } from './case-row.js';
+import { replaceFlags, sameFlags, type CaseState } from './case-state.js';
+import { nextSweepAt } from './next-due.js';
+
+/** What the time rules find at a check, before anything is written. */
+export interface TimeRulePlan {
+  asOf: Date;
+  flags: Flag[];
+  nextSweepAt: Date;
+}
+
+/** SLOW_START, CONTACT_GAP and LONG_WAIT at max(last check, `at`), and when to look again: they never go back in time. */
+export function planTimeRules(state: CaseState, at: Date, thresholds: Thresholds): TimeRulePlan {
+  const asOf = state.flagsAsOf && state.flagsAsOf.getTime() > at.getTime() ? state.flagsAsOf : at;
+  const history = state.facts.history;
+  return { asOf, flags: evaluateTimeRules(history, asOf, thresholds), nextSweepAt: nextSweepAt(history, asOf, thresholds) };
+}
+
+/**
+ * The time rules asked at `at` (an event's domain time, or the sweep's clock): the case's time
+ * flags become what holds then, the check moves forward, and each flag that holds is a candidate
+ * alert (raised once, when its key is new).
+ */
+export function checkTimeRules(state: CaseState, at: Date, recordedAt: Date, cause: AlertCause, thresholds: Thresholds): { state: CaseState; alerts: AlertCandidate[] } {
+  const plan = planTimeRules(state, at, thresholds);
+  return {
+    state: { ...state, flags: replaceFlags(state.flags, 'time', plan.flags, plan.asOf), flagsAsOf: plan.asOf, nextSweepAt: plan.nextSweepAt },
+    alerts: alertCandidates({ caseId: state.caseId, area: areaOf(state), flags: plan.flags, raisedAt: plan.asOf, recordedAt, cause }),
+  };
+}
+
+/** Cases the time rules look at again without an event (the sweep's clock, or a replay's alignment), pure. */
+export function recheckCases(checks: readonly { state: CaseState; at: Date }[], thresholdsFor: (area: string) => Thresholds): { states: CaseState[]; flagsChanged: CaseState[]; alerts: AlertCandidate[] } {
+  const out = { states: [] as CaseState[], flagsChanged: [] as CaseState[], alerts: [] as AlertCandidate[] };
+  for (const { state, at } of checks) {
+    const checked = checkTimeRules(state, at, at, state.last, thresholdsFor(areaOf(state)));
+    out.states.push(checked.state);
+    if (!sameFlags(state.flags, checked.state.flags)) out.flagsChanged.push(checked.state);
+    // A flag the case had already was alerted when it started; the alert is raised once.
+    const had = new Set(state.flags.map((f) => f.key));
+    out.alerts.push(...checked.alerts.filter((a) => !had.has(a.flag.key)));
+  }
+  return out;
+}

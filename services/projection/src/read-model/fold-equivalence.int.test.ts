@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLabellingLanguage } from '@syv/contracts';
+import { migrate, withTransaction } from '@syv/event-store';
+import { createTestDatabase, type TestDatabase } from '@syv/test-harness';
+import { checksumOf, digestReadModel } from '../audit/checksum.js';
+import type { Positioned } from '../fold/slice.js';
+import { FIXTURE_LOGS, positioned } from '../testing/fixture-logs.js';
+import { random } from '../testing/mixed-log.js';
+import { SPEC_DEFAULTS, thresholdsFor } from '../thresholds/index.js';
+import { applySlice } from './apply-slice.js';
+import type { ReadModel } from './context.js';
+import { projectionMigrations } from './schema.js';
+
+// The read model is a function of the log, not of how the log was cut into transactions: applied
+// one event at a time, or in slices of any size with the partitions interleaved in any order, the
+// fixed logs end at the checksums recorded in fixtures/checksums.json.
+// RECORD_FIXTURES=1 writes the file anew; only for a change meant to change what is written.
+
+const FIXTURES = new URL('./fixtures/checksums.json', import.meta.url);
+const expected = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Record<string, { events: number; cases: number; checksum: string }>;
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let schemas = 0;
+beforeAll(async () => {
+  db = await createTestDatabase('fold_eq');
+  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+async function freshReadModel(): Promise<ReadModel> {
+  const schema = `rm_${++schemas}`;
+  await migrate(pool, schema, projectionMigrations(schema), {});
+  return { schema, thresholdsFor: (area) => thresholdsFor({ defaults: SPEC_DEFAULTS, areas: {} }, area), matchLanguage: findLabellingLanguage };
+}
+
+async function checksumAfter(slices: readonly (readonly Positioned[])[]): Promise<{ checksum: string; cases: number }> {
+  const rm = await freshReadModel();
+  for (const slice of slices) await withTransaction(pool, (client) => applySlice(client, rm, slice));
+  const digests = await withTransaction(pool, async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    return digestReadModel(client, rm.schema);
+  });
+  await pool.query(`DROP SCHEMA ${rm.schema} CASCADE`);
+  return { checksum: checksumOf(digests), cases: digests.size };
+}
+
+/**
+ * The log cut as consumers cut it: each partition into slices of random sizes (1 to `most`), in
+ * its own order, and the partitions' slices interleaved at random, as instances or concurrent
+ * partitions apply them.
+ */
+function randomCuts(log: readonly Positioned[], seed: number, most: number): Positioned[][] {
+  const rnd = random(seed);
+  const byPartition = new Map<number, Positioned[]>();
+  for (const p of log) byPartition.set(p.at.partition, [...(byPartition.get(p.at.partition) ?? []), p]);
+  const queues = [...byPartition.values()].map((events) => {
+    const slices: Positioned[][] = [];
+    for (let i = 0; i < events.length; ) {
+      const n = 1 + Math.floor(rnd() * most);
+      slices.push(events.slice(i, i + n));
+      i += n;
+    }
+    return slices;
+  });
+  const out: Positioned[][] = [];
+  while (queues.some((q) => q.length > 0)) {
+    const open = queues.filter((q) => q.length > 0);
+    out.push(open[Math.floor(rnd() * open.length)]!.shift()!);
+  }
+  return out;
+}
+
+describe('the read model of a fixed log', () => {
+  const recorded: Record<string, { events: number; cases: number; checksum: string }> = {};
+  afterAll(() => {
+    if (process.env.RECORD_FIXTURES === '1') writeFileSync(FIXTURES, `${JSON.stringify(recorded, null, 2)}\n`);
+  });
+
+  for (const fixture of FIXTURE_LOGS) {
+    it(`${fixture.name}: applied one event per transaction, ends at the recorded checksum`, async () => {
+      const log = positioned(fixture.events());
+      const { checksum, cases } = await checksumAfter(log.map((p) => [p]));
+      recorded[fixture.name] = { events: log.length, cases, checksum };
+      expect({ events: log.length, cases, checksum }).toEqual(expected[fixture.name]);
+    });
+  }
+
+  for (const [i, fixture] of FIXTURE_LOGS.entries()) {
+    it(`${fixture.name}: cut into random slices with the partitions interleaved, ends at the same checksum`, async () => {
+      const log = positioned(fixture.events());
+      const seed = Number(process.env.FOLD_SEED ?? Date.now() % 1_000_000) + i;
+      const most = [5, 200, 2_000][i % 3]!;
+      const slices = randomCuts(log, seed, most);
+      const { checksum } = await checksumAfter(slices);
+      expect(checksum, `seed ${seed}, slices of 1..${most} (FOLD_SEED=${seed - i} repeats it)`).toBe(expected[fixture.name]?.checksum);
+    });
+  }
+});

@@ -1,0 +1,262 @@
+import type pg from 'pg';
+import { toStoredEvent } from '@syv/command-service';
+import { appendNewStreams } from '@syv/event-store';
+import { alertRaisedEvent, type AlertCandidate } from '../fold/alerts.js';
+import { caseRowOf } from '../fold/case-row.js';
+import type { CaseState } from '../fold/case-state.js';
+import { encodeState } from '../fold/codec.js';
+import { domainTimeOf } from '../fold/domain-time.js';
+import type { ChildRereferrals } from '../fold/rereferral.js';
+import type { Assessment, StepEffects } from '../fold/step.js';
+import type { Positioned } from '../fold/slice.js';
+
+// The bulk writes of a slice: one statement per table whatever the number of events, each from
+// arrays (unnest), in the caller's transaction. Every write is safe to repeat: a redelivered slice
+// writes nothing twice.
+
+const list = (xs: readonly string[]) => xs.join(',');
+
+/** Appends the events to the archive that a case's history, as-of views and the audit read. */
+export async function archiveEvents(client: pg.ClientBase, schema: string, events: readonly Positioned[]): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `INSERT INTO ${schema}.case_events (event_id, case_id, type, area, domain_time, recorded_at, envelope, topic, partition, "offset")
+     SELECT id, case_id, type, area, domain_time, recorded_at, envelope::jsonb, topic, partition, "offset"
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::int[], $10::bigint[])
+         AS e(id, case_id, type, area, domain_time, recorded_at, envelope, topic, partition, "offset")
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      events.map((e) => e.event.id),
+      events.map((e) => e.event.subject),
+      events.map((e) => e.event.type),
+      events.map((e) => e.event.area),
+      events.map((e) => domainTimeOf(e.event) ?? null),
+      events.map((e) => e.event.time),
+      events.map((e) => JSON.stringify(e.event)),
+      events.map((e) => e.at.topic),
+      events.map((e) => e.at.partition),
+      events.map((e) => e.at.offset),
+    ],
+  );
+}
+
+/** Each case's row as its state says, with the state itself. */
+export async function writeCases(client: pg.ClientBase, schema: string, states: readonly CaseState[]): Promise<void> {
+  if (states.length === 0) return;
+  const rows = states.map(caseRowOf);
+  await client.query(
+    `INSERT INTO ${schema}.cases (case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason,
+                                  first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, state)
+     SELECT case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at,
+            string_to_array(agencies, ','), event_count, last_recorded_at, flags_as_of, next_sweep_at, state::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::timestamptz[],
+                   $10::timestamptz[], $11::text[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[])
+         AS c(case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at,
+              agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, state)
+     ON CONFLICT (case_id) DO UPDATE SET area = EXCLUDED.area, child_id = EXCLUDED.child_id, status = EXCLUDED.status,
+       risk_level = EXCLUDED.risk_level, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
+       closure_reason = EXCLUDED.closure_reason, first_intervention_at = EXCLUDED.first_intervention_at,
+       last_contact_at = EXCLUDED.last_contact_at, agencies = EXCLUDED.agencies, event_count = EXCLUDED.event_count,
+       last_recorded_at = EXCLUDED.last_recorded_at, flags_as_of = EXCLUDED.flags_as_of, next_sweep_at = EXCLUDED.next_sweep_at,
+       state = EXCLUDED.state`,
+    [
+      rows.map((r) => r.caseId),
+      rows.map((r) => r.area),
+      rows.map((r) => r.childId),
+      rows.map((r) => r.status),
+      rows.map((r) => r.riskLevel),
+      rows.map((r) => r.openedAt),
+      rows.map((r) => r.closedAt),
+      rows.map((r) => r.closureReason),
+      rows.map((r) => r.firstInterventionAt),
+      rows.map((r) => r.lastContactAt),
+      rows.map((r) => list(r.agencies)),
+      rows.map((r) => r.eventCount),
+      rows.map((r) => r.lastRecordedAt),
+      rows.map((r) => r.flagsAsOf),
+      rows.map((r) => r.nextSweepAt),
+      states.map(encodeState),
+    ],
+  );
+}
+
+/** The own flags (time, closure, language) of these cases become what their states hold. */
+export async function writeOwnFlags(client: pg.ClientBase, schema: string, states: readonly CaseState[]): Promise<void> {
+  if (states.length === 0) return;
+  await client.query(`DELETE FROM ${schema}.case_flags WHERE case_id = ANY($1::uuid[]) AND source <> 'rereferral'`, [states.map((s) => s.caseId)]);
+  const flags = states.flatMap((s) => s.flags.map((f) => ({ caseId: s.caseId, ...f })));
+  if (flags.length === 0) return;
+  await client.query(
+    `INSERT INTO ${schema}.case_flags (case_id, flag_key, source, rule, severity, explanation, evidence, since)
+     SELECT case_id, flag_key, source, rule, severity, explanation, string_to_array(evidence, ',')::uuid[], since
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+         AS f(case_id, flag_key, source, rule, severity, explanation, evidence, since)`,
+    [
+      flags.map((f) => f.caseId),
+      flags.map((f) => f.key),
+      flags.map((f) => f.source),
+      flags.map((f) => f.rule),
+      flags.map((f) => f.severity),
+      flags.map((f) => f.explanation),
+      flags.map((f) => list(f.evidence)),
+      flags.map((f) => f.since),
+    ],
+  );
+}
+
+type ReferralRow = NonNullable<StepEffects['referral']>;
+type OnwardRow = NonNullable<StepEffects['onward']>;
+type ClosureRow = NonNullable<StepEffects['closure']>;
+
+/** The small per-fact tables beside the case rows, which the statistics and the re-referral rule read across cases. */
+export async function writeFacts(client: pg.ClientBase, schema: string, f: { referrals: readonly ReferralRow[]; onward: readonly OnwardRow[]; closures: readonly ClosureRow[] }): Promise<void> {
+  if (f.referrals.length > 0) {
+    await client.query(
+      `INSERT INTO ${schema}.referrals (referral_id, case_id, area, child_id, received_at, re_referral, event_id, source_agency, correlation_id, recorded_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::boolean[], $7::uuid[], $8::text[], $9::text[], $10::timestamptz[])
+       ON CONFLICT (referral_id) DO NOTHING`,
+      [
+        f.referrals.map((r) => r.referralId),
+        f.referrals.map((r) => r.caseId),
+        f.referrals.map((r) => r.area),
+        f.referrals.map((r) => r.childId),
+        f.referrals.map((r) => r.receivedAt),
+        f.referrals.map((r) => r.reReferral),
+        f.referrals.map((r) => r.eventId),
+        f.referrals.map((r) => r.sourceAgency),
+        f.referrals.map((r) => r.correlationId),
+        f.referrals.map((r) => r.recordedAt),
+      ],
+    );
+  }
+  if (f.onward.length > 0) {
+    // A start may arrive before its referral (two services' outboxes); each half fills its own columns.
+    await client.query(
+      `INSERT INTO ${schema}.onward_referrals AS o (onward_referral_id, case_id, area, agency, referred_at, started_at)
+       SELECT id, case_id, area, COALESCE(agency, 'unknown'), referred_at, started_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS u(id, case_id, area, agency, referred_at, started_at)
+       ON CONFLICT (onward_referral_id) DO UPDATE SET
+         agency = CASE WHEN EXCLUDED.agency = 'unknown' THEN o.agency ELSE EXCLUDED.agency END,
+         referred_at = COALESCE(EXCLUDED.referred_at, o.referred_at),
+         started_at = COALESCE(EXCLUDED.started_at, o.started_at)`,
+      [
+        f.onward.map((o) => o.onwardReferralId),
+        f.onward.map((o) => o.caseId),
+        f.onward.map((o) => o.area),
+        f.onward.map((o) => o.agency ?? null),
+        f.onward.map((o) => o.referredAt ?? null),
+        f.onward.map((o) => o.startedAt ?? null),
+      ],
+    );
+  }
+  if (f.closures.length > 0) {
+    await client.query(
+      `INSERT INTO ${schema}.closures (closure_request_id, event_id, case_id, area, child_id, reason, closed_at, approved_by)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+       ON CONFLICT (closure_request_id) DO NOTHING`,
+      [
+        f.closures.map((c) => c.closureRequestId),
+        f.closures.map((c) => c.eventId),
+        f.closures.map((c) => c.caseId),
+        f.closures.map((c) => c.area),
+        f.closures.map((c) => c.childId),
+        f.closures.map((c) => c.reason),
+        f.closures.map((c) => c.closedAt),
+        f.closures.map((c) => c.approvedBy ?? null),
+      ],
+    );
+  }
+}
+
+/** Closure assessments, stored and appended to the outbox for case-closure to close or hold. */
+export async function writeAssessments(client: pg.ClientBase, schema: string, assessments: readonly Assessment[]): Promise<void> {
+  if (assessments.length === 0) return;
+  await client.query(
+    `INSERT INTO ${schema}.closure_assessments (closure_request_id, case_id, area, flags, assessed_at)
+     SELECT id, case_id, area, flags::jsonb, assessed_at FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS a(id, case_id, area, flags, assessed_at)
+     ON CONFLICT (closure_request_id) DO NOTHING`,
+    [
+      assessments.map((a) => a.closureRequestId),
+      assessments.map((a) => a.caseId),
+      assessments.map((a) => a.area),
+      assessments.map((a) => JSON.stringify(a.flags)),
+      assessments.map((a) => a.assessedAt),
+    ],
+  );
+  await appendNewStreams(
+    client,
+    schema,
+    assessments.map((a) => ({ streamId: `closure-assessment-${a.closureRequestId}`, event: toStoredEvent(a.event) })),
+  );
+}
+
+/**
+ * The re-referral flags of the children looked at again: on each child's closed cases they become
+ * exactly what the rule now says, and the referrals they name count as re-referrals.
+ */
+export async function writeRereferrals(client: pg.ClientBase, schema: string, children: readonly { closedCases: readonly string[]; result: ChildRereferrals }[]): Promise<void> {
+  const closedCases = [...new Set(children.flatMap((c) => c.closedCases))];
+  if (closedCases.length === 0) return;
+  const flags = children.flatMap((c) => c.result.flags);
+  await client.query(
+    `DELETE FROM ${schema}.case_flags f WHERE f.source = 'rereferral' AND f.case_id = ANY($1::uuid[])
+        AND (f.case_id, f.flag_key) NOT IN (SELECT * FROM unnest($2::uuid[], $3::text[]))`,
+    [closedCases, flags.map((f) => f.caseId), flags.map((f) => f.flag.key)],
+  );
+  if (flags.length === 0) return;
+  await client.query(
+    `INSERT INTO ${schema}.case_flags AS f (case_id, flag_key, source, rule, severity, explanation, evidence, since)
+     SELECT case_id, flag_key, 'rereferral', rule, severity, explanation, string_to_array(evidence, ',')::uuid[], since
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS u(case_id, flag_key, rule, severity, explanation, evidence, since)
+     ON CONFLICT (case_id, flag_key) DO UPDATE SET severity = EXCLUDED.severity, explanation = EXCLUDED.explanation, evidence = EXCLUDED.evidence, since = EXCLUDED.since`,
+    [
+      flags.map((f) => f.caseId),
+      flags.map((f) => f.flag.key),
+      flags.map((f) => f.flag.rule),
+      flags.map((f) => f.flag.severity),
+      flags.map((f) => f.flag.explanation),
+      flags.map((f) => list(f.flag.evidence)),
+      flags.map((f) => f.since),
+    ],
+  );
+  const cited = children.flatMap((c) => c.result.cited);
+  if (cited.length > 0) await client.query(`UPDATE ${schema}.referrals SET re_referral = true WHERE referral_id = ANY($1::uuid[]) AND NOT re_referral`, [cited]);
+}
+
+/**
+ * Raises the alerts whose keys have none yet (the first candidate of a key wins, as when they were
+ * raised one at a time) and appends each raised one's event to the outbox. Returns those raised.
+ */
+export async function raiseAlerts(client: pg.ClientBase, schema: string, candidates: readonly AlertCandidate[]): Promise<AlertCandidate[]> {
+  const byKey = new Map<string, AlertCandidate>();
+  for (const a of candidates) if (!byKey.has(a.key)) byKey.set(a.key, a);
+  const unique = [...byKey.values()];
+  if (unique.length === 0) return [];
+  const { rows } = await client.query<{ alert_key: string }>(
+    `INSERT INTO ${schema}.alerts (alert_id, alert_key, case_id, area, rule, severity, explanation, evidence, raised_at)
+     SELECT alert_id, alert_key, case_id, area, rule, severity, explanation, string_to_array(evidence, ',')::uuid[], raised_at
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+         AS a(alert_id, alert_key, case_id, area, rule, severity, explanation, evidence, raised_at)
+     ON CONFLICT (alert_key) DO NOTHING
+     RETURNING alert_key`,
+    [
+      unique.map((a) => a.alertId),
+      unique.map((a) => a.key),
+      unique.map((a) => a.caseId),
+      unique.map((a) => a.area),
+      unique.map((a) => a.flag.rule),
+      unique.map((a) => a.flag.severity),
+      unique.map((a) => a.flag.explanation),
+      unique.map((a) => list(a.flag.evidence)),
+      unique.map((a) => a.raisedAt),
+    ],
+  );
+  const inserted = new Set(rows.map((r) => r.alert_key));
+  const raised = unique.filter((a) => inserted.has(a.key));
+  await appendNewStreams(
+    client,
+    schema,
+    raised.map((a) => ({ streamId: `alert-${a.alertId}`, event: toStoredEvent(alertRaisedEvent(a)) })),
+  );
+  return raised;
+}
