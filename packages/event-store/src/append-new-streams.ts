@@ -11,23 +11,17 @@ import type { NewEvent } from './types.js';
  */
 export async function appendNewStreams(client: pg.ClientBase, schema: string, entries: readonly { streamId: string; event: NewEvent }[]): Promise<string[]> {
   if (entries.length === 0) return [];
+  // One JSON text for the batch, parsed by the server: cheaper than an array literal of texts.
   const { rows } = await client.query<{ event_id: string }>(
     `WITH added AS (
        INSERT INTO ${qualified(schema, 'events')} (stream_id, stream_version, event_id, type, data, metadata)
-       SELECT e.stream_id, 1, e.event_id, e.type, e.data::jsonb, e.metadata::jsonb
-         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(stream_id, event_id, type, data, metadata, ord)
+       SELECT e.v->>'streamId', 1, (e.v->>'id')::uuid, e.v->>'type', e.v->'data', e.v->'metadata'
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, ord)
         ORDER BY e.ord
        ON CONFLICT DO NOTHING
        RETURNING event_id)
-     SELECT event_id::text, pg_notify($6, '')::text AS notified FROM added`,
-    [
-      entries.map((e) => e.streamId),
-      entries.map((e) => e.event.id),
-      entries.map((e) => e.event.type),
-      entries.map((e) => JSON.stringify(e.event.data)),
-      entries.map((e) => JSON.stringify(e.event.metadata)),
-      eventsChannel(schema),
-    ],
+     SELECT event_id::text, pg_notify($2, '')::text AS notified FROM added`,
+    [JSON.stringify(entries.map(({ streamId, event }) => ({ streamId, id: event.id, type: event.type, data: event.data, metadata: event.metadata }))), eventsChannel(schema)],
   );
   return rows.map((r) => r.event_id);
 }

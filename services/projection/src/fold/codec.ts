@@ -10,6 +10,28 @@ export function encodeState(state: CaseState): string {
   return JSON.stringify(state);
 }
 
+/** Several states as one JSON array, for one bulk write. */
+export function encodeStates(states: readonly CaseState[]): string {
+  return JSON.stringify(states);
+}
+
+/** Turns the time fields back into dates, in place (a walk after a plain parse is several times faster than a reviver). */
+function revive(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'object' && item !== null) revive(item);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const v = record[key];
+    if (typeof v === 'string') {
+      if (isTimeField(key)) record[key] = new Date(v);
+    } else if (typeof v === 'object' && v !== null) revive(v);
+  }
+}
+
 export function decodeState(json: string): CaseState {
-  return JSON.parse(json, (key, value: unknown) => (typeof value === 'string' && isTimeField(key) ? new Date(value) : value)) as CaseState;
+  const state = JSON.parse(json) as unknown;
+  revive(state);
+  return state as CaseState;
 }

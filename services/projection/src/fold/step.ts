@@ -1,5 +1,5 @@
 import type { Agency, CaseEvent, EventOf } from '@syv/contracts';
-import { evaluateClosure, languageFlags, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
+import { evaluateClosure, interventionLanguageFlags, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
 import type { Thresholds } from '../thresholds/index.js';
 import { alertCandidates, causeOf, closureAssessedEvent, contractFlag, type AlertCandidate } from './alerts.js';
 import { areaOf } from './case-row.js';
@@ -118,7 +118,8 @@ export function step(before: CaseState | undefined, event: CaseEvent, settings: 
     case 'intervention.logged.v1': {
       // LABELLING_LANGUAGE on this intervention's notes as it arrives; the flag stays on the case
       // (the record outlives the case) and its alert names the phrases, never the notes.
-      const flags = languageFlags(history()).filter((f) => f.evidence.includes(event.id));
+      const logged = history().interventions.find((i) => i.eventId === event.id);
+      const flags = logged ? interventionLanguageFlags(logged) : [];
       if (flags.length > 0) {
         const at = new Date(event.data.deliveredAt);
         state = { ...state, flags: addFlags(state.flags, 'language', flags, at) };

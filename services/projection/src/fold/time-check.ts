@@ -26,9 +26,11 @@ export function planTimeRules(state: CaseState, at: Date, thresholds: Thresholds
  */
 export function checkTimeRules(state: CaseState, at: Date, recordedAt: Date, cause: AlertCause, thresholds: Thresholds): { state: CaseState; alerts: AlertCandidate[] } {
   const plan = planTimeRules(state, at, thresholds);
+  // A flag the case has already was alerted when it started: only the new ones are candidates.
+  const started = plan.flags.filter((f) => !state.flags.some((had) => had.key === f.key));
   return {
     state: { ...state, flags: replaceFlags(state.flags, 'time', plan.flags, plan.asOf), flagsAsOf: plan.asOf, nextSweepAt: plan.nextSweepAt },
-    alerts: alertCandidates({ caseId: state.caseId, area: areaOf(state), flags: plan.flags, raisedAt: plan.asOf, recordedAt, cause }),
+    alerts: alertCandidates({ caseId: state.caseId, area: areaOf(state), flags: started, raisedAt: plan.asOf, recordedAt, cause }),
   };
 }
 
@@ -39,9 +41,7 @@ export function recheckCases(checks: readonly { state: CaseState; at: Date }[], 
     const checked = checkTimeRules(state, at, at, state.last, thresholdsFor(areaOf(state)));
     out.states.push(checked.state);
     if (!sameFlags(state.flags, checked.state.flags)) out.flagsChanged.push(checked.state);
-    // A flag the case had already was alerted when it started; the alert is raised once.
-    const had = new Set(state.flags.map((f) => f.key));
-    out.alerts.push(...checked.alerts.filter((a) => !had.has(a.flag.key)));
+    out.alerts.push(...checked.alerts);
   }
   return out;
 }

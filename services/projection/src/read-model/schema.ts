@@ -138,6 +138,11 @@ CREATE INDEX cases_due_for_sweep ON cases (next_sweep_at) WHERE status = 'open';
 // the case's archived events at start-up (read-model/backfill.ts), once.
 const caseStateV3 = `
 ALTER TABLE cases ADD COLUMN state jsonb;
+-- lz4 compresses a state several times faster than the default pglz; a server built without it keeps pglz.
+DO $$ BEGIN
+  ALTER TABLE cases ALTER COLUMN state SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$;
 ALTER TABLE referrals ADD COLUMN event_id uuid, ADD COLUMN source_agency text, ADD COLUMN correlation_id text, ADD COLUMN recorded_at timestamptz;
 UPDATE referrals r SET event_id = e.event_id, source_agency = e.envelope->'data'->>'sourceAgency',
        correlation_id = e.envelope->>'correlationid', recorded_at = e.recorded_at

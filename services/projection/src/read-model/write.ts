@@ -4,35 +4,33 @@ import { appendNewStreams } from '@syv/event-store';
 import { alertRaisedEvent, type AlertCandidate } from '../fold/alerts.js';
 import { caseRowOf } from '../fold/case-row.js';
 import type { CaseState } from '../fold/case-state.js';
-import { encodeState } from '../fold/codec.js';
+import { encodeStates } from '../fold/codec.js';
 import { domainTimeOf } from '../fold/domain-time.js';
 import type { ChildRereferrals } from '../fold/rereferral.js';
 import type { Assessment, StepEffects } from '../fold/step.js';
 import type { Positioned } from '../fold/slice.js';
 
 // The bulk writes of a slice: one statement per table whatever the number of events, each from
-// arrays (unnest), in the caller's transaction. Every write is safe to repeat: a redelivered slice
-// writes nothing twice.
+// arrays (unnest) or, for rows with long texts, one JSON array the server parses (an array literal
+// of long texts costs more to quote than JSON to parse), in the caller's transaction. Every write
+// is safe to repeat: a redelivered slice writes nothing twice.
 
 const list = (xs: readonly string[]) => xs.join(',');
 
 /** Appends the events to the archive that a case's history, as-of views and the audit read. */
 export async function archiveEvents(client: pg.ClientBase, schema: string, events: readonly Positioned[]): Promise<void> {
   if (events.length === 0) return;
+  // The envelopes go as one JSON text, parsed by the server, rather than as an array of texts
+  // (whose literal quoting costs more than the parse).
   await client.query(
     `INSERT INTO ${schema}.case_events (event_id, case_id, type, area, domain_time, recorded_at, envelope, topic, partition, "offset")
-     SELECT id, case_id, type, area, domain_time, recorded_at, envelope::jsonb, topic, partition, "offset"
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::int[], $10::bigint[])
-         AS e(id, case_id, type, area, domain_time, recorded_at, envelope, topic, partition, "offset")
+     SELECT (e.v->>'id')::uuid, (e.v->>'subject')::uuid, e.v->>'type', e.v->>'area', p.domain_time, (e.v->>'time')::timestamptz, e.v, p.topic, p.partition, p."offset"
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
+       JOIN unnest($2::timestamptz[], $3::text[], $4::int[], $5::bigint[]) WITH ORDINALITY AS p(domain_time, topic, partition, "offset", n) ON p.n = e.n
      ON CONFLICT (event_id) DO NOTHING`,
     [
-      events.map((e) => e.event.id),
-      events.map((e) => e.event.subject),
-      events.map((e) => e.event.type),
-      events.map((e) => e.event.area),
+      JSON.stringify(events.map((e) => e.event)),
       events.map((e) => domainTimeOf(e.event) ?? null),
-      events.map((e) => e.event.time),
-      events.map((e) => JSON.stringify(e.event)),
       events.map((e) => e.at.topic),
       events.map((e) => e.at.partition),
       events.map((e) => e.at.offset),
@@ -48,11 +46,12 @@ export async function writeCases(client: pg.ClientBase, schema: string, states: 
     `INSERT INTO ${schema}.cases (case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason,
                                   first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, state)
      SELECT case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at,
-            string_to_array(agencies, ','), event_count, last_recorded_at, flags_as_of, next_sweep_at, state::jsonb
+            string_to_array(agencies, ','), event_count, last_recorded_at, flags_as_of, next_sweep_at, s.v
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::timestamptz[],
-                   $10::timestamptz[], $11::text[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[])
+                   $10::timestamptz[], $11::text[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[]) WITH ORDINALITY
          AS c(case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at,
-              agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, state)
+              agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, n)
+       JOIN jsonb_array_elements($16::jsonb) WITH ORDINALITY AS s(v, n) ON s.n = c.n
      ON CONFLICT (case_id) DO UPDATE SET area = EXCLUDED.area, child_id = EXCLUDED.child_id, status = EXCLUDED.status,
        risk_level = EXCLUDED.risk_level, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
        closure_reason = EXCLUDED.closure_reason, first_intervention_at = EXCLUDED.first_intervention_at,
@@ -75,7 +74,7 @@ export async function writeCases(client: pg.ClientBase, schema: string, states: 
       rows.map((r) => r.lastRecordedAt),
       rows.map((r) => r.flagsAsOf),
       rows.map((r) => r.nextSweepAt),
-      states.map(encodeState),
+      encodeStates(states),
     ],
   );
 }
@@ -88,19 +87,10 @@ export async function writeOwnFlags(client: pg.ClientBase, schema: string, state
   if (flags.length === 0) return;
   await client.query(
     `INSERT INTO ${schema}.case_flags (case_id, flag_key, source, rule, severity, explanation, evidence, since)
-     SELECT case_id, flag_key, source, rule, severity, explanation, string_to_array(evidence, ',')::uuid[], since
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-         AS f(case_id, flag_key, source, rule, severity, explanation, evidence, since)`,
-    [
-      flags.map((f) => f.caseId),
-      flags.map((f) => f.key),
-      flags.map((f) => f.source),
-      flags.map((f) => f.rule),
-      flags.map((f) => f.severity),
-      flags.map((f) => f.explanation),
-      flags.map((f) => list(f.evidence)),
-      flags.map((f) => f.since),
-    ],
+     SELECT (f->>'caseId')::uuid, f->>'key', f->>'source', f->>'rule', f->>'severity', f->>'explanation',
+            ARRAY(SELECT jsonb_array_elements_text(f->'evidence'))::uuid[], (f->>'since')::timestamptz
+       FROM jsonb_array_elements($1::jsonb) AS f`,
+    [JSON.stringify(flags)],
   );
 }
 
@@ -234,22 +224,13 @@ export async function raiseAlerts(client: pg.ClientBase, schema: string, candida
   if (unique.length === 0) return [];
   const { rows } = await client.query<{ alert_key: string }>(
     `INSERT INTO ${schema}.alerts (alert_id, alert_key, case_id, area, rule, severity, explanation, evidence, raised_at)
-     SELECT alert_id, alert_key, case_id, area, rule, severity, explanation, string_to_array(evidence, ',')::uuid[], raised_at
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
-         AS a(alert_id, alert_key, case_id, area, rule, severity, explanation, evidence, raised_at)
+     SELECT (a->>'alertId')::uuid, a->>'key', (a->>'caseId')::uuid, a->>'area', a->'flag'->>'rule', a->'flag'->>'severity', a->'flag'->>'explanation',
+            ARRAY(SELECT jsonb_array_elements_text(a->'flag'->'evidence'))::uuid[], (a->>'raisedAt')::timestamptz
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS u(a, ord)
+      ORDER BY ord
      ON CONFLICT (alert_key) DO NOTHING
      RETURNING alert_key`,
-    [
-      unique.map((a) => a.alertId),
-      unique.map((a) => a.key),
-      unique.map((a) => a.caseId),
-      unique.map((a) => a.area),
-      unique.map((a) => a.flag.rule),
-      unique.map((a) => a.flag.severity),
-      unique.map((a) => a.flag.explanation),
-      unique.map((a) => list(a.flag.evidence)),
-      unique.map((a) => a.raisedAt),
-    ],
+    [JSON.stringify(unique.map(({ alertId, key, caseId, area, flag, raisedAt }) => ({ alertId, key, caseId, area, flag, raisedAt })))],
   );
   const inserted = new Set(rows.map((r) => r.alert_key));
   const raised = unique.filter((a) => inserted.has(a.key));

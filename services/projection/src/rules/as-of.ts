@@ -13,20 +13,53 @@ function onwardAsOf(o: OnwardReferralItem, at: Date): OnwardReferralItem {
   return waiting;
 }
 
+/**
+ * The facts counted at `at`. Every list of a history is in domain-time order, so what counts is a
+ * prefix: found from the end, and the list itself (no copy) when all of it counts, as it does when
+ * the rules are asked at the time of the latest fact.
+ */
+function prefix<T>(list: readonly T[], time: (item: T) => Date, at: Date): T[] {
+  const limit = at.getTime();
+  let n = list.length;
+  while (n > 0 && time(list[n - 1]!).getTime() > limit) n--;
+  return n === list.length ? (list as T[]) : list.slice(0, n);
+}
+
+const lastNotAfter = <T>(list: readonly T[], time: (item: T) => Date, limit: number) => list.length === 0 || time(list[list.length - 1]!).getTime() <= limit;
+
+/** Whether every fact of the history counts at `at`: then the history is its own view, as it is when the rules are asked at the latest fact. */
+function whollyCounted(h: CaseHistory, at: Date): boolean {
+  const limit = at.getTime();
+  return (
+    (h.openedAt === undefined || h.openedAt.getTime() <= limit) &&
+    lastNotAfter(h.referrals, (r) => r.receivedAt, limit) &&
+    lastNotAfter(h.interventions, (i) => i.deliveredAt, limit) &&
+    lastNotAfter(h.incidents, (i) => i.occurredAt, limit) &&
+    lastNotAfter(h.riskAssessments, (r) => r.assessedAt, limit) &&
+    lastNotAfter(h.onwardReferrals, (o) => o.referredAt, limit) &&
+    lastNotAfter(h.closureRequests, (c) => c.requestedAt, limit) &&
+    lastNotAfter(h.closures, (c) => c.closedAt, limit) &&
+    lastNotAfter(h.reopenings, (r) => r.reopenedAt, limit) &&
+    h.onwardReferrals.every((o) => o.started === undefined || o.started.startedAt.getTime() <= limit)
+  );
+}
+
 export function historyAsOf(history: CaseHistory, at: Date): CaseHistory {
+  if (whollyCounted(history, at)) return history;
   const counts = notAfter(at);
   const openedAt = history.openedAt !== undefined && counts(history.openedAt) ? history.openedAt : undefined;
   const { openedAt: _opened, ...rest } = history;
+  const onward = prefix(history.onwardReferrals, (o) => o.referredAt, at);
   return {
     ...rest,
     ...(openedAt === undefined ? {} : { openedAt }),
-    referrals: history.referrals.filter((r) => counts(r.receivedAt)),
-    interventions: history.interventions.filter((i) => counts(i.deliveredAt)),
-    incidents: history.incidents.filter((i) => counts(i.occurredAt)),
-    riskAssessments: history.riskAssessments.filter((r) => counts(r.assessedAt)),
-    onwardReferrals: history.onwardReferrals.filter((o) => counts(o.referredAt)).map((o) => onwardAsOf(o, at)),
-    closureRequests: history.closureRequests.filter((c) => counts(c.requestedAt)),
-    closures: history.closures.filter((c) => counts(c.closedAt)),
-    reopenings: history.reopenings.filter((r) => counts(r.reopenedAt)),
+    referrals: prefix(history.referrals, (r) => r.receivedAt, at),
+    interventions: prefix(history.interventions, (i) => i.deliveredAt, at),
+    incidents: prefix(history.incidents, (i) => i.occurredAt, at),
+    riskAssessments: prefix(history.riskAssessments, (r) => r.assessedAt, at),
+    onwardReferrals: onward.some((o) => o.started !== undefined && !counts(o.started.startedAt)) ? onward.map((o) => onwardAsOf(o, at)) : onward,
+    closureRequests: prefix(history.closureRequests, (c) => c.requestedAt, at),
+    closures: prefix(history.closures, (c) => c.closedAt, at),
+    reopenings: prefix(history.reopenings, (r) => r.reopenedAt, at),
   };
 }

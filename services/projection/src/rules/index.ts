@@ -8,7 +8,7 @@ import { closureSingleAgency } from './closure-single-agency.js';
 import { contactGap } from './contact-gap.js';
 import type { Flag, Rule } from './flag.js';
 import type { CaseHistory, ClosureItem } from './history.js';
-import { labellingLanguage, languageFlags } from './labelling-language.js';
+import { interventionLanguageFlags, labellingLanguage, languageFlags } from './labelling-language.js';
 import { longWait } from './long-wait.js';
 import { rereferralAfterClosure, type ReferralFacts } from './rereferral-after-closure.js';
 import { slowStart } from './slow-start.js';
@@ -29,6 +29,7 @@ export {
   closureShortSupport,
   closureSingleAgency,
   contactGap,
+  interventionLanguageFlags,
   labellingLanguage,
   languageFlags,
   longWait,

@@ -5,8 +5,21 @@ import type { Agency, IncidentKind } from './contract.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
 
+// Explanations are written at every event and every sweep, and formatting a date is costly: the
+// words of each hour are kept (Europe/London changes its offset only on the hour).
+const HOUR_MS = 3_600_000;
+const formatted = new Map<number, string>();
+const MOST_REMEMBERED = 200_000;
+
 export function formatDate(at: Date): string {
-  return dateFormat.format(at);
+  const hour = Math.floor(at.getTime() / HOUR_MS);
+  let words = formatted.get(hour);
+  if (words === undefined) {
+    words = dateFormat.format(at);
+    if (formatted.size >= MOST_REMEMBERED) formatted.clear();
+    formatted.set(hour, words);
+  }
+  return words;
 }
 
 const AGENCY_NAMES: Record<Agency, string> = {
