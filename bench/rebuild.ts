@@ -32,13 +32,16 @@ Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y
   --max-sessions N   mixed: interventions per case are uniform in 3..N (default 24: ~20 events/case)
   --watch-after S    seconds to keep sampling RSS after the rebuild, while the sweep runs (default 120)
   --sweep-ms N       the projection's SWEEP_INTERVAL_MS (default 30000)
+  --slice N          the projection's APPLY_SLICE_SIZE, most events per transaction (default: its own)
+  --concurrency N    the projection's APPLY_PARTITIONS_CONCURRENTLY (default: its own)
+  --cpu-prof DIR     write a CPU profile of the projection into DIR (read it with Chrome DevTools)
   --json FILE        also write the results as JSON to FILE
   -h, --help         this text
 
 Progress goes to stderr; the results table to stdout. Exits non-zero if the projection does not
 apply the whole topic, or dies.`;
 
-const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', json: '' });
+const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', json: '' });
 const CASES = positiveInt('cases', opts.cases, USAGE);
 const SHAPE = opts.shape;
 if (SHAPE !== 'mixed' && SHAPE !== 'thin') {
@@ -148,7 +151,13 @@ const sys = await startBenchSystem({
   kafkaPort: 19796,
   log,
   waitFor: 'live',
-  env: { SWEEP_INTERVAL_MS: String(SWEEP_MS), SWEEP_QUIET_MS: '0' },
+  env: {
+    SWEEP_INTERVAL_MS: String(SWEEP_MS),
+    SWEEP_QUIET_MS: '0',
+    ...(opts.slice ? { APPLY_SLICE_SIZE: String(positiveInt('slice', opts.slice, USAGE)) } : {}),
+    ...(opts.concurrency ? { APPLY_PARTITIONS_CONCURRENTLY: String(positiveInt('concurrency', opts.concurrency, USAGE)) } : {}),
+  },
+  ...(opts['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`] } : {}),
   async beforeServices({ kafkaBrokers, caseEventsTopic }) {
     log(`generating ${fmt(CASES)} cases (${SHAPE}${SHAPE === 'mixed' ? `, 3..${MAX_SESSIONS} sessions` : ''}) onto ${caseEventsTopic}`);
     publishMs = await fill(kafkaBrokers, caseEventsTopic);
@@ -196,6 +205,9 @@ try {
   }
   const rebuildS = samples.find((x) => x.applied === last.applied)!.s;
   const rebuildRss = samples.map((x) => x.rssMiB);
+  const metricsText = await (await fetch(`${sys.url('projection')}/metrics`)).text();
+  const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
+  const slices = { transactions: metric('projection_apply_transactions'), events: metric('projection_events_applied') };
 
   // After the rebuild: the sweep runs over every open case; a supervisor lists cases and stats.
   log(`rebuild done in ${rebuildS.toFixed(0)} s; watching RSS for ${WATCH_AFTER_S} s while the sweep runs`);
@@ -230,7 +242,7 @@ try {
     },
     publish: { ms: Math.round(publishMs), eventsPerSecond: Math.round((generated.events / publishMs) * 1000) },
     kcat: { messages: kcat.messages, MiB: Math.round(kcat.bytes / 1048576), seconds: kcat.ms / 1000, messagesPerSecond: Math.round(readRate) },
-    rebuild: { offsets: last.applied, seconds: rebuildS, eventsPerSecond: Math.round(rebuildRate), ratioToKcat: rebuildRate / readRate },
+    rebuild: { offsets: last.applied, seconds: rebuildS, eventsPerSecond: Math.round(rebuildRate), ratioToKcat: rebuildRate / readRate, transactions: slices.transactions },
     rssMiB: {
       atStart: rebuildRss[0],
       peakDuringRebuild: Math.max(...rebuildRss),
@@ -246,6 +258,7 @@ ${describeGenerated()}
 publish         ${(publishMs / 1000).toFixed(1)} s (${fmt(results.publish.eventsPerSecond)} events/s, idempotent producer, acks=all, batches of 2,000)
 kcat (ceiling)  ${fmt(kcat.messages)} messages, ${results.kcat.MiB} MiB in ${(kcat.ms / 1000).toFixed(1)} s = ${fmt(readRate)} messages/s
 rebuild         ${fmt(last.applied)} offsets in ${rebuildS.toFixed(0)} s = ${fmt(rebuildRate)} events/s  (ratio to kcat ${(rebuildRate / readRate).toFixed(4)}, kcat ${(readRate / rebuildRate).toFixed(0)}× faster)
+slices          ${fmt(slices.events)} events applied in ${fmt(slices.transactions)} transactions (mean ${fmt(slices.events / slices.transactions)} a transaction)
 RSS (MiB)       start ${results.rssMiB.atStart?.toFixed(0)}, peak during rebuild ${results.rssMiB.peakDuringRebuild.toFixed(0)}, at end of rebuild ${results.rssMiB.atEndOfRebuild?.toFixed(0)}, peak in the ${WATCH_AFTER_S} s after (sweep + reads) ${results.rssMiB.peakAfter.toFixed(0)}
 read model      ${fmt(results.readModel.cases)} cases, ${fmt(results.readModel.caseEvents)} events, ${fmt(results.readModel.flags)} flags, ${fmt(results.readModel.alerts)} alerts; ${fmt(results.readModel.sweptWithinWatch)} cases swept in the watch`);
   console.log('\nRSS by cases applied (every ~10th sample):');

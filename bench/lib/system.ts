@@ -41,6 +41,8 @@ export async function startBenchSystem(opts: {
   log: (msg: string) => void;
   /** More environment for the services (e.g. a sweep interval). */
   env?: Record<string, string>;
+  /** Options for the services' node (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   /** What starting a service waits for (default: ready). */
   waitFor?: 'ready' | 'live';
   /** Runs once Kafka, the database and the topics exist, before any service starts (e.g. to fill the topic). */
@@ -101,6 +103,7 @@ export async function startBenchSystem(opts: {
       ports,
       only: opts.only,
       ...(opts.waitFor ? { waitFor: opts.waitFor } : {}),
+      ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
     });
   } catch (err) {
     await stop().catch(() => undefined);

@@ -76,6 +76,8 @@ export interface ProjectionConsumerOptions<E extends { id: string }> {
   maxPerTransaction?: number;
   /** Partitions applied at once by this instance (default 1); each partition stays in order. */
   partitionsConcurrently?: number;
+  /** Most bytes one fetch takes from a partition (default 1 MiB; larger gives whole slices to a consumer far behind). */
+  maxBytesPerPartition?: number;
   /** Runs after a batch committed, with the events it applied (e.g. to notify waiters). */
   afterCommit?: (events: E[]) => void;
   logger: Logger;
@@ -139,6 +141,7 @@ export async function startProjectionConsumer<E extends { id: string }>(opts: Pr
     topics: opts.topics,
     fromBeginning: true,
     partitionsConcurrently: opts.partitionsConcurrently ?? 1,
+    ...(opts.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: opts.maxBytesPerPartition }),
     resumeFrom: (topic, partition) => loadOffset(pool, schema, consumer, topic, partition),
     onError: (err) => logger.error({ err }, 'kafka consumer error'),
     handleBatch: async ({ topic, partition, messages, heartbeat }) => {

@@ -28,6 +28,8 @@ export interface StartServiceOptions {
    * catch-up itself.
    */
   waitFor?: 'ready' | 'live';
+  /** Options for the service's node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 // tsx as a loader inside the service's own process (not the tsx CLI, which runs the service in a
@@ -74,7 +76,7 @@ export async function waitUntilReady(url: string, timeoutMs: number, exited?: Pr
 }
 
 export async function startService(opts: StartServiceOptions): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, serviceEntry(opts.repoRoot, opts.name)], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', tsxLoader, serviceEntry(opts.repoRoot, opts.name)], {
     cwd: opts.repoRoot,
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

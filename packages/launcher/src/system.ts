@@ -11,6 +11,8 @@ export interface SystemOptions {
   onLine?: (service: ServiceName, line: string) => void;
   /** See StartServiceOptions.waitFor. */
   waitFor?: 'ready' | 'live';
+  /** See StartServiceOptions.nodeArgs. */
+  nodeArgs?: string[];
 }
 
 /** Lines of service output kept for failure reports, newest last. */
@@ -46,6 +48,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       env: opts.env,
       onLine: (line: string) => keep(s.name, line),
       ...(opts.waitFor ? { waitFor: opts.waitFor } : {}),
+      ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
     });
   const results = await Promise.allSettled(wanted.map(start));
   const services = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -27,6 +27,8 @@ export interface SubscriberOptions extends KafkaConnection {
   fromBeginning?: boolean;
   /** Partitions handled at once (default 1); the batches of one partition are always handled in order. */
   partitionsConcurrently?: number;
+  /** Most bytes one fetch takes from a partition (default 1 MiB): a larger one gives larger batches to a consumer far behind. */
+  maxBytesPerPartition?: number;
   /**
    * Called for every partition this member is assigned. Return the offset to resume from (the
    * next one to read), taken from the consumer's own store, to get exactly-once effects: Kafka's
@@ -64,6 +66,8 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
     // A crashed member holds its partitions until this expires: short, so a restart resumes quickly.
     sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+    maxBytes: Math.max(10_485_760, 3 * (opts.maxBytesPerPartition ?? 0)),
     allowAutoTopicCreation: false,
   });
   const lagByPartition = new Map<string, number>();

@@ -28,6 +28,14 @@ export function registerProjectionMetrics(registry: Registry, parts: { consumer:
     },
   });
   new Gauge({
+    name: 'projection_apply_transactions',
+    help: 'transactions (slices of a fetch) the case events were applied in since start: events applied / this = mean slice',
+    registers: [registry],
+    collect() {
+      this.set(parts.consumer()?.stats().batches ?? 0);
+    },
+  });
+  new Gauge({
     name: 'projection_outbox_published',
     help: 'closure assessments and alert events relayed to Kafka since start',
     registers: [registry],

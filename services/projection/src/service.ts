@@ -141,6 +141,8 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       logger,
       maxPerTransaction: config.APPLY_SLICE_SIZE,
       partitionsConcurrently: config.APPLY_PARTITIONS_CONCURRENTLY,
+      // Enough for a whole slice per fetch when far behind (a case event is about 0.7 KiB).
+      maxBytesPerPartition: Math.max(1_048_576, config.APPLY_SLICE_SIZE * 1_536),
       decode: (message) => decodeCaseMessage(message.value),
       apply: async (client, events) => {
         const result = await applySlice(client, readModel, events.map(({ event, message }) => ({ event, at: message })));

@@ -44,4 +44,22 @@ CREATE TABLE replays (
 CREATE UNIQUE INDEX one_active_replay ON replays ((true)) WHERE status IN ('running', 'cancelling');
 `;
 
-export const auditMigrations: Migration[] = [{ component: 'projection-audit', version: 1, name: 'replays', sql: replaysV1 }];
+// A replay's two sets of per-case digests, the live read model's (at the snapshot its targets come
+// from) and the rebuilt one's, held here and compared in SQL rather than in the process's memory.
+// With the live side, the time the live time rules last looked at each case, which the replay
+// aligns to. Rows go when their replay ends.
+const replayDigestsV2 = `
+CREATE TABLE replay_digests (
+  replay_id uuid NOT NULL,
+  side text NOT NULL CHECK (side IN ('live', 'replay')),
+  case_id uuid NOT NULL,
+  digests bytea NOT NULL,
+  flags_as_of timestamptz,
+  PRIMARY KEY (replay_id, side, case_id)
+);
+`;
+
+export const auditMigrations: Migration[] = [
+  { component: 'projection-audit', version: 1, name: 'replays', sql: replaysV1 },
+  { component: 'projection-audit', version: 2, name: 'replay digests', sql: replayDigestsV2 },
+];

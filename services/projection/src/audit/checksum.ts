@@ -49,8 +49,7 @@ export const CHECKSUMMED_TABLES = TABLES.map((t) => t.name);
 
 /**
  * caseId → that case's digests: for each table of CHECKSUMMED_TABLES in order, 16 bytes of md5 over
- * the case's normalised rows in it (all zero where the case has none). One small buffer per case
- * instead of a map of hex strings: a live snapshot of 1,000,000 cases held ~1.1 KiB per case.
+ * the case's normalised rows in it (all zero where the case has none).
  */
 export type CaseDigests = Map<string, Buffer>;
 
@@ -65,48 +64,65 @@ function digestAt(digests: Buffer | undefined, index: number): string | undefine
   return slot.equals(NONE) ? undefined : slot.toString('hex');
 }
 
+/** Case ids from `from` to `to` (inclusive), a page of the uuid space. */
+export interface CaseRange {
+  from: string;
+  to: string;
+}
+
 /**
- * Per-case digests of one read model. Run inside the caller's transaction, so that a live read
- * model is digested at one snapshot (REPEATABLE READ) together with the offsets it had reached.
- * Read through a cursor, 10,000 cases at a time, so a large read model is never one result in memory.
+ * One row per case of the read model in `schema` (within `range`): its id and its digests, one
+ * buffer of CHECKSUMMED_TABLES.length × 16 bytes, computed by the server. Timestamps are printed in
+ * the session's zone: the caller pins it to UTC (SET LOCAL TimeZone) so two sessions agree.
+ */
+export function digestQuery(schema: string, range?: CaseRange): { text: string; values: string[] } {
+  const where = range ? 'WHERE case_id BETWEEN $1::uuid AND $2::uuid' : '';
+  const per = TABLES.map(
+    (t, i) =>
+      `t${i} AS (SELECT case_id, decode(md5(string_agg(ROW(${t.columns})::text, E'\\n' ORDER BY ${t.order})), 'hex') AS d FROM ${schema}.${t.name} ${where} GROUP BY case_id)`,
+  );
+  const none = `'\\x${'00'.repeat(DIGEST_BYTES)}'::bytea`;
+  const joined = TABLES.map((_, i) => (i === 0 ? 't0' : `FULL JOIN t${i} USING (case_id)`)).join(' ');
+  const digests = TABLES.map((_, i) => `coalesce(t${i}.d, ${none})`).join(' || ');
+  return { text: `WITH ${per.join(',\n')} SELECT case_id, ${digests} AS digests FROM ${joined}`, values: range ? [range.from, range.to] : [] };
+}
+
+/**
+ * Per-case digests of one (small) read model into memory, inside the caller's transaction (one
+ * snapshot). A replay keeps its digests in PostgreSQL instead (digest-store.ts).
  */
 export async function digestReadModel(client: pg.ClientBase, schema: string): Promise<CaseDigests> {
-  // Timestamps print in the session's zone; pin it so two sessions print the same text.
   await client.query(`SET LOCAL TimeZone = 'UTC'`);
-  const out: CaseDigests = new Map();
-  for (const [index, t] of TABLES.entries()) {
-    await client.query(
-      `DECLARE syv_digests NO SCROLL CURSOR FOR
-         SELECT case_id::text AS case_id, decode(md5(string_agg(ROW(${t.columns})::text, E'\\n' ORDER BY ${t.order})), 'hex') AS digest
-           FROM ${schema}.${t.name} GROUP BY case_id`,
-    );
-    for (;;) {
-      const { rows } = await client.query<{ case_id: string; digest: Buffer }>(`FETCH ${FETCH_ROWS} FROM syv_digests`);
-      for (const r of rows) {
-        let perCase = out.get(r.case_id);
-        if (!perCase) {
-          perCase = Buffer.allocUnsafe(TABLES.length * DIGEST_BYTES).fill(0);
-          out.set(r.case_id, perCase);
-        }
-        r.digest.copy(perCase, index * DIGEST_BYTES);
-      }
-      if (rows.length < FETCH_ROWS) break;
-    }
-    await client.query('CLOSE syv_digests');
-  }
-  return out;
+  const q = digestQuery(schema);
+  const { rows } = await client.query<{ case_id: string; digests: Buffer }>(q.text, q.values);
+  return new Map(rows.map((r) => [r.case_id, r.digests]));
+}
+
+/** Hashes cases' digests into the read model's checksum, fed in case id order. */
+export function checksumHasher(): { add(caseId: string, digests: Buffer): void; digest(): string } {
+  const hash = createHash('sha256');
+  return {
+    add(caseId, perCase) {
+      hash.update(caseId);
+      for (const [index, table] of CHECKSUMMED_TABLES.entries()) hash.update(`|${table}:${digestAt(perCase, index) ?? '-'}`);
+      hash.update('\n');
+    },
+    digest: () => `sha256:${hash.digest('hex')}`,
+  };
 }
 
 /** One hex digest of the whole read model: its cases in id order, each with its tables in a fixed order. */
 export function checksumOf(digests: CaseDigests): string {
-  const hash = createHash('sha256');
-  for (const caseId of [...digests.keys()].sort()) {
-    hash.update(caseId);
-    const perCase = digests.get(caseId);
-    for (const [index, table] of CHECKSUMMED_TABLES.entries()) hash.update(`|${table}:${digestAt(perCase, index) ?? '-'}`);
-    hash.update('\n');
-  }
-  return `sha256:${hash.digest('hex')}`;
+  const h = checksumHasher();
+  for (const caseId of [...digests.keys()].sort()) h.add(caseId, digests.get(caseId)!);
+  return h.digest();
+}
+
+/** The tables whose digests differ between two of a case's digest buffers. */
+export function differingTables(live: Buffer | null, replayed: Buffer | null): string[] {
+  if (!live) return ['missing in live'];
+  if (!replayed) return ['missing in replay'];
+  return CHECKSUMMED_TABLES.filter((_, index) => digestAt(live, index) !== digestAt(replayed, index));
 }
 
 export interface Comparison {
@@ -119,11 +135,9 @@ export function compareDigests(live: CaseDigests, replayed: CaseDigests): Compar
   const differing: DifferingCase[] = [];
   const ids = new Set([...live.keys(), ...replayed.keys()]);
   for (const caseId of [...ids].sort()) {
-    const a = live.get(caseId);
-    const b = replayed.get(caseId);
-    if (!a) differing.push({ caseId, tables: ['missing in live'] });
-    else if (!b) differing.push({ caseId, tables: ['missing in replay'] });
-    else if (!a.equals(b)) differing.push({ caseId, tables: CHECKSUMMED_TABLES.filter((_, index) => digestAt(a, index) !== digestAt(b, index)) });
+    const a = live.get(caseId) ?? null;
+    const b = replayed.get(caseId) ?? null;
+    if (!a || !b || !a.equals(b)) differing.push({ caseId, tables: differingTables(a, b) });
   }
   return { casesCompared: ids.size, differing };
 }

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { migrate } from '@syv/event-store';
+import { migrate, withTransaction } from '@syv/event-store';
 import { topicEndOffsets, type KafkaConnection } from '@syv/messaging';
 import { problem, type AuthUser } from '@syv/service-kit';
 import type { ReadModel } from '../read-model/context.js';
 import { projectionMigrations } from '../read-model/schema.js';
 import { alignTimeRules } from './align-time-rules.js';
 import { auditSchemaOf, shadowSchemaOf } from './audit-schema.js';
-import { checksumOf, compareDigests, digestReadModel } from './checksum.js';
+import { caseRanges, checksumOfSide, compareSides, countCases, dropDigests, liveChecksAfter, storeDigests } from './digest-store.js';
 import type { FaultInjection } from './fault-injection.js';
-import { snapshotLive } from './live-snapshot.js';
+import { openLiveSnapshot, type LiveSnapshot } from './live-snapshot.js';
 import { startReplayReader, type ReplayReader } from './replay-reader.js';
 import {
   activeReplayId,
@@ -20,6 +20,7 @@ import {
   insertReplay,
   reportProgress,
   requestCancel,
+  type PartitionOffset,
   type ReplayRow,
   type ReplayStatus,
 } from './replay-store.js';
@@ -78,7 +79,7 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
   }
   let current = undefined as Running | undefined;
 
-  async function run(replayId: string, shadow: ReadModel, snapshot: Awaited<ReturnType<typeof snapshotLive>>): Promise<void> {
+  async function run(replayId: string, shadow: ReadModel, snapshot: LiveSnapshot, targets: PartitionOffset[]): Promise<void> {
     const state = current;
     if (!state) return;
     const meter = rateMeter(5_000);
@@ -93,21 +94,36 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
         })
         .catch((err: unknown) => logger.warn({ err, replayId }, 'replay progress not recorded'));
     }, progressEveryMs);
+    const stopped = () => state.stopping;
+    const cancelled = async () => {
+      await dropShadow(pool, shadow.schema);
+      await endReplay(pool, auditSchema, replayId, 'cancelled', null);
+      logger.info({ replayId, done }, 'replay cancelled');
+    };
     try {
+      // The live side first, while its snapshot is open; then the rebuild.
+      try {
+        await snapshot.digest(auditSchema, replayId, stopped);
+      } finally {
+        await snapshot.close();
+      }
+      if (stopped()) return await cancelled();
+      await dropShadow(pool, shadow.schema);
+      await migrate(pool, shadow.schema, projectionMigrations(shadow.schema), { logger });
       const reader = await startReplayReader({
         pool,
         kafka: o.kafka,
         topic: o.topic,
         readModel: shadow,
         consumer: `projection-replay-${replayId}`,
-        targets: snapshot.offsets,
+        targets,
         fault: o.fault,
         ...(o.sliceSize === undefined ? {} : { sliceSize: o.sliceSize }),
         onProgress: (n) => (done = n),
         logger,
       });
       state.reader = reader;
-      const cancelled = new Promise<'cancelled'>((resolve) => {
+      const stopAsked = new Promise<'cancelled'>((resolve) => {
         const poll = setInterval(() => {
           if (state.stopping) {
             clearInterval(poll);
@@ -116,43 +132,32 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
         }, 100);
         void reader.done.finally(() => clearInterval(poll)).catch(() => undefined);
       });
-      const outcome = await Promise.race([reader.done.then(() => 'done' as const), cancelled]);
+      const outcome = await Promise.race([reader.done.then(() => 'done' as const), stopAsked]);
       await reader.stop();
-      if (outcome === 'cancelled') {
-        await dropShadow(pool, shadow.schema);
-        await endReplay(pool, auditSchema, replayId, 'cancelled', null);
-        logger.info({ replayId, done }, 'replay cancelled');
-        return;
+      if (outcome === 'cancelled') return await cancelled();
+      const aligned = await alignTimeRules(pool, shadow, (after, limit) => liveChecksAfter(pool, auditSchema, replayId, after, limit), stopped);
+      for (const range of caseRanges(await countCases(pool, shadow.schema))) {
+        await withTransaction(pool, (client) => storeDigests(client, auditSchema, replayId, 'replay', shadow.schema, range));
       }
-      const aligned = await alignTimeRules(pool, shadow, snapshot.flagsAsOf, () => state.stopping);
-      const replayed = await pool.connect().then(async (client) => {
-        try {
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          const d = await digestReadModel(client, shadow.schema);
-          await client.query('COMMIT');
-          return d;
-        } finally {
-          client.release();
-        }
-      });
-      const compared = compareDigests(snapshot.digests, replayed);
+      const compared = await compareSides(pool, auditSchema, replayId);
       const seconds = (Date.now() - startedAt) / 1000;
       const overall = seconds > 0 ? done / seconds : null;
       await finishReplay(pool, auditSchema, replayId, done, overall, {
-        liveChecksum: checksumOf(snapshot.digests),
-        replayChecksum: checksumOf(replayed),
-        matches: compared.differing.length === 0,
+        liveChecksum: await checksumOfSide(pool, auditSchema, replayId, 'live'),
+        replayChecksum: await checksumOfSide(pool, auditSchema, replayId, 'replay'),
+        matches: compared.differingCount === 0,
         casesCompared: compared.casesCompared,
-        differingCount: compared.differing.length,
-        differingCases: compared.differing.slice(0, 100),
+        differingCount: compared.differingCount,
+        differingCases: compared.differing,
       });
-      logger.info({ replayId, events: done, seconds, aligned, differing: compared.differing.length }, 'replay finished');
+      logger.info({ replayId, events: done, seconds, aligned, differing: compared.differingCount }, 'replay finished');
     } catch (err) {
       logger.error({ err, replayId }, 'replay failed');
       await dropShadow(pool, shadow.schema).catch(() => undefined);
       await endReplay(pool, auditSchema, replayId, 'failed', err instanceof Error ? err.message : String(err)).catch(() => undefined);
     } finally {
       clearInterval(ticker);
+      await dropDigests(pool, auditSchema, replayId).catch((err: unknown) => logger.warn({ err, replayId }, 'replay digests not dropped'));
     }
   }
 
@@ -164,11 +169,11 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
       const replayId = randomUUID();
       const shadowSchema = shadowSchemaOf(live, replayId);
       const highWatermarks = (await topicEndOffsets(o.kafka, o.topic)).map((h) => ({ topic: o.topic, partition: h.partition, offset: h.high }));
-      const snapshot = await snapshotLive(pool, live, o.liveConsumer, o.topic);
+      // Only the snapshot is taken before answering; digesting it and the rebuild run after.
+      const snapshot = await openLiveSnapshot(pool, live, o.liveConsumer, o.topic);
       const stored = new Map(snapshot.offsets.map((t) => [t.partition, t.offset]));
       // A partition the live consumer never reached has an empty prefix, not a missing one.
       const targets = highWatermarks.map((h) => ({ topic: o.topic, partition: h.partition, offset: stored.get(h.partition) ?? '0' }));
-      snapshot.offsets = targets;
       const inserted = await insertReplay(pool, auditSchema, {
         replayId,
         shadowSchema,
@@ -177,23 +182,20 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
         highWatermarks,
         eventsTotal: targets.reduce((n, t) => n + Number(t.offset), 0),
         faultInjection: o.fault ?? null,
+      }).catch(async (err: unknown) => {
+        await snapshot.close();
+        throw err;
       });
       if (!inserted) {
+        await snapshot.close();
         const other = await activeReplayId(pool, auditSchema);
         throw problem('CONFLICT', `Replay ${other ?? ''} is running; only one runs at a time.`, { extensions: { replayId: other } });
-      }
-      try {
-        await dropShadow(pool, shadowSchema);
-        await migrate(pool, shadowSchema, projectionMigrations(shadowSchema), { logger });
-      } catch (err) {
-        await endReplay(pool, auditSchema, replayId, 'failed', err instanceof Error ? err.message : String(err));
-        throw err;
       }
       logger.info({ replayId, shadowSchema, fault: o.fault ?? null }, 'replay started');
       const shadow: ReadModel = { ...o.readModel, schema: shadowSchema };
       const state: Running = { replayId, stopping: false, finished: Promise.resolve() };
       current = state;
-      state.finished = run(replayId, shadow, snapshot).finally(() => {
+      state.finished = run(replayId, shadow, snapshot, targets).finally(() => {
         if (current === state) current = undefined;
       });
       return replayId;

@@ -4,7 +4,7 @@ import type { CaseState } from '../fold/case-state.js';
 import { decodeState } from '../fold/codec.js';
 import { recheckCases } from '../fold/time-check.js';
 import type { ReadModel } from './context.js';
-import { raiseAlerts, writeCases, writeOwnFlags } from './write.js';
+import { raiseAlerts, writeOwnFlags, writeTimeChecks } from './write.js';
 
 /**
  * Open cases the time rules are due to look at again by `asOf` (their next_sweep_at has come),
@@ -39,7 +39,7 @@ export async function lockCasesCheckedBefore(client: pg.ClientBase, schema: stri
 export async function recheckAndWrite(client: pg.ClientBase, rm: ReadModel, checks: readonly { state: CaseState; at: Date }[]): Promise<AlertCandidate[]> {
   if (checks.length === 0) return [];
   const next = recheckCases(checks, rm.thresholdsFor);
-  await writeCases(client, rm.schema, next.states);
+  await writeTimeChecks(client, rm.schema, next.states);
   await writeOwnFlags(client, rm.schema, next.flagsChanged);
   return raiseAlerts(client, rm.schema, next.alerts);
 }

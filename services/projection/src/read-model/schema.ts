@@ -148,6 +148,11 @@ UPDATE referrals r SET event_id = e.event_id, source_agency = e.envelope->'data'
        correlation_id = e.envelope->>'correlationid', recorded_at = e.recorded_at
   FROM case_events e
  WHERE e.type = 'referral.received.v1' AND (e.envelope->'data'->>'referralId')::uuid = r.referral_id;
+-- A replay digests the read model a range of case ids at a time.
+CREATE INDEX referrals_by_case ON referrals (case_id);
+CREATE INDEX onward_referrals_by_case ON onward_referrals (case_id);
+CREATE INDEX closure_assessments_by_case ON closure_assessments (case_id);
+CREATE INDEX closures_by_case ON closures (case_id);
 `;
 
 export function projectionMigrations(schema: string): Migration[] {

@@ -79,6 +79,18 @@ export async function writeCases(client: pg.ClientBase, schema: string, states: 
   );
 }
 
+/** A time-rule check of these cases without an event: only where the rules looked and when they look next change, and the state. */
+export async function writeTimeChecks(client: pg.ClientBase, schema: string, states: readonly CaseState[]): Promise<void> {
+  if (states.length === 0) return;
+  await client.query(
+    `UPDATE ${schema}.cases AS c SET flags_as_of = u.flags_as_of, next_sweep_at = u.next_sweep_at, state = s.v
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS u(case_id, flags_as_of, next_sweep_at, n)
+       JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS s(v, n) ON s.n = u.n
+      WHERE c.case_id = u.case_id`,
+    [states.map((s) => s.caseId), states.map((s) => s.flagsAsOf), states.map((s) => s.nextSweepAt), encodeStates(states)],
+  );
+}
+
 /** The own flags (time, closure, language) of these cases become what their states hold. */
 export async function writeOwnFlags(client: pg.ClientBase, schema: string, states: readonly CaseState[]): Promise<void> {
   if (states.length === 0) return;
