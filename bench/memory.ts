@@ -28,8 +28,10 @@ const USAGE = `usage: cd bench && pnpm exec tsx memory.ts [--cases N] [--phase-s
 
 Writes a read model of N cases (default 1,000,000) in bulk, starts the projection over it (caught
 up) and samples its RSS while idle, while serving reads, during the sweep's first round over every
-case, and during an auditor's replay request (the live snapshot). Own ports: Kafka 19896,
-projection 18404. Each phase lasts --phase-seconds (default 60).`;
+case (and how long that round takes), and during an auditor's replay request (how long the request
+takes to answer; RSS while the live side is digested). Own ports: Kafka 19896, projection 18404.
+The idle and reads phases last --phase-seconds (default 60); the sweep and replay phases at least
+that, and until the round or the live digest is done.`;
 const opts = parseOptions(USAGE, { cases: '1000000', 'phase-seconds': '60' });
 const CASES = positiveInt('cases', opts.cases, USAGE);
 const PHASE_S = positiveInt('phase-seconds', opts['phase-seconds'], USAGE);
@@ -104,6 +106,8 @@ try {
   const supervisor = await sys.token('supervisor', [AREAS[0]!], 'sup-memory');
   const auditor = await sys.token('auditor', AREAS, 'aud-memory');
   const phases: { phase: string; startMiB: number; peakMiB: number; endMiB: number; note: string }[] = [];
+  let sweepRound: { cases: number; seconds: number } | undefined;
+  let replayAnswerMs = NaN;
 
   async function phase(name: string, work: (until: number) => Promise<string>): Promise<void> {
     const samples: number[] = [rssMiB(pid!)];
@@ -139,27 +143,49 @@ try {
     }
     return `(${n} requests: case list, stats, alerts of one area)`;
   });
-  await phase('sweep', async (until) => {
-    while (performance.now() < until - 1_000) await new Promise((r) => setTimeout(r, 250));
+  await phase('sweep', async () => {
+    // Every case is due: the round has ended when each one's next look is in the future.
     const db = new pg.Client({ connectionString: sys.databaseUrl });
     await db.connect();
-    const { rows } = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM projection.cases WHERE next_sweep_at > now()`);
+    const swept = async () => Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM projection.cases WHERE next_sweep_at > now()`)).rows[0]?.n ?? 0);
+    let first: number | undefined;
+    let n = 0;
+    const deadline = performance.now() + 15 * 60_000;
+    while (performance.now() < deadline) {
+      n = await swept();
+      if (n > 0) first ??= performance.now();
+      if (n >= CASES) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
     await db.end();
-    return `(${fmt(Number(rows[0]?.n ?? 0))} cases swept so far)`;
+    const seconds = first === undefined ? NaN : (performance.now() - first) / 1000;
+    sweepRound = { cases: n, seconds };
+    return `(${fmt(n)} cases swept; the round took about ${seconds.toFixed(0)} s from its first page to its last, ±1 s)`;
   });
   await phase('replay request (live snapshot)', async () => {
+    const t = performance.now();
     const res = await fetch(`${url}/v1/audit/replays`, { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/json' }, body: '{}' });
+    replayAnswerMs = performance.now() - t;
     const body = (await res.json()) as { replayId?: string };
     if (res.status !== 202 && res.status !== 201) throw new Error(`POST /v1/audit/replays answered ${res.status}: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, (PHASE_S * 1000) / 2));
-    const status = await get(`/v1/audit/replays/${body.replayId}`, auditor);
+    // The live side is digested first; the rebuild reading the topic means it is done.
+    const deadline = performance.now() + 15 * 60_000;
+    let status = '';
+    while (performance.now() < deadline) {
+      status = await get(`/v1/audit/replays/${body.replayId}`, auditor);
+      if ((JSON.parse(status) as { eventsDone?: number }).eventsDone) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const digestS = (performance.now() - t) / 1000;
     await fetch(`${url}/v1/audit/replays/${body.replayId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${auditor}` } });
-    return `(replay ${body.replayId}: ${status.slice(0, 160)}…)`;
+    return `(POST answered in ${replayAnswerMs.toFixed(0)} ms; live side digested and the rebuild reading after ${digestS.toFixed(0)} s; then cancelled)`;
   });
 
   console.log(`\nprojection RSS over a read model of ${fmt(CASES)} cases (MiB; sampled every 500 ms, ${PHASE_S} s per phase)`);
   console.log('phase                              start    peak     end');
   for (const p of phases) console.log(`${p.phase.padEnd(34)} ${p.startMiB.toFixed(0).padStart(5)}  ${p.peakMiB.toFixed(0).padStart(6)}  ${p.endMiB.toFixed(0).padStart(6)}  ${p.note}`);
+  if (sweepRound) console.log(`sweep round: ${fmt(sweepRound.cases)} cases in about ${sweepRound.seconds.toFixed(0)} s = ${fmt(sweepRound.cases / sweepRound.seconds)} cases/s`);
+  console.log(`replay request answered in ${replayAnswerMs.toFixed(0)} ms`);
 } catch (err) {
   exitCode = 1;
   console.error(`memory bench failed: ${err instanceof Error ? err.message : String(err)}`);

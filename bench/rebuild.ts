@@ -1,9 +1,10 @@
-// Issue 6, items 3 and 5: rebuild the read model from a large case-events topic, against kcat
+// Rebuild the read model from a large case-events topic, against kcat
 // reading the same topic raw as the ceiling, and the projection's memory (RSS) as the cases grow.
 //
 // 1. Generates a history chunk by chunk (never all in memory) straight onto a fresh case-events
 //    topic of its own broker, and writes down what it generated (events per type, per case).
-// 2. kcat reads the whole topic raw (every payload to a pipe): the ceiling for reading it.
+// 2. kcat reads the whole topic raw (every payload to a pipe): the ceiling for reading it. Then the
+//    Kafka client the projection uses reads it, doing nothing, and again decoding every event.
 // 3. Starts the projection on the full topic: from offset 0 on an empty database that is a
 //    rebuild. Samples its RSS (/proc/<pid>/status) and the applied offsets every few seconds
 //    until it has applied the whole topic (including the closure.assessed it publishes itself).
@@ -13,8 +14,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { encodeMessage, type CaseEvent } from '@syv/contracts';
-import { createPublisher, topicEndOffsets } from '@syv/messaging';
+import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
+import { createPublisher, createSubscriber, topicEndOffsets } from '@syv/messaging';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
 import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
 import { parseOptions, positiveInt, rssMiB } from './lib/args.js';
@@ -128,6 +129,36 @@ async function kcatRead(brokers: string[], topic: string): Promise<{ ms: number;
   return { ms: performance.now() - t0, messages, bytes };
 }
 
+/**
+ * The Kafka client alone, as the projection uses it (packages/messaging's subscriber, kafkajs
+ * eachBatch, the fetch size the projection asks for), reading the whole topic and doing nothing with
+ * it; with `decode`, also decoding and validating every message as the consumer does.
+ */
+async function clientRead(brokers: string[], topic: string, total: number, decode: boolean): Promise<{ ms: number; messages: number }> {
+  const t = performance.now();
+  let messages = 0;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const subscriber = await createSubscriber({
+    brokers,
+    clientId: 'rebuild-bench-reader',
+    groupId: `rebuild-bench-reader-${decode ? 'decode' : 'raw'}-${process.pid}`,
+    topics: [topic],
+    fromBeginning: true,
+    partitionsConcurrently: 3,
+    maxBytesPerPartition: 1_000 * 1_536,
+    handleBatch: async ({ messages: batch }) => {
+      if (decode) for (const m of batch) if (!decodeCaseMessage(m.value).ok) throw new Error(`offset ${m.offset} does not decode`);
+      messages += batch.length;
+      if (messages >= total) finish();
+    },
+  });
+  await done;
+  const ms = performance.now() - t;
+  await subscriber.stop();
+  return { ms, messages };
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -144,6 +175,8 @@ by type         ${[...generated.byType].sort((a, b) => b[1] - a[1]).map(([k, v])
 let publishMs = 0;
 let published = 0;
 let kcat = { ms: 0, messages: 0, bytes: 0 };
+let client = { ms: 0, messages: 0 };
+let clientDecode = { ms: 0, messages: 0 };
 let t0 = 0;
 const sys = await startBenchSystem({
   only: ['projection'],
@@ -167,6 +200,10 @@ const sys = await startBenchSystem({
     kcat = await kcatRead(kafkaBrokers, caseEventsTopic);
     log(`kcat: ${fmt(kcat.messages)} messages, ${(kcat.bytes / 1048576).toFixed(0)} MiB in ${(kcat.ms / 1000).toFixed(1)} s`);
     if (kcat.messages !== published) throw new Error(`kcat read ${kcat.messages} messages of ${published}`);
+    client = await clientRead(kafkaBrokers, caseEventsTopic, published, false);
+    log(`kafkajs (eachBatch, nothing done): ${fmt(client.messages)} messages in ${(client.ms / 1000).toFixed(1)} s`);
+    clientDecode = await clientRead(kafkaBrokers, caseEventsTopic, published, true);
+    log(`kafkajs + decoding and validating each event: ${fmt(clientDecode.messages)} messages in ${(clientDecode.ms / 1000).toFixed(1)} s`);
     log('starting the projection on the full topic (a rebuild from offset 0)');
     t0 = performance.now(); // the rebuild's time includes the process starting, migrating and joining
   },
@@ -242,6 +279,8 @@ try {
     },
     publish: { ms: Math.round(publishMs), eventsPerSecond: Math.round((generated.events / publishMs) * 1000) },
     kcat: { messages: kcat.messages, MiB: Math.round(kcat.bytes / 1048576), seconds: kcat.ms / 1000, messagesPerSecond: Math.round(readRate) },
+    kafkajs: { messages: client.messages, seconds: client.ms / 1000, messagesPerSecond: Math.round((client.messages / client.ms) * 1000) },
+    kafkajsDecoding: { messages: clientDecode.messages, seconds: clientDecode.ms / 1000, messagesPerSecond: Math.round((clientDecode.messages / clientDecode.ms) * 1000) },
     rebuild: { offsets: last.applied, seconds: rebuildS, eventsPerSecond: Math.round(rebuildRate), ratioToKcat: rebuildRate / readRate, transactions: slices.transactions },
     rssMiB: {
       atStart: rebuildRss[0],
@@ -257,6 +296,7 @@ try {
 ${describeGenerated()}
 publish         ${(publishMs / 1000).toFixed(1)} s (${fmt(results.publish.eventsPerSecond)} events/s, idempotent producer, acks=all, batches of 2,000)
 kcat (ceiling)  ${fmt(kcat.messages)} messages, ${results.kcat.MiB} MiB in ${(kcat.ms / 1000).toFixed(1)} s = ${fmt(readRate)} messages/s
+kafkajs alone   ${fmt(client.messages)} messages in ${(client.ms / 1000).toFixed(1)} s = ${fmt((client.messages / client.ms) * 1000)} messages/s (ratio to kcat ${((client.messages / client.ms) * 1000 / readRate).toFixed(3)}); with decoding and validation ${fmt((clientDecode.messages / clientDecode.ms) * 1000)} messages/s
 rebuild         ${fmt(last.applied)} offsets in ${rebuildS.toFixed(0)} s = ${fmt(rebuildRate)} events/s  (ratio to kcat ${(rebuildRate / readRate).toFixed(4)}, kcat ${(readRate / rebuildRate).toFixed(0)}× faster)
 slices          ${fmt(slices.events)} events applied in ${fmt(slices.transactions)} transactions (mean ${fmt(slices.events / slices.transactions)} a transaction)
 RSS (MiB)       start ${results.rssMiB.atStart?.toFixed(0)}, peak during rebuild ${results.rssMiB.peakDuringRebuild.toFixed(0)}, at end of rebuild ${results.rssMiB.atEndOfRebuild?.toFixed(0)}, peak in the ${WATCH_AFTER_S} s after (sweep + reads) ${results.rssMiB.peakAfter.toFixed(0)}

@@ -16,6 +16,7 @@ import { registerProjectionMetrics } from './metrics.js';
 import { outgoingMessage, outgoingTopicFor } from './outbox/outgoing.js';
 import { queryRoutes } from './queries/routes.js';
 import { applySlice } from './read-model/apply-slice.js';
+import { backfillStates } from './read-model/backfill.js';
 import type { ReadModel } from './read-model/context.js';
 import { projectionMigrations } from './read-model/schema.js';
 import { startSweep, type Clock, type Sweep } from './sweep/sweep.js';
@@ -65,6 +66,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
   try {
     const applied = await migrate(pool, schema, projectionMigrations(schema), { logger });
     logger.info({ schema, applied: applied.applied.length }, 'schema up to date');
+    await backfillStates(pool, readModel, logger);
 
     const kafka: KafkaConnection = { brokers: config.KAFKA_BROKERS, clientId: SERVICE_NAME, logger };
     await waitForKafka(kafka, 120_000);

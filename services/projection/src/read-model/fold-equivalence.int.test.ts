@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLabellingLanguage } from '@syv/contracts';
 import { migrate, withTransaction } from '@syv/event-store';
@@ -10,6 +11,7 @@ import { FIXTURE_LOGS, positioned } from '../testing/fixture-logs.js';
 import { random } from '../testing/mixed-log.js';
 import { SPEC_DEFAULTS, thresholdsFor } from '../thresholds/index.js';
 import { applySlice } from './apply-slice.js';
+import { backfillStates } from './backfill.js';
 import type { ReadModel } from './context.js';
 import { projectionMigrations } from './schema.js';
 
@@ -39,9 +41,12 @@ async function freshReadModel(): Promise<ReadModel> {
   return { schema, thresholdsFor: (area) => thresholdsFor({ defaults: SPEC_DEFAULTS, areas: {} }, area), matchLanguage: findLabellingLanguage };
 }
 
-async function checksumAfter(slices: readonly (readonly Positioned[])[]): Promise<{ checksum: string; cases: number }> {
+async function checksumAfter(slices: readonly (readonly Positioned[])[], between?: { at: number; run: (rm: ReadModel) => Promise<void> }): Promise<{ checksum: string; cases: number }> {
   const rm = await freshReadModel();
-  for (const slice of slices) await withTransaction(pool, (client) => applySlice(client, rm, slice));
+  for (const [i, slice] of slices.entries()) {
+    if (between?.at === i) await between.run(rm);
+    await withTransaction(pool, (client) => applySlice(client, rm, slice));
+  }
   const digests = await withTransaction(pool, async (client) => {
     await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     return digestReadModel(client, rm.schema);
@@ -75,6 +80,25 @@ function randomCuts(log: readonly Positioned[], seed: number, most: number): Pos
   }
   return out;
 }
+
+describe('a read model written before case states were stored', () => {
+  it('has its states filled from the archive at start-up, and goes on to the same checksum', async () => {
+    const fixture = FIXTURE_LOGS[1]!;
+    const log = positioned(fixture.events());
+    const half = Math.floor(log.length / 2);
+    const slices = [log.slice(0, half), ...randomCuts(log.slice(half), 3, 300)];
+    let filled = 0;
+    const { checksum } = await checksumAfter(slices, {
+      at: 1,
+      run: async (rm) => {
+        await pool.query(`UPDATE ${rm.schema}.cases SET state = NULL`);
+        filled = await backfillStates(pool, rm, pino({ level: 'silent' }));
+      },
+    });
+    expect(filled).toBeGreaterThan(100);
+    expect(checksum).toBe(expected[fixture.name]?.checksum);
+  });
+});
 
 describe('the read model of a fixed log', () => {
   const recorded: Record<string, { events: number; cases: number; checksum: string }> = {};

@@ -19,9 +19,9 @@ export interface ProjectionHarness {
 }
 
 /** A database and topics of the test file's own, and projections built against them. */
-export async function projectionHarness(prefix: string): Promise<ProjectionHarness> {
+export async function projectionHarness(prefix: string, partitions = 3): Promise<ProjectionHarness> {
   const db = await createTestDatabase(prefix);
-  const topics = await createTestTopics(prefix, 3);
+  const topics = await createTestTopics(prefix, partitions);
   const pool = new pg.Pool({ connectionString: db.url, max: 5 });
   pool.on('error', () => undefined);
   const env: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { Agency } from '../rules/contract.js';
+import type { Agency } from '@syv/contracts';
 import { mergeThresholds } from './merge.js';
 import type { Thresholds, ThresholdsConfig } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENCIES, areaCode, type Agency } from '../rules/contract.js';
+import { AGENCIES, areaCode, type Agency } from '@syv/contracts';
 
 // The numbers behind SPEC §5, per area. Every value is a whole number of days: a threshold of 0
 // would flag every case and one of decades would silence a rule, so both are refused.

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { caseStory } from '../testing/case-story.js';
+import { mixedLog, random } from '../testing/mixed-log.js';
+import { SPEC_DEFAULTS, thresholdsFor } from '../thresholds/index.js';
+import { decodeState, encodeState } from './codec.js';
+import { addFlags, clearFlags, replaceFlags, type CaseState } from './case-state.js';
+import { childRereferrals, type ChildFacts } from './rereferral.js';
+import { foldEvents, type Positioned } from './slice.js';
+import { step, type RuleSettings } from './step.js';
+
+const settings: RuleSettings = { thresholdsFor: (area) => thresholdsFor({ defaults: SPEC_DEFAULTS, areas: {} }, area), match: findLabellingLanguage };
+const START = new Date('2024-03-04T09:00:00Z');
+
+function fold(events: readonly CaseEvent[], from?: CaseState): { state: CaseState; alerts: string[]; assessed: number } {
+  let state = from;
+  const alerts: string[] = [];
+  let assessed = 0;
+  for (const event of events) {
+    const r = step(state, event, settings);
+    state = r.state;
+    alerts.push(...r.effects.alerts.map((a) => a.flag.rule));
+    if (r.effects.assessment) assessed++;
+  }
+  if (!state) throw new Error('no events');
+  return { state, alerts, assessed };
+}
+
+const positioned = (events: readonly CaseEvent[]): Positioned[] => events.map((event, i) => ({ event, at: { topic: 't', partition: 0, offset: String(i) } }));
+
+describe('a case state, event by event', () => {
+  it('given facts recorded out of order, when folded, then each sits at its domain time with its evidence id', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    const late = s.intervention(20);
+    const early = s.intervention(5);
+    const { state } = fold(s.events);
+    expect(state.facts.history.interventions.map((i) => i.eventId)).toEqual([early.id, late.id]);
+    expect(state.eventCount).toBe(s.events.length);
+  });
+
+  it('given notes with labelling language, when folded, then the state keeps what was found and not the notes', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(1, { notes: 'Private detail: she keeps putting herself at risk.' });
+    const { state, alerts } = fold(s.events);
+    expect(alerts).toContain('LABELLING_LANGUAGE');
+    expect(state.facts.history.interventions[0]?.labelling.map((f) => f.phrase)).toEqual(['putting herself at risk']);
+    expect(encodeState(state)).not.toContain('Private detail');
+  });
+
+  it('given a closure request, when folded, then it is assessed once, with closure flags since the request', () => {
+    const s = caseStory(START);
+    s.referral(0, { riskLevel: 'high' });
+    s.intervention(3);
+    s.requestClosure(10);
+    const { state, assessed, alerts } = fold(s.events);
+    expect(assessed).toBe(1);
+    expect(alerts).toEqual(expect.arrayContaining(['CLOSURE_HIGH_RISK', 'CLOSURE_SHORT_SUPPORT']));
+    expect(state.flags.filter((f) => f.source === 'closure').every((f) => f.since.getTime() === s.day(10).getTime())).toBe(true);
+  });
+
+  it('given an incident dated before an assessed request that arrives after it, when folded, then the missed flag is added and alerted; not once the request was rejected', () => {
+    const s = caseStory(START);
+    s.referral(0, { riskLevel: 'low' });
+    for (let d = 1; d < 100; d += 7) s.intervention(d, { agency: d % 2 ? 'school' : 'social_care' });
+    const request = s.requestClosure(100);
+    const assessedCleanly = fold(s.events);
+    expect(assessedCleanly.state.flags.filter((f) => f.source === 'closure')).toEqual([]);
+    const incident = caseStory(START, { caseId: s.caseId, childId: s.childId }).incident(98, { severity: 'high' });
+    const late = fold([incident], assessedCleanly.state);
+    expect(late.alerts).toContain('CLOSURE_RECENT_INCIDENT');
+    const rejected = { ...incident, id: '00000000-0000-4000-8000-000000000001', type: 'closure.rejected.v1', data: { caseId: s.caseId, closureRequestId: request.data.closureRequestId, rationale: 'Keep it open.', decidedBy: 'sup-1' } } as unknown as CaseEvent;
+    const afterReject = fold([rejected, incident], assessedCleanly.state);
+    expect(afterReject.alerts).not.toContain('CLOSURE_RECENT_INCIDENT');
+  });
+
+  it('given a flag that holds again, when replaced, then it keeps the time it started; cleared, it leaves', () => {
+    const flag = { rule: 'CONTACT_GAP' as const, severity: 'medium' as const, explanation: 'x', evidence: ['e'], key: 'CONTACT_GAP:1' };
+    const first = replaceFlags([], 'time', [flag], new Date(1));
+    const again = replaceFlags(first, 'time', [{ ...flag, explanation: 'y' }], new Date(2));
+    expect(again).toEqual([expect.objectContaining({ key: 'CONTACT_GAP:1', explanation: 'y', since: new Date(1) })]);
+    expect(replaceFlags(again, 'time', [], new Date(3))).toEqual([]);
+    const withLanguage = addFlags(again, 'language', [{ ...flag, rule: 'LABELLING_LANGUAGE', key: 'L:1' }], new Date(4));
+    expect(clearFlags(withLanguage, 'time').map((f) => f.key)).toEqual(['L:1']);
+  });
+
+  it('given a state, when stored and read back, then it is the same state with its times as dates', () => {
+    const { state } = fold(mixedLog(1, 5, START));
+    const back = decodeState(encodeState(state));
+    expect(back).toEqual(state);
+    expect(back.lastRecordedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('a slice of events', () => {
+  it('given a mixed log, when folded in slices cut anywhere, then every case ends in the state folded one event at a time', () => {
+    const log = positioned(mixedLog(60, 9, START));
+    const oneByOne = log.reduce((states, p) => new Map([...states, ...foldEvents(states, [p], settings).cases]), new Map<string, CaseState>());
+    const rnd = random(17);
+    let states = new Map<string, CaseState>();
+    for (let i = 0; i < log.length; ) {
+      const n = 1 + Math.floor(rnd() * 300);
+      states = new Map([...states, ...foldEvents(states, log.slice(i, i + n), settings).cases]);
+      i += n;
+    }
+    expect(states).toEqual(oneByOne);
+  });
+});
+
+describe('the re-referral rule over a child', () => {
+  it("given a closure followed by referrals on two other cases, when the child's facts come in any order, then the flag names the earliest referral", () => {
+    const a = caseStory(START, { childId: 'child-x' });
+    a.referral(0);
+    const request = a.requestClosure(50);
+    const closed = a.close(50, request.data.closureRequestId);
+    const b = caseStory(START, { childId: 'child-x' }).referral(90, { sourceAgency: 'police' });
+    const c = caseStory(START, { childId: 'child-x' }).referral(70, { sourceAgency: 'school' });
+    const referral = (e: CaseEvent) => {
+      if (e.type !== 'referral.received.v1') throw new Error('not a referral');
+      return { caseId: e.subject, eventId: e.id, referralId: e.data.referralId, sourceAgency: e.data.sourceAgency, receivedAt: new Date(e.data.receivedAt), reReferral: false, cause: { id: e.id, correlationid: e.correlationid }, recordedAt: new Date(e.time) };
+    };
+    const closure = { eventId: closed.id, caseId: a.caseId, closureRequestId: request.data.closureRequestId, reason: 'support_completed' as const, closedAt: a.day(50) };
+    const facts = (referrals: CaseEvent[]): ChildFacts => ({ area: a.area, childId: 'child-x', referrals: [...referrals.map(referral), referral(a.events[0]!)], closures: [closure] });
+    const one = childRereferrals(facts([b, c]), SPEC_DEFAULTS);
+    const other = childRereferrals(facts([c, b]), SPEC_DEFAULTS);
+    expect(one.flags).toEqual(other.flags);
+    expect(one.flags).toEqual([expect.objectContaining({ caseId: a.caseId, since: a.day(70) })]);
+    expect(one.flags[0]?.flag.evidence).toEqual([closed.id, c.id]);
+  });
+});

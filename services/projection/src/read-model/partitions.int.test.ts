@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTransaction } from '@syv/event-store';
+import { checksumOf, digestReadModel } from '../audit/checksum.js';
+import { closureAssessedEventId } from '../outbox/ids.js';
+import { casePublisher, caseStory } from '../testing/case-story.js';
+import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
+import { mixedLog } from '../testing/mixed-log.js';
+
+// The read model does not depend on how the partitions were shared out: six partitions applied by
+// two instances (each two partitions at a time) end where one instance ends, table by table.
+
+let h: ProjectionHarness;
+let publisher: Awaited<ReturnType<typeof casePublisher>>;
+const START = new Date('2024-02-05T09:00:00Z');
+
+beforeAll(async () => {
+  h = await projectionHarness('proj_partitions', 6);
+  publisher = await casePublisher(h.topics.caseEvents);
+});
+afterAll(async () => {
+  await publisher?.close();
+  await h?.close();
+});
+
+/** Children seen by two cases each: the first closed, the second referred 40 days later, so the re-referral rule reads across cases (mostly on two partitions). */
+function reReferredChildren(n: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const first = caseStory(START, { childId: `child-rr-${i}` });
+    first.referral(0, { riskLevel: 'medium' });
+    for (let d = 2; d < 60; d += 9) first.intervention(d);
+    const request = first.requestClosure(60);
+    first.close(60, request.data.closureRequestId);
+    const second = caseStory(START, { childId: `child-rr-${i}` });
+    second.referral(100, { reReferral: true, sourceAgency: 'police' });
+    second.intervention(103);
+    return [...first.events, ...second.events];
+  });
+}
+
+async function checksum(schema: string): Promise<{ checksum: string; cases: number }> {
+  const digests = await withTransaction(h.pool, async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    return digestReadModel(client, schema);
+  });
+  return { checksum: checksumOf(digests), cases: digests.size };
+}
+
+describe('partitions applied in parallel', () => {
+  it('six partitions on two instances end with the read model one instance builds from the same log', async () => {
+    const log = [...mixedLog(150, 41, START), ...reReferredChildren(30).flat()];
+    await publisher.publish(log);
+    // What the projection publishes onto the same topic (closure.assessed) is part of the log too.
+    const expected = [...log.map((e) => e.id), ...log.flatMap((e) => (e.type === 'closure.requested.v1' ? [closureAssessedEventId(e.data.closureRequestId)] : []))];
+
+    // One instance first, alone, until it has applied everything (its own closure.assessed included).
+    const single = await h.start({ schema: 'single', consumerGroup: 'single', env: { APPLY_PARTITIONS_CONCURRENTLY: '1' } });
+    await waitForApplied(h.pool, 'single', expected, 60_000);
+    await h.stop(single);
+
+    // Then two instances of another read model share the six partitions, two at a time each. They
+    // read the first instance's closure.assessed first; their own copies are duplicates.
+    const [a, b] = await Promise.all([
+      h.start({ schema: 'shared', consumerGroup: 'shared', env: { APPLY_PARTITIONS_CONCURRENTLY: '2', APPLY_SLICE_SIZE: '37' } }),
+      h.start({ schema: 'shared', consumerGroup: 'shared', env: { APPLY_PARTITIONS_CONCURRENTLY: '2', APPLY_SLICE_SIZE: '37' } }),
+    ]);
+    await waitForApplied(h.pool, 'shared', expected, 60_000);
+    const applied = [a!, b!].map((p) => p.consumer.stats().applied);
+    expect(applied.every((n) => n > 0), `each instance applied some events: ${applied.join(', ')}`).toBe(true);
+
+    const one = await checksum('single');
+    const two = await checksum('shared');
+    expect(one.cases).toBe(150 + 60);
+    expect(two).toEqual(one);
+    const { rows } = await h.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM shared.case_flags WHERE rule = 'REREFERRAL_AFTER_CLOSURE'`);
+    expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(30);
+  });
+});
