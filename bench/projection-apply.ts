@@ -1,6 +1,6 @@
 // The projection's apply step alone: the mixed history applied straight from memory into a fresh
-// read model, in transactions of a slice's size, exactly as the Kafka consumer does it (dedup
-// records, applySlice) but without Kafka. Shows what the read model costs per event apart
+// read model, in transactions of a slice's size, exactly as the Kafka consumer does it
+// (applySlice) but without Kafka. Shows what the read model costs per event apart
 // from the broker; --queries adds the time spent in each statement (wall time per round trip).
 //
 //   cd bench && pnpm exec tsx projection-apply.ts --events 20000
@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
 import { migrate } from '@syv/event-store';
-import { markProcessed } from '@syv/kafka-projection';
 import { applySlice } from '../services/projection/src/read-model/apply-slice.js';
 import type { ReadModel } from '../services/projection/src/read-model/context.js';
 import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
@@ -65,12 +64,7 @@ try {
   for (let i = 0; i < events.length; i += BATCH) {
     await client.query('BEGIN');
     const batch = events.slice(i, i + BATCH);
-    const fresh = await markProcessed(client, schema, 'bench', batch.map((e) => e.id));
-    const applied = await applySlice(
-      client,
-      rm,
-      batch.flatMap((event, j) => (fresh.has(j) ? [{ event, at: { topic: 'bench', partition: 0, offset: String(i + j) } }] : [])),
-    );
+    const applied = await applySlice(client, rm, batch.map((event, j) => ({ event, at: { topic: 'bench', partition: 0, offset: String(i + j) } })));
     alerts += applied.alerts.length;
     await client.query('COMMIT');
     if ((i / BATCH) % 50 === 0) process.stderr.write(`\r${i + BATCH}/${events.length}`);

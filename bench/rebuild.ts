@@ -36,13 +36,17 @@ Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y
   --slice N          the projection's APPLY_SLICE_SIZE, most events per transaction (default: its own)
   --concurrency N    the projection's APPLY_PARTITIONS_CONCURRENTLY (default: its own)
   --cpu-prof DIR     write a CPU profile of the projection into DIR (read it with Chrome DevTools)
+  --burst N          after the watch, publish about N more events (new cases) into the running
+                     system and time the live consumer catching up with them (default 0: no burst)
+  --replay           at the end, an auditor's replay through the API over the whole log: time to
+                     answer the request, events/s, and whether the checksums match
   --json FILE        also write the results as JSON to FILE
   -h, --help         this text
 
 Progress goes to stderr; the results table to stdout. Exits non-zero if the projection does not
 apply the whole topic, or dies.`;
 
-const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', json: '' });
+const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', burst: '0', replay: false, json: '' });
 const CASES = positiveInt('cases', opts.cases, USAGE);
 const SHAPE = opts.shape;
 if (SHAPE !== 'mixed' && SHAPE !== 'thin') {
@@ -259,6 +263,60 @@ try {
     after.push(rssMiB(pid));
     await new Promise((r) => setTimeout(r, 2_000));
   }
+
+  // A burst into the running, caught-up system: new cases, published as fast as the producer goes.
+  const BURST = Number(opts.burst);
+  let burst: { events: number; publishS: number; caughtUpS: number } | undefined;
+  if (BURST > 0) {
+    const publisher = await createPublisher({ brokers: sys.kafkaBrokers, clientId: 'rebuild-bench-burst' });
+    const events: CaseEvent[] = [];
+    for (let seed = 1_000_000; events.length < BURST; seed++) events.push(...chunk(seed, CHUNK));
+    events.length = BURST;
+    const before = await endOffsets(sys.kafkaBrokers, sys.caseEventsTopic);
+    log(`burst: publishing ${fmt(events.length)} events into the running system`);
+    const tb = performance.now();
+    for (let i = 0; i < events.length; i += 2_000) await publisher.publish(sys.caseEventsTopic, events.slice(i, i + 2_000).map(encodeMessage));
+    const publishS = (performance.now() - tb) / 1000;
+    await publisher.close();
+    for (let stableBurst = 0; stableBurst < 2; ) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const end = await endOffsets(sys.kafkaBrokers, sys.caseEventsTopic);
+      const now = await sample();
+      stableBurst = now.applied >= end && end >= before + events.length ? stableBurst + 1 : 0;
+    }
+    // The second stable poll is a second after the consumer caught up.
+    burst = { events: events.length, publishS, caughtUpS: (performance.now() - tb) / 1000 - 1 };
+    log(`burst: ${fmt(burst.events)} events applied ${burst.caughtUpS.toFixed(1)} s after the first was published (publishing took ${publishS.toFixed(1)} s)`);
+  }
+
+  // The auditor's replay through the API, over the whole log as the live read model has it now.
+  let replay: { answerMs: number; seconds: number; events: number; matches: boolean | null; differing: number | null } | undefined;
+  if (opts.replay) {
+    const auditor = await sys.token('auditor', ['E09000001'], 'aud-rebuild');
+    const tr = performance.now();
+    const res = await fetch(`${sys.url('projection')}/v1/audit/replays`, { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/json' }, body: '{}' });
+    const answerMs = performance.now() - tr;
+    const started = (await res.json()) as { replayId?: string };
+    if (!started.replayId) throw new Error(`POST /v1/audit/replays answered ${res.status}: ${JSON.stringify(started)}`);
+    log(`replay ${started.replayId} requested (answered in ${answerMs.toFixed(0)} ms)`);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 5_000));
+      const status = (await (await fetch(`${sys.url('projection')}/v1/audit/replays/${started.replayId}`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as {
+        status: string;
+        eventsDone: number;
+        eventsTotal: number;
+        matches: boolean | null;
+        differingCount: number | null;
+      };
+      log(`replay ${status.status}: ${fmt(status.eventsDone)}/${fmt(status.eventsTotal)} events`);
+      if (!['running', 'cancelling'].includes(status.status)) {
+        if (status.status !== 'finished') throw new Error(`the replay ended ${status.status}`);
+        replay = { answerMs, seconds: (performance.now() - tr) / 1000, events: status.eventsDone, matches: status.matches, differing: status.differingCount };
+        break;
+      }
+    }
+  }
+
   const { rows: tables } = await db.query<{ cases: string; events: string; flags: string; alerts: string; swept: string }>(
     `SELECT (SELECT count(*) FROM projection.cases)::text AS cases, (SELECT count(*) FROM projection.case_events)::text AS events,
             (SELECT count(*) FROM projection.case_flags)::text AS flags, (SELECT count(*) FROM projection.alerts)::text AS alerts,
@@ -279,6 +337,8 @@ try {
     },
     publish: { ms: Math.round(publishMs), eventsPerSecond: Math.round((generated.events / publishMs) * 1000) },
     kcat: { messages: kcat.messages, MiB: Math.round(kcat.bytes / 1048576), seconds: kcat.ms / 1000, messagesPerSecond: Math.round(readRate) },
+    ...(burst ? { burst: { ...burst, eventsPerSecond: Math.round(burst.events / burst.caughtUpS) } } : {}),
+    ...(replay ? { replay: { ...replay, eventsPerSecond: Math.round(replay.events / replay.seconds) } } : {}),
     kafkajs: { messages: client.messages, seconds: client.ms / 1000, messagesPerSecond: Math.round((client.messages / client.ms) * 1000) },
     kafkajsDecoding: { messages: clientDecode.messages, seconds: clientDecode.ms / 1000, messagesPerSecond: Math.round((clientDecode.messages / clientDecode.ms) * 1000) },
     rebuild: { offsets: last.applied, seconds: rebuildS, eventsPerSecond: Math.round(rebuildRate), ratioToKcat: rebuildRate / readRate, transactions: slices.transactions },
@@ -298,7 +358,7 @@ publish         ${(publishMs / 1000).toFixed(1)} s (${fmt(results.publish.events
 kcat (ceiling)  ${fmt(kcat.messages)} messages, ${results.kcat.MiB} MiB in ${(kcat.ms / 1000).toFixed(1)} s = ${fmt(readRate)} messages/s
 kafkajs alone   ${fmt(client.messages)} messages in ${(client.ms / 1000).toFixed(1)} s = ${fmt((client.messages / client.ms) * 1000)} messages/s (ratio to kcat ${((client.messages / client.ms) * 1000 / readRate).toFixed(3)}); with decoding and validation ${fmt((clientDecode.messages / clientDecode.ms) * 1000)} messages/s
 rebuild         ${fmt(last.applied)} offsets in ${rebuildS.toFixed(0)} s = ${fmt(rebuildRate)} events/s  (ratio to kcat ${(rebuildRate / readRate).toFixed(4)}, kcat ${(readRate / rebuildRate).toFixed(0)}× faster)
-slices          ${fmt(slices.events)} events applied in ${fmt(slices.transactions)} transactions (mean ${fmt(slices.events / slices.transactions)} a transaction)
+${burst ? `burst           ${fmt(burst.events)} new events into the running system: caught up ${burst.caughtUpS.toFixed(1)} s after the first was published = ${fmt(burst.events / burst.caughtUpS)} events/s (publishing took ${burst.publishS.toFixed(1)} s)\n` : ''}${replay ? `replay (API)    answered in ${replay.answerMs.toFixed(0)} ms; ${fmt(replay.events)} events in ${replay.seconds.toFixed(0)} s = ${fmt(replay.events / replay.seconds)} events/s (ratio to the rebuild ${((replay.events / replay.seconds) / rebuildRate).toFixed(2)}), matches ${replay.matches} (${replay.differing} differing)\n` : ''}slices          ${fmt(slices.events)} events applied in ${fmt(slices.transactions)} transactions (mean ${fmt(slices.events / slices.transactions)} a transaction)
 RSS (MiB)       start ${results.rssMiB.atStart?.toFixed(0)}, peak during rebuild ${results.rssMiB.peakDuringRebuild.toFixed(0)}, at end of rebuild ${results.rssMiB.atEndOfRebuild?.toFixed(0)}, peak in the ${WATCH_AFTER_S} s after (sweep + reads) ${results.rssMiB.peakAfter.toFixed(0)}
 read model      ${fmt(results.readModel.cases)} cases, ${fmt(results.readModel.caseEvents)} events, ${fmt(results.readModel.flags)} flags, ${fmt(results.readModel.alerts)} alerts; ${fmt(results.readModel.sweptWithinWatch)} cases swept in the watch`);
   console.log('\nRSS by cases applied (every ~10th sample):');

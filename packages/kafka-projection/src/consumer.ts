@@ -14,8 +14,14 @@ export interface MessageHandling<E extends { id: string }> {
   /** The key of this read model's dedup records and set-aside messages. */
   consumer: string;
   decode: (message: IncomingMessage) => Decoded<E>;
-  /** Applies new (never seen) events, in offset order, inside the caller's transaction. */
-  apply: (client: pg.PoolClient, events: readonly Fresh<E>[]) => Promise<void>;
+  /**
+   * Applies new (never seen) events, in offset order, inside the caller's transaction. A handler
+   * that keeps its own record of applied ids (`dedupsItself`) is given every valid event and answers
+   * the ones it applied.
+   */
+  apply: (client: pg.PoolClient, events: readonly Fresh<E>[]) => Promise<void | readonly E[]>;
+  /** The handler records applied event ids itself (a unique key it writes anyway): no dedup records are written for it. */
+  dedupsItself?: boolean;
   logger: Logger;
 }
 
@@ -56,6 +62,10 @@ export async function applyMessages<E extends { id: string }>(
       raw: message.value ? withoutNul(message.value.toString('utf8').slice(0, 10_000)) : null,
     });
   }
+  if (h.dedupsItself) {
+    const applied = valid.length > 0 ? ((await h.apply(client, valid)) ?? valid.map((v) => v.event)) : [];
+    return { applied: [...applied], duplicates: valid.length - applied.length, rejected };
+  }
   const fresh = await markProcessed(client, h.schema, h.consumer, valid.map((v) => v.event.id));
   const firstSeen = valid.filter((_, i) => fresh.has(i));
   if (firstSeen.length > 0) await h.apply(client, firstSeen);
@@ -70,8 +80,10 @@ export interface ProjectionConsumerOptions<E extends { id: string }> {
   topics: string[];
   kafka: KafkaConnection;
   decode: (message: IncomingMessage) => Decoded<E>;
-  /** Applies a slice's new (never seen) events, in offset order, inside the slice's transaction. */
-  apply: (client: pg.PoolClient, events: readonly Fresh<E>[]) => Promise<void>;
+  /** Applies a slice's new (never seen) events, in offset order, inside the slice's transaction (see MessageHandling). */
+  apply: (client: pg.PoolClient, events: readonly Fresh<E>[]) => Promise<void | readonly E[]>;
+  /** See MessageHandling. */
+  dedupsItself?: boolean;
   /** Most messages applied in one transaction (default MAX_PER_TRANSACTION); a fetch is split into such slices. */
   maxPerTransaction?: number;
   /** Partitions applied at once by this instance (default 1); each partition stays in order. */

@@ -29,6 +29,8 @@ export const projectionConfigSchema = baseConfigSchema.extend({
   SWEEP_QUIET_MS: envInt(120_000, { min: 0, max: 86_400_000 }),
   /** A sweep round checks the cases due in pages of this many, one short transaction each, so its memory stays flat however many cases there are. */
   SWEEP_PAGE_SIZE: envInt(1_000, { min: 1, max: 100_000 }),
+  /** Pages a sweep round checks at once: a round over many due cases uses more than one connection and core. */
+  SWEEP_CONCURRENCY: envInt(2, { min: 1, max: 16 }),
   /** Comment lines on the alert stream keep proxies from closing an idle connection. */
   SSE_HEARTBEAT_MS: envInt(15_000, { min: 100, max: 300_000 }),
   /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); SPEC §5's defaults when unset. */

@@ -59,6 +59,22 @@ export function registerProjectionMetrics(registry: Registry, parts: { consumer:
       this.set(parts.sweep()?.metrics.runs ?? 0);
     },
   });
+  new Gauge({
+    name: 'projection_sweep_last_round_seconds',
+    help: "how long this instance's last completed sweep round took",
+    registers: [registry],
+    collect() {
+      this.set(parts.sweep()?.metrics.lastRound?.seconds ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'projection_sweep_last_round_cases',
+    help: "cases this instance's last completed sweep round checked",
+    registers: [registry],
+    collect() {
+      this.set(parts.sweep()?.metrics.lastRound?.cases ?? 0);
+    },
+  });
   return {
     alertsRaised: new Counter({ name: 'projection_alerts_raised_total', help: 'alerts raised by this instance, by rule', labelNames: ['rule'] as const, registers: [registry] }),
     closuresAssessed: new Counter({ name: 'projection_closures_assessed_total', help: 'closure requests assessed', labelNames: ['flagged'] as const, registers: [registry] }),

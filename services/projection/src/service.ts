@@ -146,6 +146,8 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       // Enough for a whole slice per fetch when far behind (a case event is about 0.7 KiB).
       maxBytesPerPartition: Math.max(1_048_576, config.APPLY_SLICE_SIZE * 1_536),
       decode: (message) => decodeCaseMessage(message.value),
+      // The archive's key (case_events.event_id) is the record of what was applied.
+      dedupsItself: true,
       apply: async (client, events) => {
         const result = await applySlice(client, readModel, events.map(({ event, message }) => ({ event, at: message })));
         for (const a of result.alerts) metrics.alertsRaised.inc({ rule: a.flag.rule });
@@ -154,6 +156,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
           logger.info({ caseId: a.caseId, closureRequestId: a.closureRequestId, flags: a.flags.length }, 'closure assessed');
         }
         if (result.alerts.length > 0) logger.info({ alerts: result.alerts.slice(0, 20).map((a) => ({ caseId: a.caseId, alertId: a.alertId, rule: a.flag.rule })), raised: result.alerts.length }, 'alerts raised');
+        return result.applied;
       },
     });
     live.consumer = consumer;
@@ -166,6 +169,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       intervalMs: config.SWEEP_INTERVAL_MS,
       quietMs: config.SWEEP_QUIET_MS,
       pageSize: config.SWEEP_PAGE_SIZE,
+      concurrency: config.SWEEP_CONCURRENCY,
       logger,
       caughtUp: () => live.consumer?.readiness(0).ok ?? false,
     });

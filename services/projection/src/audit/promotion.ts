@@ -16,8 +16,10 @@ import { dropShadow } from './shadow.js';
  *   published; the replay's own outbox rows are dropped, so a promotion publishes nothing again.
  * - idempotency_keys: retried acknowledgements still get their first answer.
  * - access_log: who read what is history, not a projection.
- * - consumer_offsets, processed_events, rejected_messages: the live consumer's place in the log and
- *   its dedup records; the shadow is caught up to exactly that place before the swap.
+ * - consumer_offsets, rejected_messages: the live consumer's place in the log and what it set aside;
+ *   the shadow is caught up to exactly that place before the swap (what was applied is recorded by
+ *   the archive's key, case_events, which the shadow has rebuilt). processed_events is the generic
+ *   consumer's dedup table, which this read model leaves empty.
  */
 const CARRIED_OVER = ['events', 'subscription_checkpoints', 'idempotency_keys', 'access_log', 'consumer_offsets', 'processed_events', 'rejected_messages'];
 

@@ -67,9 +67,11 @@ export async function startReplayReader(o: ReplayReaderOptions): Promise<ReplayR
     consumer,
     logger,
     decode: (message) => decodeCaseMessage(message.value),
+    dedupsItself: true,
     apply: async (client, events) => {
-      await applySlice(client, rm, events.map(({ event, message }) => ({ event, at: message })));
+      const { applied } = await applySlice(client, rm, events.map(({ event, message }) => ({ event, at: message })));
       if (o.fault) await injectFault(client, schema, o.fault, [...new Set(events.map((e) => e.event.subject))]);
+      return applied;
     },
   };
 

@@ -22,8 +22,6 @@ export interface SliceFold {
   cases: Map<string, CaseState>;
   /** Cases whose own flags differ from before the slice. */
   flagsChanged: Set<string>;
-  /** The events themselves, for the archive that history and audit read. */
-  archive: Positioned[];
   referrals: NonNullable<StepEffects['referral']>[];
   onward: Map<string, NonNullable<StepEffects['onward']>>;
   closures: NonNullable<StepEffects['closure']>[];
@@ -40,7 +38,7 @@ export interface SliceFold {
  * stored (a case missing there is new).
  */
 export function foldEvents(states: ReadonlyMap<string, CaseState>, events: readonly Positioned[], settings: RuleSettings): SliceFold {
-  const out: SliceFold = { cases: new Map(), flagsChanged: new Set(), archive: [...events], referrals: [], onward: new Map(), closures: [], assessments: [], alerts: [], children: new Map() };
+  const out: SliceFold = { cases: new Map(), flagsChanged: new Set(), referrals: [], onward: new Map(), closures: [], assessments: [], alerts: [], children: new Map() };
   const current = (caseId: string) => out.cases.get(caseId) ?? states.get(caseId);
   for (const { event } of events) {
     const before = current(event.subject);

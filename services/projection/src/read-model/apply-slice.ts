@@ -7,25 +7,30 @@ import { loadChildren, loadStates } from './load.js';
 import { archiveEvents, raiseAlerts, writeAssessments, writeCases, writeFacts, writeOwnFlags, writeRereferrals } from './write.js';
 
 export interface SliceApplied {
+  /** The events applied now, in log order: a redelivered one (archived before) is not. */
+  applied: Positioned['event'][];
   /** Alerts raised now (a key that had one already raises none). */
   alerts: AlertCandidate[];
   assessments: Assessment[];
 }
 
 /**
- * Applies a slice of new (never applied) case events, in log order, in the caller's transaction:
- * the touched cases' states read in one query, every rule run in memory, everything written back
- * in bulk. The statements do not grow in number with the slice: its size bounds only how long the
- * transaction runs.
+ * Applies a slice of case events, in log order, in the caller's transaction: the events archived
+ * (which also tells the ones applied before, skipped), the touched cases' states read in one query,
+ * every rule run in memory, everything written back in bulk. The statements do not grow in number
+ * with the slice: its size bounds only how long the transaction runs.
  */
-export async function applySlice(client: pg.ClientBase, rm: ReadModel, events: readonly Positioned[]): Promise<SliceApplied> {
-  if (events.length === 0) return { alerts: [], assessments: [] };
+export async function applySlice(client: pg.ClientBase, rm: ReadModel, slice: readonly Positioned[]): Promise<SliceApplied> {
   const { schema } = rm;
+  const archived = await archiveEvents(client, schema, slice);
+  const seen = new Set<string>();
+  // Once each, and only those archived now (a repeat within the slice counts once).
+  const events = slice.filter((p) => archived.has(p.event.id) && !seen.has(p.event.id) && seen.add(p.event.id));
+  if (events.length === 0) return { applied: [], alerts: [], assessments: [] };
   const settings = { thresholdsFor: rm.thresholdsFor, match: rm.matchLanguage };
   const states = await loadStates(client, schema, [...new Set(events.map((e) => e.event.subject))]);
   const fold = foldEvents(states, events, settings);
 
-  await archiveEvents(client, schema, fold.archive);
   await writeCases(client, schema, [...fold.cases.values()]);
   await writeOwnFlags(client, schema, [...fold.flagsChanged].map((id) => fold.cases.get(id)!));
   await writeFacts(client, schema, { referrals: fold.referrals, onward: [...fold.onward.values()], closures: fold.closures });
@@ -40,5 +45,5 @@ export async function applySlice(client: pg.ClientBase, rm: ReadModel, events: r
     [...rereferrals.values()].map(({ facts, result }) => ({ closedCases: facts.closures.map((c) => c.caseId), result })),
   );
   const alerts = await raiseAlerts(client, schema, [...fold.alerts, ...[...rereferrals.values()].flatMap((r) => r.result.alerts)]);
-  return { alerts, assessments: fold.assessments };
+  return { applied: events.map((p) => p.event), alerts, assessments: fold.assessments };
 }

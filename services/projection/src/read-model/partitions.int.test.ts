@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '@syv/event-store';
+import { waitFor } from '@syv/test-harness';
 import { checksumOf, digestReadModel } from '../audit/checksum.js';
 import { closureAssessedEventId } from '../outbox/ids.js';
 import { casePublisher, caseStory } from '../testing/case-story.js';
@@ -48,24 +49,25 @@ async function checksum(schema: string): Promise<{ checksum: string; cases: numb
 describe('partitions applied in parallel', () => {
   it('six partitions on two instances end with the read model one instance builds from the same log', async () => {
     const log = [...mixedLog(150, 41, START), ...reReferredChildren(30).flat()];
-    await publisher.publish(log);
     // What the projection publishes onto the same topic (closure.assessed) is part of the log too.
     const expected = [...log.map((e) => e.id), ...log.flatMap((e) => (e.type === 'closure.requested.v1' ? [closureAssessedEventId(e.data.closureRequestId)] : []))];
 
-    // One instance first, alone, until it has applied everything (its own closure.assessed included).
-    const single = await h.start({ schema: 'single', consumerGroup: 'single', env: { APPLY_PARTITIONS_CONCURRENTLY: '1' } });
-    await waitForApplied(h.pool, 'single', expected, 60_000);
-    await h.stop(single);
-
-    // Then two instances of another read model share the six partitions, two at a time each. They
-    // read the first instance's closure.assessed first; their own copies are duplicates.
-    const [a, b] = await Promise.all([
-      h.start({ schema: 'shared', consumerGroup: 'shared', env: { APPLY_PARTITIONS_CONCURRENTLY: '2', APPLY_SLICE_SIZE: '37' } }),
-      h.start({ schema: 'shared', consumerGroup: 'shared', env: { APPLY_PARTITIONS_CONCURRENTLY: '2', APPLY_SLICE_SIZE: '37' } }),
-    ]);
+    // Two instances of one read model share the six partitions, two at a time each, both in the
+    // group before anything is published, so each has partitions to apply.
+    const shared = { schema: 'shared', consumerGroup: 'shared', env: { APPLY_PARTITIONS_CONCURRENTLY: '2', APPLY_SLICE_SIZE: '37' } };
+    const [a, b] = await Promise.all([h.start(shared), h.start(shared)]);
+    await waitFor(async () => a!.consumer.readiness().ok && b!.consumer.readiness().ok, { what: 'both instances to join the group', timeoutMs: 60_000 });
+    await publisher.publish(log);
     await waitForApplied(h.pool, 'shared', expected, 60_000);
     const applied = [a!, b!].map((p) => p.consumer.stats().applied);
     expect(applied.every((n) => n > 0), `each instance applied some events: ${applied.join(', ')}`).toBe(true);
+    await Promise.all([h.stop(a!), h.stop(b!)]);
+
+    // Then one instance of another read model, alone, from the same log. It reads the first
+    // model's closure.assessed where they stand; its own copies are duplicates.
+    const single = await h.start({ schema: 'single', consumerGroup: 'single', env: { APPLY_PARTITIONS_CONCURRENTLY: '1' } });
+    await waitForApplied(h.pool, 'single', expected, 60_000);
+    await h.stop(single);
 
     const one = await checksum('single');
     const two = await checksum('shared');

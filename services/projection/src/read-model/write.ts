@@ -17,17 +17,22 @@ import type { Positioned } from '../fold/slice.js';
 
 const list = (xs: readonly string[]) => xs.join(',');
 
-/** Appends the events to the archive that a case's history, as-of views and the audit read. */
-export async function archiveEvents(client: pg.ClientBase, schema: string, events: readonly Positioned[]): Promise<void> {
-  if (events.length === 0) return;
+/**
+ * Appends the events to the archive that a case's history, as-of views and the audit read, and
+ * answers the ids written now: an id archived before (a redelivery) is skipped, so the archive's
+ * key is also the read model's record of the events it has applied.
+ */
+export async function archiveEvents(client: pg.ClientBase, schema: string, events: readonly Positioned[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   // The envelopes go as one JSON text, parsed by the server, rather than as an array of texts
   // (whose literal quoting costs more than the parse).
-  await client.query(
+  const { rows } = await client.query<{ event_id: string }>(
     `INSERT INTO ${schema}.case_events (event_id, case_id, type, area, domain_time, recorded_at, envelope, topic, partition, "offset")
      SELECT (e.v->>'id')::uuid, (e.v->>'subject')::uuid, e.v->>'type', e.v->>'area', p.domain_time, (e.v->>'time')::timestamptz, e.v, p.topic, p.partition, p."offset"
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n)
        JOIN unnest($2::timestamptz[], $3::text[], $4::int[], $5::bigint[]) WITH ORDINALITY AS p(domain_time, topic, partition, "offset", n) ON p.n = e.n
-     ON CONFLICT (event_id) DO NOTHING`,
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id::text`,
     [
       JSON.stringify(events.map((e) => e.event)),
       events.map((e) => domainTimeOf(e.event) ?? null),
@@ -36,6 +41,7 @@ export async function archiveEvents(client: pg.ClientBase, schema: string, event
       events.map((e) => e.at.offset),
     ],
   );
+  return new Set(rows.map((r) => r.event_id));
 }
 
 /** Each case's row as its state says, with the state itself. */

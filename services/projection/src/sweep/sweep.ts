@@ -21,6 +21,8 @@ export interface SweepOptions {
   quietMs: number;
   /** Cases checked per transaction of a round (default 1,000). */
   pageSize?: number;
+  /** Pages checked at once (default 1). */
+  concurrency?: number;
   /** After each page, with the cases checked so far in the round (progress of a long round). */
   onPage?: (cases: number) => void;
   logger: Logger;
@@ -34,16 +36,20 @@ export interface SweepOptions {
 
 export interface SweepResult {
   asOf: Date;
-  /** Cases looked at; undefined when another instance held the sweep. */
+  /** Cases looked at. */
   cases: number;
-  alerts: RaisedAlert[];
+  /** Alerts raised, and the first few of them (a round's memory does not grow with its alerts). */
+  raised: number;
+  firstAlerts: RaisedAlert[];
 }
+
+const MOST_NAMED = 20;
 
 export interface Sweep {
   /** One sweep now, at the clock's time; resolves with what it found (or undefined if another instance is sweeping). */
   runOnce(): Promise<SweepResult | undefined>;
   stop(): Promise<void>;
-  readonly metrics: { runs: number; failures: number; lastRunAt: Date | undefined; alertsRaised: number };
+  readonly metrics: { runs: number; failures: number; lastRunAt: Date | undefined; alertsRaised: number; lastRound: { cases: number; seconds: number } | undefined };
 }
 
 /**
@@ -54,9 +60,10 @@ export interface Sweep {
  */
 export function startSweep(opts: SweepOptions): Sweep {
   const { pool, readModel: rm, clock, logger } = opts;
-  const metrics: Sweep['metrics'] = { runs: 0, failures: 0, lastRunAt: undefined, alertsRaised: 0 };
+  const metrics: Sweep['metrics'] = { runs: 0, failures: 0, lastRunAt: undefined, alertsRaised: 0, lastRound: undefined };
   const lockName = `${rm.schema}.time-rule-sweep`;
   const pageSize = opts.pageSize ?? 1_000;
+  const concurrency = opts.concurrency ?? 1;
   let running: Promise<unknown> | undefined;
   let stopped = false;
 
@@ -68,34 +75,41 @@ export function startSweep(opts: SweepOptions): Sweep {
       if (!rows[0]?.got) return undefined;
       try {
         const asOf = clock();
+        const roundStarted = Date.now();
         const quietSince = new Date(asOf.getTime() - opts.quietMs);
-        const alerts: RaisedAlert[] = [];
+        let raised = 0;
+        const firstAlerts: RaisedAlert[] = [];
         let cases = 0;
         // Each page is one short transaction; a case checked moves its next_sweep_at past asOf and
-        // leaves the due set, so the round ends when a page comes back empty.
-        let previous = new Set<string>();
-        while (!stopped) {
-          const page = await withTransaction(pool, async (client) => {
-            const due = await lockDueCases(client, rm.schema, asOf, quietSince, pageSize);
-            return { ids: due.map((d) => d.caseId), raised: await recheckAndWrite(client, rm, due.map((state) => ({ state, at: asOf }))) };
-          });
-          if (page.ids.length === 0) break;
-          if (page.ids.some((id) => previous.has(id))) {
-            // Cannot happen while the rules schedule the next look after asOf; never loop on it.
-            logger.error({ asOf, caseIds: page.ids.filter((id) => previous.has(id)).slice(0, 20) }, 'sweep saw cases again in one round; the round ends here');
-            break;
+        // leaves the due set, so a worker is done when a page comes back empty. Workers take
+        // different pages: each skips the rows another has locked.
+        const worker = async () => {
+          let previous = new Set<string>();
+          while (!stopped) {
+            const page = await withTransaction(pool, async (client) => {
+              const due = await lockDueCases(client, rm.schema, asOf, quietSince, pageSize);
+              return { ids: due.map((d) => d.caseId), raised: await recheckAndWrite(client, rm, due.map((state) => ({ state, at: asOf }))) };
+            });
+            if (page.ids.length === 0) return;
+            if (page.ids.some((id) => previous.has(id))) {
+              // Cannot happen while the rules schedule the next look after asOf; never loop on it.
+              logger.error({ asOf, caseIds: page.ids.filter((id) => previous.has(id)).slice(0, 20) }, 'sweep saw cases again in one round; the round ends here');
+              return;
+            }
+            previous = new Set(page.ids);
+            cases += page.ids.length;
+            raised += page.raised.length;
+            for (const a of page.raised.slice(0, MOST_NAMED - firstAlerts.length)) firstAlerts.push({ alertId: a.alertId, caseId: a.caseId, rule: a.flag.rule });
+            opts.onPage?.(cases);
           }
-          previous = new Set(page.ids);
-          const n = page.ids.length;
-          cases += n;
-          alerts.push(...page.raised.map((a) => ({ alertId: a.alertId, caseId: a.caseId, rule: a.flag.rule })));
-          opts.onPage?.(cases);
-        }
+        };
+        await Promise.all(Array.from({ length: concurrency }, worker));
         metrics.runs++;
         metrics.lastRunAt = asOf;
-        metrics.alertsRaised += alerts.length;
-        if (alerts.length > 0) logger.info({ asOf, cases, raised: alerts.length, alerts: alerts.slice(0, 20).map((a) => a.alertId) }, 'sweep raised alerts');
-        return { asOf, cases, alerts };
+        metrics.lastRound = { cases, seconds: (Date.now() - roundStarted) / 1000 };
+        metrics.alertsRaised += raised;
+        if (raised > 0) logger.info({ asOf, cases, raised, alerts: firstAlerts.map((a) => a.alertId) }, 'sweep raised alerts');
+        return { asOf, cases, raised, firstAlerts };
       } finally {
         await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [lockName]).catch((err: unknown) => {
           // The session is broken; ending it frees the lock.
