@@ -99,10 +99,22 @@ export function clearFlags(flags: readonly CaseFlag[], source: OwnFlagSource): C
   return flags.filter((f) => f.source !== source);
 }
 
-export function sameFlags(a: readonly CaseFlag[], b: readonly CaseFlag[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((f, i) => {
-    const g = b[i]!;
-    return f.key === g.key && f.source === g.source && f.severity === g.severity && f.explanation === g.explanation && f.since.getTime() === g.since.getTime() && f.evidence.join() === g.evidence.join();
-  });
+const sameFlag = (f: CaseFlag, g: CaseFlag) =>
+  f.key === g.key && f.source === g.source && f.severity === g.severity && f.explanation === g.explanation && f.since.getTime() === g.since.getTime() && f.evidence.join() === g.evidence.join();
+
+/** What writing a case's flags must change: the keys gone, and the flags new or reworded. */
+export interface FlagChanges {
+  removed: { caseId: string; key: string }[];
+  upserted: (CaseFlag & { caseId: string })[];
+}
+
+export function flagChanges(caseId: string, before: readonly CaseFlag[], after: readonly CaseFlag[], into: FlagChanges = { removed: [], upserted: [] }): FlagChanges {
+  const was = new Map(before.map((f) => [f.key, f]));
+  const now = new Set(after.map((f) => f.key));
+  for (const f of before) if (!now.has(f.key)) into.removed.push({ caseId, key: f.key });
+  for (const f of after) {
+    const had = was.get(f.key);
+    if (!had || !sameFlag(had, f)) into.upserted.push({ ...f, caseId });
+  }
+  return into;
 }

@@ -1,6 +1,6 @@
 import type { CaseEvent } from '@syv/contracts';
 import type { AlertCandidate } from './alerts.js';
-import { sameFlags, type CaseState } from './case-state.js';
+import { flagChanges, type CaseState, type FlagChanges } from './case-state.js';
 import { childKey, childRereferrals, type ChildFacts, type ChildRereferrals } from './rereferral.js';
 import { step, type Assessment, type RuleSettings, type StepEffects } from './step.js';
 
@@ -20,8 +20,8 @@ export interface Positioned {
 export interface SliceFold {
   /** The touched cases' states after the slice. */
   cases: Map<string, CaseState>;
-  /** Cases whose own flags differ from before the slice. */
-  flagsChanged: Set<string>;
+  /** How the touched cases' own flags differ from before the slice. */
+  flagChanges: FlagChanges;
   referrals: NonNullable<StepEffects['referral']>[];
   onward: Map<string, NonNullable<StepEffects['onward']>>;
   closures: NonNullable<StepEffects['closure']>[];
@@ -38,7 +38,7 @@ export interface SliceFold {
  * stored (a case missing there is new).
  */
 export function foldEvents(states: ReadonlyMap<string, CaseState>, events: readonly Positioned[], settings: RuleSettings): SliceFold {
-  const out: SliceFold = { cases: new Map(), flagsChanged: new Set(), referrals: [], onward: new Map(), closures: [], assessments: [], alerts: [], children: new Map() };
+  const out: SliceFold = { cases: new Map(), flagChanges: { removed: [], upserted: [] }, referrals: [], onward: new Map(), closures: [], assessments: [], alerts: [], children: new Map() };
   const current = (caseId: string) => out.cases.get(caseId) ?? states.get(caseId);
   for (const { event } of events) {
     const before = current(event.subject);
@@ -63,10 +63,7 @@ export function foldEvents(states: ReadonlyMap<string, CaseState>, events: reado
     if (effects.assessment) out.assessments.push(effects.assessment);
     if (effects.child) out.children.set(childKey(effects.child.area, effects.child.childId), effects.child);
   }
-  for (const [caseId, state] of out.cases) {
-    const was = states.get(caseId);
-    if (!was || !sameFlags(was.flags, state.flags)) out.flagsChanged.add(caseId);
-  }
+  for (const [caseId, state] of out.cases) flagChanges(caseId, states.get(caseId)?.flags ?? [], state.flags, out.flagChanges);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { evaluateTimeRules, type Flag } from '../rules/index.js';
 import type { Thresholds } from '../thresholds/index.js';
 import { alertCandidates, type AlertCandidate, type AlertCause } from './alerts.js';
 import { areaOf } from './case-row.js';
-import { replaceFlags, sameFlags, type CaseState } from './case-state.js';
+import { flagChanges, replaceFlags, type CaseState, type FlagChanges } from './case-state.js';
 import { nextSweepAt } from './next-due.js';
 
 /** What the time rules find at a check, before anything is written. */
@@ -35,12 +35,12 @@ export function checkTimeRules(state: CaseState, at: Date, recordedAt: Date, cau
 }
 
 /** Cases the time rules look at again without an event (the sweep's clock, or a replay's alignment), pure. */
-export function recheckCases(checks: readonly { state: CaseState; at: Date }[], thresholdsFor: (area: string) => Thresholds): { states: CaseState[]; flagsChanged: CaseState[]; alerts: AlertCandidate[] } {
-  const out = { states: [] as CaseState[], flagsChanged: [] as CaseState[], alerts: [] as AlertCandidate[] };
+export function recheckCases(checks: readonly { state: CaseState; at: Date }[], thresholdsFor: (area: string) => Thresholds): { states: CaseState[]; flagChanges: FlagChanges; alerts: AlertCandidate[] } {
+  const out = { states: [] as CaseState[], flagChanges: { removed: [], upserted: [] } as FlagChanges, alerts: [] as AlertCandidate[] };
   for (const { state, at } of checks) {
     const checked = checkTimeRules(state, at, at, state.last, thresholdsFor(areaOf(state)));
     out.states.push(checked.state);
-    if (!sameFlags(state.flags, checked.state.flags)) out.flagsChanged.push(checked.state);
+    flagChanges(state.caseId, state.flags, checked.state.flags, out.flagChanges);
     out.alerts.push(...checked.alerts);
   }
   return out;

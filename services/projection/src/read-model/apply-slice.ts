@@ -32,7 +32,7 @@ export async function applySlice(client: pg.ClientBase, rm: ReadModel, slice: re
   const fold = foldEvents(states, events, settings);
 
   await writeCases(client, schema, [...fold.cases.values()]);
-  await writeOwnFlags(client, schema, [...fold.flagsChanged].map((id) => fold.cases.get(id)!));
+  await writeOwnFlags(client, schema, fold.flagChanges);
   await writeFacts(client, schema, { referrals: fold.referrals, onward: [...fold.onward.values()], closures: fold.closures });
   await writeAssessments(client, schema, fold.assessments);
 

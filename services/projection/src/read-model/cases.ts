@@ -40,6 +40,6 @@ export async function recheckAndWrite(client: pg.ClientBase, rm: ReadModel, chec
   if (checks.length === 0) return [];
   const next = recheckCases(checks, rm.thresholdsFor);
   await writeTimeChecks(client, rm.schema, next.states);
-  await writeOwnFlags(client, rm.schema, next.flagsChanged);
+  await writeOwnFlags(client, rm.schema, next.flagChanges);
   return raiseAlerts(client, rm.schema, next.alerts);
 }

@@ -3,7 +3,7 @@ import { toStoredEvent } from '@syv/command-service';
 import { appendNewStreams } from '@syv/event-store';
 import { alertRaisedEvent, type AlertCandidate } from '../fold/alerts.js';
 import { caseRowOf } from '../fold/case-row.js';
-import type { CaseState } from '../fold/case-state.js';
+import type { CaseState, FlagChanges } from '../fold/case-state.js';
 import { encodeStates } from '../fold/codec.js';
 import { domainTimeOf } from '../fold/domain-time.js';
 import type { ChildRereferrals } from '../fold/rereferral.js';
@@ -97,18 +97,24 @@ export async function writeTimeChecks(client: pg.ClientBase, schema: string, sta
   );
 }
 
-/** The own flags (time, closure, language) of these cases become what their states hold. */
-export async function writeOwnFlags(client: pg.ClientBase, schema: string, states: readonly CaseState[]): Promise<void> {
-  if (states.length === 0) return;
-  await client.query(`DELETE FROM ${schema}.case_flags WHERE case_id = ANY($1::uuid[]) AND source <> 'rereferral'`, [states.map((s) => s.caseId)]);
-  const flags = states.flatMap((s) => s.flags.map((f) => ({ caseId: s.caseId, ...f })));
-  if (flags.length === 0) return;
+/** The own flags (time, closure, language) of the cases change as the fold found: keys gone are deleted, new or reworded ones written. */
+export async function writeOwnFlags(client: pg.ClientBase, schema: string, changes: FlagChanges): Promise<void> {
+  if (changes.removed.length > 0) {
+    await client.query(
+      `DELETE FROM ${schema}.case_flags f USING unnest($1::uuid[], $2::text[]) AS g(case_id, flag_key)
+        WHERE f.case_id = g.case_id AND f.flag_key = g.flag_key`,
+      [changes.removed.map((r) => r.caseId), changes.removed.map((r) => r.key)],
+    );
+  }
+  if (changes.upserted.length === 0) return;
   await client.query(
     `INSERT INTO ${schema}.case_flags (case_id, flag_key, source, rule, severity, explanation, evidence, since)
      SELECT (f->>'caseId')::uuid, f->>'key', f->>'source', f->>'rule', f->>'severity', f->>'explanation',
             ARRAY(SELECT jsonb_array_elements_text(f->'evidence'))::uuid[], (f->>'since')::timestamptz
-       FROM jsonb_array_elements($1::jsonb) AS f`,
-    [JSON.stringify(flags)],
+       FROM jsonb_array_elements($1::jsonb) AS f
+     ON CONFLICT (case_id, flag_key) DO UPDATE SET source = EXCLUDED.source, rule = EXCLUDED.rule, severity = EXCLUDED.severity,
+       explanation = EXCLUDED.explanation, evidence = EXCLUDED.evidence, since = EXCLUDED.since`,
+    [JSON.stringify(changes.upserted)],
   );
 }
 
