@@ -26,7 +26,7 @@ import { startBenchSystem } from './lib/system.js';
 
 const USAGE = `usage: cd bench && pnpm exec tsx memory.ts [--cases N] [--phase-seconds S]
 
-Writes a read model of N cases (default 1,000,000) in bulk, starts the projection over it (caught
+Writes a read model of N cases (default 1,000,000) through the projection's slice apply, starts it (caught
 up) and samples its RSS while idle, while serving reads, during the sweep's first round over every
 case (and how long that round takes), and during an auditor's replay request (how long the request
 takes to answer; RSS while the live side is digested). Own ports: Kafka 19896, projection 18404.

@@ -54,7 +54,6 @@ export const CHECKSUMMED_TABLES = TABLES.map((t) => t.name);
 export type CaseDigests = Map<string, Buffer>;
 
 const DIGEST_BYTES = 16;
-const FETCH_ROWS = 10_000;
 const NONE = Buffer.alloc(DIGEST_BYTES);
 
 /** The hex md5 of the case's rows in table `index`, or undefined when it has none there. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '@syv/event-store';
 import { checksumHasher, digestQuery, differingTables, type CaseRange } from './checksum.js';
 import type { DifferingCase } from './replay-store.js';
 
@@ -86,20 +87,13 @@ export async function dropDigests(db: pg.Pool, auditSchema: string, replayId: st
 
 /** Rows of a query through a cursor, 10,000 at a time, in one read-only transaction. */
 async function readInOrder<R>(pool: pg.Pool, text: string, values: unknown[], each: (row: R) => void): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
+  await withTransaction(pool, async (client) => {
+    await client.query('SET TRANSACTION READ ONLY');
     await client.query(`DECLARE syv_rows NO SCROLL CURSOR FOR ${text}`, values);
     for (;;) {
       const { rows } = await client.query<R & pg.QueryResultRow>('FETCH 10000 FROM syv_rows');
       for (const r of rows) each(r);
       if (rows.length < 10_000) break;
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '@syv/event-store';
 import { caseRanges, countCases, storeDigests } from './digest-store.js';
 import type { PartitionOffset } from './replay-store.js';
 
@@ -40,18 +41,11 @@ export async function openLiveSnapshot(pool: pg.Pool, schema: string, consumer: 
       async digest(auditSchema, replayId, stopped) {
         for (const range of caseRanges(cases)) {
           if (stopped()) return;
-          const client = await pool.connect();
-          try {
-            await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+          await withTransaction(pool, async (client) => {
+            await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
             await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId.replace(/[^0-9A-F-]/gi, '')}'`);
             await storeDigests(client, auditSchema, replayId, 'live', schema, range);
-            await client.query('COMMIT');
-          } catch (err) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            throw err;
-          } finally {
-            client.release();
-          }
+          });
         }
       },
       close,
