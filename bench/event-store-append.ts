@@ -1,4 +1,4 @@
-// Event store append (issue 6, item 4): our appendToStream (@syv/event-store) against Emmett's
+// Event store append: our appendToStream (@syv/event-store) against Emmett's
 // PostgreSQL event store, on the same PostgreSQL in the same run, each in a fresh database of its
 // own: single appends, batches of 10 and of 100, the same number of appends each, with the expected
 // version checked as a command handler would.

@@ -1,4 +1,4 @@
-// Faults under load (issue 6, item 6): while referrals, interventions and closure requests arrive,
+// Faults under load: while referrals, interventions and closure requests arrive,
 // kill -9 each service once, restart the Kafka broker once and PostgreSQL once, then prove that
 // every write acknowledged with a 2xx is on case-events exactly once by event id, in the
 // projection's read model, and that each alert was raised exactly once. Exits 1 on any loss.

@@ -1,4 +1,4 @@
-// Freshness (issue 6, item 2): how long after a write is accepted does a reader see it?
+// Freshness: how long after a write is accepted does a reader see it?
 //  - alert path: from the 202 of POST /v1/cases/{id}/closure-requests (case-closure) to the
 //    matching alert.raised on GET /v1/alerts/stream (projection, SSE), held open by a supervisor;
 //  - summary path: from the 201 of POST /v1/cases/{id}/interventions (intervention) to the first

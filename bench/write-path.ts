@@ -1,4 +1,4 @@
-// Write path (issue 6, item 1): autocannon against POST /v1/cases/{caseId}/interventions with valid
+// Write path: autocannon against POST /v1/cases/{caseId}/interventions with valid
 // tokens over many cases, at saturation and at a fixed rate, and in the same run the same load
 // against a plain Fastify route doing one INSERT into the same PostgreSQL, as the yardstick.
 import { spawn, type ChildProcess } from 'node:child_process';

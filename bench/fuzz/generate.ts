@@ -7,7 +7,7 @@ import { isFreeText, validValue } from './valid-body.js';
 
 /**
  * Tokens and real ids to aim at. `actor` (a supervisor) may do anything any route outside
- * /v1/audit/ allows in `area`; `auditor` is the actor of /v1/audit/* (auditors only, SPEC §4).
+ * /v1/audit/ allows in `area`; `auditor` is the actor of /v1/audit/* (auditors only).
  */
 export interface FuzzContext {
   area: string;
@@ -84,7 +84,7 @@ function withRawField(body: Record<string, unknown>, field: string, raw: string)
 
 function authVariant(b: Base, ctx: FuzzContext, rng: Prng): FuzzRequest {
   const isWrite = b.route.method !== 'GET';
-  // Auditors change nothing (SPEC §6), and another area's worker reaches nothing of this area, so
+  // Auditors change nothing, and another area's worker reaches nothing of this area, so
   // on a write both are refusals whatever the route; on a read they may be allowed.
   const variants: [string, string | undefined][] = [
     ['no-token', undefined],

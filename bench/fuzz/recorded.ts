@@ -8,7 +8,7 @@ export const EVENT_SCHEMAS = ['referral', 'intervention', 'case_closure'] as con
  * What only a request can make the projection write, when it runs: an acknowledgement (the
  * alert's row, and alert.acknowledged through its outbox), a replay started, a promotion. Its
  * read model follows the case-events topic, already counted. Not counted: the access log, which a
- * read that is allowed must grow (SPEC §6), so a fuzzed request that was rightly served adds rows.
+ * read that is allowed must grow, so a fuzzed request that was rightly served adds rows.
  */
 const PROJECTION_COUNTS: Record<string, string> = {
   'projection alerts acknowledged': 'SELECT count(*)::text AS n FROM projection.alerts WHERE acknowledged_by IS NOT NULL',

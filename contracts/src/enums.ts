@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The vocabularies of SPEC §3 and §5. Each is a const tuple (the values, for UIs and tests), a zod
+// The vocabularies of the events and the rules. Each is a const tuple (the values, for UIs and tests), a zod
 // schema (so events and HTTP bodies reject anything else) and a type. Extend a list when a user needs
 // a new value: adding is backwards compatible for consumers that treat unknown values as "other";
 // removing or renaming one is a new event version.
@@ -69,7 +69,7 @@ export const SEVERITIES = RISK_LEVELS;
 export const severitySchema = riskLevelSchema;
 export type Severity = RiskLevel;
 
-/** The `role` claim of a user's token (SPEC §6). */
+/** The `role` claim of a user's token. */
 export const ROLES = ['social_worker', 'supervisor', 'auditor'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
@@ -83,7 +83,7 @@ export const ACTOR_ROLES = [...ROLES, 'system'] as const;
 export const actorRoleSchema = z.enum(ACTOR_ROLES);
 export type ActorRole = z.infer<typeof actorRoleSchema>;
 
-/** The projection's rules (SPEC §5); the id is what flags, alerts and thresholds refer to. */
+/** The projection's rules; the id is what flags, alerts and thresholds refer to. */
 export const RULE_IDS = [
   'CLOSURE_HIGH_RISK',
   'CLOSURE_PENDING_ONWARD_REFERRAL',

@@ -30,7 +30,7 @@ export const areaCode = () =>
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a local-authority code such as E09000022')
     .describe('Local-authority code (e.g. the ONS code E09000022).');
 
-/** The `sub` of a user's token: an id, never a name (SPEC §6). */
+/** The `sub` of a user's token: an id, never a name. */
 export const userId = () => z.string().min(1).max(200);
 
 /** Free text written by a worker; bounded so one record cannot swamp a Kafka message. */

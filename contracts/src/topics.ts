@@ -1,7 +1,7 @@
 import type { AnyEvent, EventType } from './events/catalog.js';
 import { isAlertEventType } from './events/catalog.js';
 
-// The two topics (SPEC §2). These are the default names; each service reads its topic names from
+// The two topics. These are the default names; each service reads its topic names from
 // its configuration (tests give every file its own topics), so pass those to `topicOf` rather than
 // using the constants directly where a service publishes or subscribes.
 

@@ -1,6 +1,6 @@
 import type { Role } from '@syv/service-kit';
 
-// The rules of SPEC §6 as expectations, for any route: who may act, and what everyone else sees.
+// The access rules as expectations, for any route: who may act, and what everyone else sees.
 
 export type Principal = Role | 'no_token' | 'expired_token' | 'foreign_signature';
 export const principals: Principal[] = ['social_worker', 'supervisor', 'auditor', 'no_token', 'expired_token', 'foreign_signature'];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { closureReasonSchema } from '../enums.js';
 import { flagSchema, isoDateTime, requiredText, userId, uuid } from '../fields.js';
 
-// The closure saga (SPEC §2): case-closure asks, the projection assesses against the closure rules,
+// The closure saga: case-closure asks, the projection assesses against the closure rules,
 // case-closure closes at once or holds for a supervisor, whose decision closes or rejects.
 
 export const closureRequestedData = z.object({

@@ -1,5 +1,5 @@
 // Labelling and victim-blaming phrases in case recording, with the wording to use instead
-// (SPEC §5, after the Children's Society language guidance). The report's parents heard
+// (after the Children's Society language guidance). The report's parents heard
 // "everything was his fault, his choice, his decisions"; this list makes such wording visible
 // to the worker as they write, and to the supervisor afterwards.
 

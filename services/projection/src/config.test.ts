@@ -14,7 +14,7 @@ const file = (text: string) => {
 const config = (env: Record<string, string>) => loadConfig(projectionConfigSchema, env);
 
 describe('projection configuration', () => {
-  it('given no THRESHOLDS_FILE, then every area gets the SPEC defaults, and the sweep runs every minute', () => {
+  it('given no THRESHOLDS_FILE, then every area gets the default thresholds, and the sweep runs every minute', () => {
     const c = config({});
     expect(c).toMatchObject({ PORT: 3004, CASE_EVENTS_TOPIC: 'case-events', CASE_ALERTS_TOPIC: 'case-alerts', SWEEP_INTERVAL_MS: 60_000 });
     expect(thresholdsFor(thresholdsConfig(c), 'E09000001')).toEqual(SPEC_DEFAULTS);

@@ -33,7 +33,7 @@ export const projectionConfigSchema = baseConfigSchema.extend({
   SWEEP_CONCURRENCY: envInt(2, { min: 1, max: 16 }),
   /** Comment lines on the alert stream keep proxies from closing an idle connection. */
   SSE_HEARTBEAT_MS: envInt(15_000, { min: 100, max: 300_000 }),
-  /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); SPEC §5's defaults when unset. */
+  /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); the default thresholds when unset. */
   THRESHOLDS_FILE: z.string().trim().min(1).optional(),
 });
 export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;

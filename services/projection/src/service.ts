@@ -117,7 +117,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       ],
       openapi: {
         description:
-          'The read model of every case (SPEC §4), the rules of SPEC §5 with their alerts to supervisors (REST, Server-Sent Events, and the case-alerts topic), and the closure assessment of the closure saga.',
+          'The read model of every case, the rules with their alerts to supervisors (REST, Server-Sent Events, and the case-alerts topic), and the closure assessment of the closure saga.',
         tags: [
           { name: 'cases', description: 'Case list, summary (also as of a past date) and events' },
           { name: 'alerts', description: 'Alerts to supervisors: list, acknowledge, live stream' },

@@ -20,8 +20,8 @@ export function canSeeArea(user: AuthUser, area: string): boolean {
 
 /**
  * A case (or anything else that belongs to an area) outside the caller's areas must look exactly
- * like one that does not exist: 404, not 403, so that case ids cannot be probed across areas
- * (SPEC §6). Call it after loading the thing, with the same detail the "really missing" path uses:
+ * like one that does not exist: 404, not 403, so that case ids cannot be probed across areas.
+ * Call it after loading the thing, with the same detail the "really missing" path uses:
  *
  *   const c = await cases.find(caseId);
  *   if (!c) throw problem('NOT_FOUND', `Case ${caseId} was not found`);

@@ -3,7 +3,7 @@ import type { AuthUser } from '@syv/service-kit';
 
 export type AccessAction = 'list' | 'summary' | 'summary_as_of' | 'events' | 'audit_events';
 
-/** SPEC §6: every read of a case is recorded, who and when, whichever route read it. */
+/** Every read of a case is recorded, who and when, whichever route read it. */
 export async function recordAccess(db: pg.Pool, schema: string, user: AuthUser, caseIds: readonly string[], action: AccessAction): Promise<void> {
   if (caseIds.length === 0) return;
   await db.query(

@@ -82,7 +82,7 @@ function viewOf(r: ReplayRow): z.infer<typeof replayView> {
   };
 }
 
-/** SPEC §4's audit routes: the whole history, the access log, replays and their promotion. Auditors only. */
+/** The audit routes: the whole history, the access log, replays and their promotion. Auditors only. */
 export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
   const pool: pg.Pool = deps.pool;
   const schema = deps.readModel.schema;

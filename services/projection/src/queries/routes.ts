@@ -89,7 +89,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
   const { schema } = rm;
   const now = deps.now ?? (() => new Date());
 
-  /** 404 alike for a case that does not exist and one in another area (SPEC §6). */
+  /** 404 alike for a case that does not exist and one in another area. */
   async function visibleCaseArea(user: AuthUser, caseId: string): Promise<string> {
     const area = await caseArea(pool, schema, caseId);
     if (area === undefined) throw problem('NOT_FOUND', `Case ${caseId} was not found`);

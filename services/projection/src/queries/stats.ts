@@ -21,7 +21,7 @@ const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1
 
 const DAY = 86_400;
 
-/** SPEC §4 stats per area; a wait still running counts up to now (or to the case's closure). */
+/** Statistics per area; a wait still running counts up to now (or to the case's closure). */
 export async function areaStats(db: pg.Pool, schema: string, areas: readonly string[], now: Date): Promise<AreaStats[]> {
   const [cases, waits, closures, referrals] = await Promise.all([
     db.query<{ area: string; open_cases: string; median_support: number | null }>(

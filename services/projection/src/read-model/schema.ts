@@ -113,7 +113,7 @@ CREATE TABLE closures (
 );
 CREATE INDEX closures_by_child ON closures (area, child_id);
 
--- Who read which case, when (SPEC §6). Not part of the replayable read model: it records reads.
+-- Who read which case, when. Not part of the replayable read model: it records reads.
 CREATE TABLE access_log (
   id bigserial PRIMARY KEY,
   at timestamptz NOT NULL DEFAULT now(),

@@ -3,7 +3,7 @@ import type { Rule } from './flag.js';
 import { currentRisk } from './risk.js';
 import { formatDate } from './words.js';
 
-/** SPEC §5 CLOSURE_HIGH_RISK: the report's "closing cases prematurely by overlooking the risks of youth violence in the community". */
+/** CLOSURE_HIGH_RISK: the report's "closing cases prematurely by overlooking the risks of youth violence in the community". */
 export const closureHighRisk: Rule = (history, asOf) => {
   const ctx = closureContext(history, asOf);
   if (!ctx) return [];

@@ -4,7 +4,7 @@ import type { Rule } from './flag.js';
 import { agencyName, formatDate, humanise, plural } from './words.js';
 
 /**
- * SPEC §5 CLOSURE_NO_RECENT_CONTACT. Only interventions with the child count: work with the family
+ * CLOSURE_NO_RECENT_CONTACT. Only interventions with the child count: work with the family
  * alone does not tell anyone how the child is. Contact exactly N days before the request is
  * within the window and does not fire.
  */

@@ -4,7 +4,7 @@ import type { Flag, Rule } from './flag.js';
 import { agencyName, formatDate, plural } from './words.js';
 
 /**
- * SPEC §5 CLOSURE_PENDING_ONWARD_REFERRAL: the child who waited for CAMHS from 11 to 13. One flag
+ * CLOSURE_PENDING_ONWARD_REFERRAL: the child who waited for CAMHS from 11 to 13. One flag
  * per referral still waiting, so each names its agency and its wait.
  */
 export const closurePendingOnwardReferral: Rule = (history, asOf) => {

@@ -5,7 +5,7 @@ import { higherRisk } from './risk.js';
 import { formatDate, incidentName, plural } from './words.js';
 
 /**
- * SPEC §5 CLOSURE_RECENT_INCIDENT. "Within N days" includes the Nth day: an incident exactly N days
+ * CLOSURE_RECENT_INCIDENT. "Within N days" includes the Nth day: an incident exactly N days
  * before the request fires, one N days and a moment before does not.
  */
 export const closureRecentIncident: Rule = (history, asOf, thresholds) => {

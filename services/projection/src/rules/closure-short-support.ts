@@ -5,7 +5,7 @@ import type { Rule } from './flag.js';
 import { formatDate, humanise, listOf, plural } from './words.js';
 
 /**
- * SPEC §5 CLOSURE_SHORT_SUPPORT: keyworker programmes run at least 12 weeks. "Shorter than N days"
+ * CLOSURE_SHORT_SUPPORT: keyworker programmes run at least 12 weeks. "Shorter than N days"
  * is strict: support of exactly N days has met the minimum and does not fire. A case with no
  * intervention at all has had no support and fires.
  */

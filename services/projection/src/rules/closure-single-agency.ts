@@ -4,7 +4,7 @@ import { currentRisk } from './risk.js';
 import { agencyName, formatDate, plural } from './words.js';
 
 /**
- * SPEC §5 CLOSURE_SINGLE_AGENCY: "work together more collaboratively". An onward referral that
+ * CLOSURE_SINGLE_AGENCY: "work together more collaboratively". An onward referral that
  * has started counts as a second agency working with the child, since that agency's sessions are
  * usually recorded in its own system, not here. A case with no intervention at all is left to
  * CLOSURE_NO_RECENT_CONTACT and CLOSURE_SHORT_SUPPORT.

@@ -38,7 +38,7 @@ function gapStart(view: CaseHistory): GapStart | undefined {
   };
 }
 
-/** SPEC §5 CONTACT_GAP. Contact exactly N days ago is in time; the rule fires after that. */
+/** CONTACT_GAP. Contact exactly N days ago is in time; the rule fires after that. */
 export const contactGap: Rule = (history, asOf, thresholds) => {
   const view = openCaseAt(history, asOf);
   const start = view && gapStart(view);

@@ -6,7 +6,7 @@ import { openCaseAt } from './time-context.js';
 import { agencyName, formatDate, plural } from './words.js';
 
 /**
- * SPEC §5 LONG_WAIT: "I was waiting for CAMHS since I was 11". The limit depends on the agency
+ * LONG_WAIT: "I was waiting for CAMHS since I was 11". The limit depends on the agency
  * referred to. A referral not started on the Nth day is still in time; it fires after that.
  */
 export const longWait: Rule = (history, asOf, thresholds) => {

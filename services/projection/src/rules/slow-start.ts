@@ -5,7 +5,7 @@ import { openCaseAt } from './time-context.js';
 import { agencyName, formatDate, plural } from './words.js';
 
 /**
- * SPEC §5 SLOW_START: "interventions are needed earlier". Measured from the referral that started
+ * SLOW_START: "interventions are needed earlier". Measured from the referral that started
  * the case; later referrals join a case already under way, where CONTACT_GAP watches the silence.
  * Contact on the Nth day is in time, so the rule fires only once more than N days have passed. It
  * stops firing once the child has been seen; the alert it raised stays.

@@ -5,7 +5,7 @@ import { loadThresholds, parseThresholds } from './load.js';
 const defaultFile = readFileSync(new URL('./default-thresholds.json', import.meta.url), 'utf8');
 
 describe('given the default thresholds file', () => {
-  it('when loaded, then it holds the SPEC §5 defaults and no area changes', () => {
+  it('when loaded, then it holds the default thresholds and no area changes', () => {
     expect(loadThresholds(defaultFile)).toEqual({
       defaults: {
         closureRecentIncidentDays: 30,
@@ -22,13 +22,13 @@ describe('given the default thresholds file', () => {
 });
 
 describe('given a configuration that changes some thresholds', () => {
-  it('when loaded, then what it leaves out keeps the SPEC default', () => {
+  it('when loaded, then what it leaves out keeps the default', () => {
     const config = loadThresholds({ defaults: { slowStartDays: 10, longWaitDays: { housing: 60 } }, areas: { E09000001: { closureRecentIncidentDays: 21 } } });
     expect(config.defaults).toMatchObject({ slowStartDays: 10, contactGapDays: 28, longWaitDays: { default: 42, camhs: 28, housing: 60 } });
     expect(config.areas).toEqual({ E09000001: { closureRecentIncidentDays: 21 } });
   });
 
-  it('when empty, then it is the SPEC defaults', () => {
+  it('when empty, then it is the default thresholds', () => {
     expect(loadThresholds({}).defaults.closureShortSupportDays).toBe(84);
   });
 });

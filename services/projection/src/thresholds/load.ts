@@ -42,7 +42,7 @@ export function parseThresholds(input: unknown): ParsedThresholds {
 }
 
 /**
- * Validates a configuration and fills in the SPEC's defaults for what it leaves out. A bad file
+ * Validates a configuration and fills in the default thresholds for what it leaves out. A bad file
  * stops the service at start with every bad field named, rather than running rules on guesses.
  */
 export function loadThresholds(input: unknown): ThresholdsConfig {

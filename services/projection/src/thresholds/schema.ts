@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AGENCIES, areaCode, type Agency } from '@syv/contracts';
 
-// The numbers behind SPEC §5, per area. Every value is a whole number of days: a threshold of 0
+// The rules' thresholds, per area. Every value is a whole number of days: a threshold of 0
 // would flag every case and one of decades would silence a rule, so both are refused.
 
 const MAX_DAYS = 3650;
@@ -37,7 +37,7 @@ export const thresholdsSchema = z.strictObject({ ...fields, longWaitDays });
 /** The same fields, each optional: what a configuration changes. */
 export const thresholdOverridesSchema = thresholdsSchema.partial().extend({ longWaitDays: longWaitOverrides.optional() });
 
-/** What a configuration file holds: changes to the SPEC's defaults, for all areas and per area. */
+/** What a configuration file holds: changes to the default thresholds, for all areas and per area. */
 export const thresholdsFileSchema = z.strictObject({
   defaults: thresholdOverridesSchema.optional(),
   /** Keyed by the same local-authority codes events and users' `areas` claims carry. */
