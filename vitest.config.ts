@@ -31,6 +31,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           exclude: ignored,
+          setupFiles: ['e2e/support/failure-marker.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -1,14 +1,13 @@
-// Event store append: our appendToStream (@syv/event-store) against Emmett's
+// Event store append: this project's appendToStream (@syv/event-store) against Emmett's
 // PostgreSQL event store, on the same PostgreSQL in the same run, each in a fresh database of its
 // own: single appends, batches of 10 and of 100, the same number of appends each, with the expected
 // version checked as a command handler would.
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import { appendToStream, eventStoreMigrations, migrate, type NewEvent } from '@syv/event-store';
 import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
-import { positiveInt } from './lib/args.js';
+import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench append -- [options]
 
@@ -26,27 +25,13 @@ options:
   --pg-port Q       own PostgreSQL (default 23432)
   --help            this text`;
 
-const { values } = parseArgs({
-  options: {
-    iterations: { type: 'string', default: '2000' },
-    streams: { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '1,8' },
-    pool: { type: 'string', default: '10' },
-    'pg-port': { type: 'string', default: '23432' },
-    help: { type: 'boolean', default: false },
-  },
-});
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const values = parseOptions(usage, { iterations: '2000', streams: '50', concurrency: '1,8', pool: '10', 'pg-port': '23432' });
 const int = (name: string, raw: string): number => positiveInt(name, raw, usage);
 const iterations = int('iterations', values.iterations);
 const streams = int('streams', values.streams);
 const concurrencies = values.concurrency.split(',').map((c) => int('concurrency', c));
 const poolSize = int('pool', values.pool);
-const started = Date.now();
-const log = (msg: string) => console.log(`[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)} s] ${msg}`);
+const log = elapsedLog();
 
 /** One store as the benchmark drives it: append `size` events to a stream at its known version. */
 interface Store {

@@ -4,15 +4,14 @@
 // projection's read model, and that each alert was raised exactly once. Exits 1 on any loss.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ServiceName } from '@syv/launcher';
+import { readTopic } from '@syv/test-harness';
 import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
 import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
 import { repoRoot } from './lib/paths.js';
-import { readWholeTopic } from './lib/read-topic.js';
 import { newLoadStats, runLoad } from './faults/load.js';
 import { checkAlerts, checkReadModel, checkTopic, eventIdOf, indexCaseEvents, listAlerts, type Problem, type TopicIndex } from './faults/verify.js';
-import { positiveInt } from './lib/args.js';
+import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench faults -- [options]
 
@@ -33,23 +32,7 @@ options:
   --pg-port Q       the run's own PostgreSQL (default 21432)
   --help            this text`;
 
-const { values } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '8' },
-    gap: { type: 'string', default: '6' },
-    'max-requests': { type: 'string', default: '40000' },
-    settle: { type: 'string', default: '90' },
-    'no-projection': { type: 'boolean', default: false },
-    'base-port': { type: 'string', default: '21000' },
-    'kafka-port': { type: 'string', default: '21592' },
-    'pg-port': { type: 'string', default: '21432' },
-    help: { type: 'boolean', default: false },
-  },
-});
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const values = parseOptions(usage, { concurrency: '8', gap: '6', 'max-requests': '40000', settle: '90', 'no-projection': false, 'base-port': '21000', 'kafka-port': '21592', 'pg-port': '21432' });
 const int = (name: string, raw: string): number => positiveInt(name, raw, usage);
 const concurrency = int('concurrency', values.concurrency);
 const gapMs = int('gap', values.gap) * 1_000;
@@ -59,7 +42,7 @@ const withProjection = !values['no-projection'] && existsSync(join(repoRoot, 'se
 
 const AREA = 'E09000007';
 const started = Date.now();
-const log = (msg: string) => console.log(`[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)} s] ${msg}`);
+const log = elapsedLog();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitUntil<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
@@ -144,7 +127,7 @@ async function main(): Promise<void> {
     }
     const alertProblems = async () => {
       const api = await listAlerts(s.url('projection'), supervisor);
-      const raised = (await readWholeTopic(i.kafkaBrokers, s.topics.caseAlerts))
+      const raised = (await readTopic(s.topics.caseAlerts, { brokers: i.kafkaBrokers, timeoutMs: 120_000 }))
         .map((m) => JSON.parse(m.value?.toString('utf8') ?? 'null') as { type: string; data: { alertId: string; caseId: string; rule: string; evidence: string[] } })
         .filter((e) => e.type === 'alert.raised.v1')
         .map((e) => e.data);

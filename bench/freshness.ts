@@ -11,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { IncomingMessage } from '@syv/messaging';
+import { readTopic } from '@syv/test-harness';
 import { connectSse, type SseClient } from '../e2e/support/sse.js';
-import { parseOptions, positiveInt } from './lib/args.js';
-import { readWholeTopic } from './lib/read-topic.js';
+import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
 import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
 import { startOwnSystem } from './lib/own-system.js';
 import { startBenchSystem, type BenchSystem } from './lib/system.js';
@@ -90,8 +90,7 @@ const AREA = 'E09000012';
 const RULE = 'CLOSURE_HIGH_RISK';
 const alertCount = alertRate * durationS;
 const summaryCount = summaryRate * durationS;
-const t0 = performance.now();
-const log = (msg: string) => console.error(`[${((performance.now() - t0) / 1_000).toFixed(1).padStart(6)} s] ${msg}`);
+const log = elapsedLog((line) => console.error(line));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
 /** performance.now() as epoch ms, to set against Kafka's record timestamps (same machine, same clock). */
@@ -446,7 +445,7 @@ try {
   watcher = undefined;
   const loadAfter = load();
   log(`load average after: ${loadAfter}; reading both topics for the per-hop split`);
-  const times = indexTopics(await readWholeTopic(sys.kafkaBrokers, sys.caseEventsTopic), await readWholeTopic(sys.kafkaBrokers, sys.caseAlertsTopic));
+  const times = indexTopics(await readTopic(sys.caseEventsTopic, { brokers: sys.kafkaBrokers, timeoutMs: 120_000 }), await readTopic(sys.caseAlertsTopic, { brokers: sys.kafkaBrokers, timeoutMs: 120_000 }));
 
   out.push('', '=== freshness: summary ===', `PostgreSQL: ${values['own-postgres'] ? `embedded, this run's own (port ${int('pg-port')})` : "the machine's (shared)"}`);
   out.push(`load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}`, longTransactions, '');

@@ -1,8 +1,8 @@
 // On-demand fuzzing of the command services and the projection through their OpenAPI documents: thousands of
 // malformed, oversized, wrongly typed or encoded and unauthorised requests. Exits non-zero on any
 // 5xx, any refusal that is not problem+json with a code, a service that died, or anything recorded.
-import { parseArgs } from 'node:util';
 import type { ServiceName } from '@syv/launcher';
+import { parseOptions, wholeNumber } from './lib/args.js';
 import { createFixtures } from './lib/fixtures.js';
 import { documentedRoutes, type DocumentedRoute } from './lib/openapi-routes.js';
 import { BENCH_JWT_SECRET, startBenchSystem, type BenchSystem } from './lib/system.js';
@@ -30,35 +30,13 @@ options:
   --kafka-port K    the bench's own broker (default 19592)
   --help            this text`;
 
-const { values } = parseArgs({
-  options: {
-    requests: { type: 'string', default: '5000' },
-    seed: { type: 'string' },
-    concurrency: { type: 'string', default: '16' },
-    show: { type: 'string' },
-    'base-port': { type: 'string', default: '17000' },
-    'kafka-port': { type: 'string', default: '19592' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const values = parseOptions(usage, { requests: '5000', seed: '', concurrency: '16', show: '', 'base-port': '17000', 'kafka-port': '19592' });
 
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const wholeInt = (name: keyof typeof values) => wholeNumber(name, String(values[name]), usage);
 
-function positiveInt(name: string, raw: string | undefined): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(`--${name} must be a whole number, got '${raw}'\n\n${usage}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const requests = positiveInt('requests', values.requests);
-const concurrency = Math.max(1, positiveInt('concurrency', values.concurrency));
-const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positiveInt('seed', values.seed);
+const requests = wholeInt('requests');
+const concurrency = Math.max(1, wholeInt('concurrency'));
+const seed = values.seed === '' ? Math.floor(Math.random() * 2 ** 31) : wholeInt('seed');
 const SERVICES: ServiceName[] = ['referral', 'intervention', 'case-closure', 'projection'];
 const AREA = 'E09000061';
 const OTHER = 'E09000062';
@@ -68,7 +46,7 @@ let sys: BenchSystem | undefined;
 let exitCode = 1;
 try {
   log(`seed ${seed} (--seed ${seed} to replay), ${requests} requests, ${concurrency} in flight`);
-  sys = await startBenchSystem({ only: SERVICES, basePort: positiveInt('base-port', values['base-port']), kafkaPort: positiveInt('kafka-port', values['kafka-port']), log });
+  sys = await startBenchSystem({ only: SERVICES, basePort: wholeInt('base-port'), kafkaPort: wholeInt('kafka-port'), log });
   const urls = Object.fromEntries(SERVICES.map((s) => [s, (sys as BenchSystem).url(s)]));
   const kafka = { brokers: sys.kafkaBrokers, topic: sys.caseEventsTopic };
   const routes: DocumentedRoute[] = [];
@@ -78,8 +56,8 @@ try {
   const ctx = await buildFuzzContext({ secret: BENCH_JWT_SECRET, area: AREA, otherArea: OTHER, fixtures, projection: urls.projection as string });
   await fixtures.close();
 
-  if (values.show !== undefined) {
-    const r = fuzzRequest(seed, positiveInt('show', values.show), routes, ctx);
+  if (values.show !== '') {
+    const r = fuzzRequest(seed, wholeInt('show'), routes, ctx);
     console.log({ ...r, body: r.body?.toString('utf8').slice(0, 2_000) });
     exitCode = 0;
   } else {

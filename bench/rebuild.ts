@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
 import { createPublisher, createSubscriber, topicEndOffsets } from '@syv/messaging';
+import type { ReplayView } from '../services/projection/src/audit/replay-view.js';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
 import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
 import { parseOptions, positiveInt, rssMiB } from './lib/args.js';
@@ -301,13 +302,7 @@ try {
     log(`replay ${started.replayId} requested (answered in ${answerMs.toFixed(0)} ms)`);
     for (;;) {
       await new Promise((r) => setTimeout(r, 5_000));
-      const status = (await (await fetch(`${sys.url('projection')}/v1/audit/replays/${started.replayId}`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as {
-        status: string;
-        eventsDone: number;
-        eventsTotal: number;
-        matches: boolean | null;
-        differingCount: number | null;
-      };
+      const status = (await (await fetch(`${sys.url('projection')}/v1/audit/replays/${started.replayId}`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as ReplayView;
       log(`replay ${status.status}: ${fmt(status.eventsDone)}/${fmt(status.eventsTotal)} events`);
       if (!['running', 'cancelling'].includes(status.status)) {
         if (status.status !== 'finished') throw new Error(`the replay ended ${status.status}`);

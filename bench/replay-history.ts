@@ -1,4 +1,4 @@
-// Issue 5's done-when: the auditor CLI's replay shows progress on a history of at least 100,000
+// The auditor CLI's replay shows progress on a history of at least 100,000
 // events. Generates a realistic mixed history (the projection's own mixed-log generator: referrals,
 // weekly work, waits, incidents, risk, labelling, closures, reopenings, re-referrals) straight onto
 // a fresh case-events topic, starts the projection on it, waits until the live read model has

@@ -4,12 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
 import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
 import { repoRoot } from './lib/paths.js';
 import { measure, type Measurement } from './write-path/measure.js';
-import { positiveInt } from './lib/args.js';
+import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench write -- [options]
 
@@ -30,23 +29,7 @@ options:
   --pg-port Q       own PostgreSQL (default 22432)
   --help            this text`;
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '32' },
-    rate: { type: 'string', default: '500' },
-    cases: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '1' },
-    'base-port': { type: 'string', default: '22000' },
-    'kafka-port': { type: 'string', default: '22592' },
-    'pg-port': { type: 'string', default: '22432' },
-    help: { type: 'boolean', default: false },
-  },
-});
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const values = parseOptions(usage, { duration: '20', connections: '32', rate: '500', cases: '200', rounds: '1', 'base-port': '22000', 'kafka-port': '22592', 'pg-port': '22432' });
 const int = (name: keyof typeof values): number => positiveInt(name, String(values[name]), usage);
 const durationS = int('duration');
 const connections = int('connections');
@@ -56,8 +39,7 @@ const rounds = int('rounds');
 const basePort = int('base-port');
 const POOL_SIZE = 10; // the services' DATABASE_POOL_SIZE default, passed to both sides explicitly
 const AREA = 'E09000012';
-const started = Date.now();
-const log = (msg: string) => console.log(`[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)} s] ${msg}`);
+const log = elapsedLog();
 
 const body = JSON.stringify({
   agency: 'youth_justice',

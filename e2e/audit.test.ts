@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '@syv/launcher';
-import { repoRoot, testInfra, waitFor } from '@syv/test-harness';
+import type { RunningService } from '@syv/launcher';
+import { waitFor } from '@syv/test-harness';
+import type { ReplayView } from '../services/projection/src/audit/replay-view.js';
 import { api } from './support/http.js';
-import { JWT_SECRET, startE2eSystem, type E2eSystem } from './support/system.js';
+import { startE2eSystem, type E2eSystem } from './support/system.js';
 
-// Issue 5 through HTTP only, all four services against real Kafka and PostgreSQL: the whole
+// Through HTTP only, all four services against real Kafka and PostgreSQL: the whole
 // history, a case as it was, the access log, and a replay of the whole log into a shadow read
 // model that must end equal to the live one. A second projection instance runs with the replay's
 // fault injection on, so a replay started there must differ and say where.
@@ -21,23 +22,6 @@ let worker: string;
 let supervisor: string;
 let auditor: string;
 let urls: { referral: string; intervention: string; closure: string; projection: string };
-
-interface Replay {
-  replayId: string;
-  status: string;
-  eventsDone: number;
-  eventsTotal: number;
-  percent: number;
-  eventsPerSecond: number | null;
-  etaSeconds: number | null;
-  faultInjection: string | null;
-  checksums: { live: string; replay: string } | null;
-  matches: boolean | null;
-  casesCompared: number | null;
-  differingCount: number | null;
-  differingCases: { caseId: string; tables: string[] }[];
-  error: string | null;
-}
 
 async function post<T = Record<string, unknown>>(base: string, path: string, body: unknown, token = worker): Promise<T> {
   const res = await api<T>(base, 'POST', path, { token, body });
@@ -90,10 +74,10 @@ async function closure(caseId: string, minEvents: number): Promise<{ id: string;
   return { id: closureRequestId, status };
 }
 
-async function replayUntilDone(base: string, replayId: string): Promise<Replay> {
+async function replayUntilDone(base: string, replayId: string): Promise<ReplayView> {
   return waitFor(
     async () => {
-      const res = await api<Replay>(base, 'GET', `/v1/audit/replays/${replayId}`, { token: auditor });
+      const res = await api<ReplayView>(base, 'GET', `/v1/audit/replays/${replayId}`, { token: auditor });
       return res.status === 200 && !['running', 'cancelling'].includes(res.body.status) ? res.body : undefined;
     },
     { what: `replay ${replayId} to finish`, timeoutMs: 120_000 },
@@ -114,32 +98,13 @@ beforeAll(async () => {
   worker = await sys.token('social_worker', [AREA], 'sw-1');
   supervisor = await sys.token('supervisor', [AREA], 'sup-1');
   auditor = await sys.token('auditor', [AREA], 'aud-1');
-  const faultyLines: string[] = [];
-  faulty = await startService({
-    repoRoot,
-    name: 'projection',
-    port: 17014,
-    env: {
-      DATABASE_URL: sys.db.url,
-      KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
-      CASE_EVENTS_TOPIC: sys.topics.caseEvents,
-      CASE_ALERTS_TOPIC: sys.topics.caseAlerts,
-      JWT_SECRET,
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-      REPLAY_FAULT_INJECTION: 'wallclock',
-      REPLAY_FAULT_INJECTION_CONFIRM: 'corrupt-replays-on-purpose',
-    },
-    onLine: (line) => {
-      faultyLines.push(line);
-      if (process.env.E2E_LOG_LEVEL) console.log(`[projection-faulty] ${line}`);
-    },
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- faulty projection output ---\n${faultyLines.slice(-30).join('\n')}`);
+  faulty = await sys.startProjection(17014, 'projection-faulty', {
+    REPLAY_FAULT_INJECTION: 'wallclock',
+    REPLAY_FAULT_INJECTION_CONFIRM: 'corrupt-replays-on-purpose',
   });
 });
 
 afterAll(async () => {
-  await faulty?.stop();
   await sys?.stop();
 });
 
@@ -265,7 +230,7 @@ describe('history', () => {
 
 describe('replay', () => {
   it('after the long mixed story, rebuilds the read model from offset 0 and matches the live one (one at a time)', async () => {
-    const started = await api<Replay>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
+    const started = await api<ReplayView>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
     expect(started.status).toBe(202);
     expect(started.body.eventsTotal).toBeGreaterThan(50);
     const second = await api<{ code: string }>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
@@ -280,7 +245,7 @@ describe('replay', () => {
   });
 
   it('a deliberately non-deterministic replay (wall clock in the shadow) does not match, naming the differing cases', async () => {
-    const started = await api<Replay>(faulty.url, 'POST', '/v1/audit/replays', { token: auditor });
+    const started = await api<ReplayView>(faulty.url, 'POST', '/v1/audit/replays', { token: auditor });
     expect(started.status).toBe(202);
     expect(started.body.faultInjection).toBe('wallclock');
     const done = await replayUntilDone(faulty.url, started.body.replayId);
@@ -290,7 +255,7 @@ describe('replay', () => {
     expect(done.differingCases).toEqual(expect.arrayContaining([{ caseId: cases[0], tables: ['cases'] }]));
     // Auditors read everything in their areas: one of another area sees the counts, not the cases.
     const elsewhere = await sys.token('auditor', ['E09000099'], 'aud-elsewhere');
-    const seenElsewhere = await api<Replay>(faulty.url, 'GET', `/v1/audit/replays/${done.replayId}`, { token: elsewhere });
+    const seenElsewhere = await api<ReplayView>(faulty.url, 'GET', `/v1/audit/replays/${done.replayId}`, { token: elsewhere });
     expect(seenElsewhere.status).toBe(200);
     expect(seenElsewhere.body.differingCount).toBe(done.differingCount);
     expect(seenElsewhere.body.differingCases).toEqual([]);
@@ -299,29 +264,29 @@ describe('replay', () => {
   });
 
   it('can be cancelled, and then another can start', async () => {
-    const started = await api<Replay>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
+    const started = await api<ReplayView>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
     expect(started.status).toBe(202);
-    const cancelled = await api<Replay>(urls.projection, 'POST', `/v1/audit/replays/${started.body.replayId}/cancel`, { token: auditor });
+    const cancelled = await api<ReplayView>(urls.projection, 'POST', `/v1/audit/replays/${started.body.replayId}/cancel`, { token: auditor });
     expect(cancelled.status).toBe(200);
     const done = await replayUntilDone(urls.projection, started.body.replayId);
     expect(['cancelled', 'finished']).toContain(done.status);
   });
 
   it('a finished, matching replay is promoted to live while the service keeps answering, and the promoted read model goes on consuming', async () => {
-    const started = await api<Replay>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
+    const started = await api<ReplayView>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
     expect(started.status).toBe(202);
     const done = await replayUntilDone(urls.projection, started.body.replayId);
     expect(done.matches).toBe(true);
     const before = await eventCount(cases[0]!);
     await intervene(cases[0]!, 1, 'health');
-    const promoted = await api<Replay>(urls.projection, 'POST', `/v1/audit/replays/${done.replayId}/promote`, { token: auditor, body: {} });
+    const promoted = await api<ReplayView>(urls.projection, 'POST', `/v1/audit/replays/${done.replayId}/promote`, { token: auditor, body: {} });
     expect(promoted.status).toBe(200);
     expect(promoted.body.status).toBe('promoted');
     await waitFor(async () => (await eventCount(cases[0]!)) === before + 1, { what: 'the promoted read model to hold the new event', timeoutMs: 20_000 });
     await intervene(cases[0]!, 0, 'school');
     await waitFor(async () => (await eventCount(cases[0]!)) === before + 2, { what: 'the promoted read model to go on consuming', timeoutMs: 20_000 });
     // And it still proves equal to a fresh rebuild.
-    const again = await api<Replay>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
+    const again = await api<ReplayView>(urls.projection, 'POST', '/v1/audit/replays', { token: auditor });
     expect((await replayUntilDone(urls.projection, again.body.replayId)).matches).toBe(true);
   });
 });

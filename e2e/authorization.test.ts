@@ -4,6 +4,7 @@ import type { ServiceName } from '@syv/launcher';
 import { mintDevToken, type Role } from '@syv/service-kit';
 import { testInfra, waitFor } from '@syv/test-harness';
 import { createFixtures, daysAgo, type Fixtures } from '../bench/lib/fixtures.js';
+import type { ReplayView } from '../services/projection/src/audit/replay-view.js';
 import { documentedRoutes, fillPath, type DocumentedRoute } from '../bench/lib/openapi-routes.js';
 import { comparable, expected, formatMatrix, principals, targetsOf, type Principal, type Scope, type Target } from './support/authorization-matrix.js';
 import { api, type ApiResponse } from './support/http.js';
@@ -65,11 +66,6 @@ let finishedReplayId: string;
 
 const projection = () => sys.url('projection');
 const auditor = () => tokens.get('auditor') as string;
-
-interface ReplayView {
-  replayId: string;
-  status: string;
-}
 
 async function startReplay(): Promise<string> {
   const res = await api<ReplayView>(projection(), 'POST', '/v1/audit/replays', { token: auditor() });

@@ -164,9 +164,13 @@ describe('onward referrals', () => {
   it('answer 404 for an unknown case, another area, or an unknown onward referral', async () => {
     const caseId = await openCase();
     const body = { agency: 'housing', reason: 'Family must move after threats', referredAt: iso(3) };
-    expect((await api(referralUrl, 'POST', `/v1/cases/${randomUUID()}/onward-referrals`, { token: worker, body })).status).toBe(404);
-    expect((await api(referralUrl, 'POST', `/v1/cases/${caseId}/onward-referrals`, { token: otherAreaWorker, body })).status).toBe(404);
-    expect((await api(referralUrl, 'POST', `/v1/onward-referrals/${randomUUID()}/start`, { token: worker, body: { startedAt: iso(1) } })).status).toBe(404);
+    const answer = async (path: string, token: string, sent: unknown) => {
+      const res = await api<{ code: string }>(referralUrl, 'POST', path, { token, body: sent });
+      return `${res.status} ${res.body.code}`;
+    };
+    expect(await answer(`/v1/cases/${randomUUID()}/onward-referrals`, worker, body)).toBe('404 CASE_NOT_FOUND');
+    expect(await answer(`/v1/cases/${caseId}/onward-referrals`, otherAreaWorker, body)).toBe('404 CASE_NOT_FOUND');
+    expect(await answer(`/v1/onward-referrals/${randomUUID()}/start`, worker, { startedAt: iso(1) })).toBe('404 NOT_FOUND');
   });
 });
 
@@ -195,8 +199,10 @@ describe('interventions, incidents and risk assessments', () => {
   it('answer 404 for an unknown case or another area, 403 for an auditor, 400 for bad input', async () => {
     const caseId = await openCase();
     const body = { kind: 'threat', severity: 'medium', occurredAt: iso(1) };
-    expect((await api(interventionUrl, 'POST', `/v1/cases/${randomUUID()}/incidents`, { token: worker, body })).status).toBe(404);
-    expect((await api(interventionUrl, 'POST', `/v1/cases/${caseId}/incidents`, { token: otherAreaWorker, body })).status).toBe(404);
+    for (const [id, token] of [[randomUUID(), worker], [caseId, otherAreaWorker]] as const) {
+      const res = await api<{ code: string }>(interventionUrl, 'POST', `/v1/cases/${id}/incidents`, { token, body });
+      expect(`${res.status} ${res.body.code}`).toBe('404 CASE_NOT_FOUND');
+    }
     expect((await api(interventionUrl, 'POST', `/v1/cases/${caseId}/incidents`, { token: auditor, body })).status).toBe(403);
     const bad = await api<{ errors: { field: string }[] }>(interventionUrl, 'POST', `/v1/cases/${caseId}/interventions`, {
       token: worker,
@@ -222,17 +228,16 @@ describe('the closure saga', () => {
     await publishAssessment(caseId, req.body.closureRequestId, []);
     await waitFor(async () => (await closureStatus(req.body.closureRequestId)) === 'closed', { what: 'the case to close' });
     // The intervention service learns of the closure from Kafka, then refuses new work.
-    await waitFor(
-      async () =>
-        (await api(interventionUrl, 'POST', `/v1/cases/${caseId}/incidents`, { token: worker, body: { kind: 'threat', severity: 'low', occurredAt: iso(0) } })).status === 409,
-      { what: 'the intervention service to refuse work on the closed case' },
-    );
+    const incident = () => api<{ code: string }>(interventionUrl, 'POST', `/v1/cases/${caseId}/incidents`, { token: worker, body: { kind: 'threat', severity: 'low', occurredAt: iso(0) } });
+    await waitFor(async () => (await incident()).status === 409, { what: 'the intervention service to refuse work on the closed case' });
+    expect((await incident()).body.code).toBe('CASE_CLOSED');
     const again = await api<{ code: string }>(closureUrl, 'POST', `/v1/cases/${caseId}/closure-requests`, { token: worker, body: { reason: 'moved_area', summary: 'Moved.' } });
     expect(again.status).toBe(409);
-    expect(again.body.code).toBe('CASE_ALREADY_CLOSED');
+    expect(again.body.code).toBe('CASE_CLOSED');
     const reopened = await api(closureUrl, 'POST', `/v1/cases/${caseId}/reopen`, { token: worker, body: { reason: 'School referred again after missing episodes.' } });
     expect(reopened.status).toBe(200);
-    expect((await api(closureUrl, 'POST', `/v1/cases/${caseId}/reopen`, { token: worker, body: { reason: 'again' } })).status).toBe(409);
+    const reopenOpen = await api<{ code: string }>(closureUrl, 'POST', `/v1/cases/${caseId}/reopen`, { token: worker, body: { reason: 'again' } });
+    expect(`${reopenOpen.status} ${reopenOpen.body.code}`).toBe('409 CASE_NOT_CLOSED');
   });
 
   it('holds a flagged closure; exactly one of two racing decisions wins; approval needs a rationale', async () => {
@@ -252,7 +257,10 @@ describe('the closure saga', () => {
     const short = await api<{ code: string }>(closureUrl, 'POST', `/v1/closure-requests/${id}/decision`, { token: supervisor, body: { decision: 'approve', rationale: 'ok' } });
     expect(short.status).toBe(400);
     expect(short.body.code).toBe('RATIONALE_REQUIRED');
-    expect((await api(closureUrl, 'GET', `/v1/closure-requests/${id}`, { token: otherAreaWorker })).status).toBe(404);
+    const foreign = await api<{ code: string }>(closureUrl, 'GET', `/v1/closure-requests/${id}`, { token: otherAreaWorker });
+    expect(`${foreign.status} ${foreign.body.code}`).toBe('404 NOT_FOUND');
+    const unknownCase = await api<{ code: string }>(closureUrl, 'POST', `/v1/cases/${randomUUID()}/closure-requests`, { token: worker, body: { reason: 'moved_area', summary: 'Moved.' } });
+    expect(`${unknownCase.status} ${unknownCase.body.code}`).toBe('404 CASE_NOT_FOUND');
 
     const [a, b] = await Promise.all([
       api(closureUrl, 'POST', `/v1/closure-requests/${id}/decision`, { token: supervisor, body: { decision: 'approve', rationale: 'CAMHS appointment booked for next week; mentor stays on.' } }),

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '@syv/launcher';
-import { repoRoot, testInfra, waitFor } from '@syv/test-harness';
+import type { RunningService } from '@syv/launcher';
+import { waitFor } from '@syv/test-harness';
 import { api } from './support/http.js';
 import { connectSse, type SseClient } from './support/sse.js';
-import { JWT_SECRET, startE2eSystem, type E2eSystem } from './support/system.js';
+import { startE2eSystem, type E2eSystem } from './support/system.js';
 
 // The report's stories, told through HTTP only with all four services running against real Kafka
 // and PostgreSQL, and a second projection instance beside the first. Facts are dated in the past
@@ -143,22 +143,7 @@ beforeAll(async () => {
   auditor = await sys.token('auditor', [AREA], 'aud-1');
   otherSupervisor = await sys.token('supervisor', [OTHER_AREA], 'sup-2');
   // A second projection instance: same database and topics, same consumer group, its own port.
-  secondProjection = await startService({
-    repoRoot,
-    name: 'projection',
-    port: 14014,
-    env: {
-      DATABASE_URL: sys.db.url,
-      KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
-      CASE_EVENTS_TOPIC: sys.topics.caseEvents,
-      CASE_ALERTS_TOPIC: sys.topics.caseAlerts,
-      JWT_SECRET,
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-    },
-    onLine: (line) => {
-      if (process.env.E2E_LOG_LEVEL) console.log(`[projection-2] ${line}`);
-    },
-  });
+  secondProjection = await sys.startProjection(14014, 'projection-2');
   stream = await connectSse(`${urls.projection}/v1/alerts/stream`, supervisor);
   secondStream = await connectSse(`${secondProjection.url}/v1/alerts/stream`, supervisor);
   otherAreaStream = await connectSse(`${urls.projection}/v1/alerts/stream`, otherSupervisor);
@@ -168,7 +153,6 @@ afterAll(async () => {
   stream?.close();
   secondStream?.close();
   otherAreaStream?.close();
-  await secondProjection?.stop();
   await sys?.stop();
 });
 
@@ -315,8 +299,8 @@ describe('what the supervisor heard', () => {
     expect(again.status).toBe(200);
     const byAuditor = await api(urls.projection, 'POST', `/v1/alerts/${alertId}/acknowledge`, { token: auditor });
     expect(byAuditor.status).toBe(403);
-    const otherArea = await api(urls.projection, 'POST', `/v1/alerts/${alertId}/acknowledge`, { token: otherSupervisor });
-    expect(otherArea.status).toBe(404);
+    const otherArea = await api<{ code: string }>(urls.projection, 'POST', `/v1/alerts/${alertId}/acknowledge`, { token: otherSupervisor });
+    expect(`${otherArea.status} ${otherArea.body.code}`).toBe('404 NOT_FOUND');
     await stream.waitFor<{ alertId: string }>('alert.acknowledged', (a) => a.alertId === alertId, 'the acknowledgement on the stream');
     expect(stream.data<{ alertId: string }>('alert.acknowledged').filter((a) => a.alertId === alertId)).toHaveLength(1);
     const open = await api<{ items: unknown[] }>(urls.projection, 'GET', '/v1/alerts?status=open', { token: supervisor });
@@ -330,8 +314,9 @@ describe('queries', () => {
     expect(held.status).toBe(200);
     expect(held.body.items).toHaveLength(1);
     const caseId = held.body.items[0]!.caseId;
-    expect((await caseSummary(caseId, otherSupervisor)).status).toBe(404);
-    expect((await caseSummary(randomUUID())).status).toBe(404);
+    for (const missing of [await caseSummary(caseId, otherSupervisor), await caseSummary(randomUUID())]) {
+      expect(`${missing.status} ${String(missing.body.code)}`).toBe('404 CASE_NOT_FOUND');
+    }
     const events = await api<{ events: { type: string; id: string }[] }>(urls.projection, 'GET', `/v1/cases/${caseId}/events`, { token: auditor });
     expect(events.status).toBe(200);
     expect(events.body.events.map((e) => e.type)).toEqual(expect.arrayContaining(['case.opened.v1', 'referral.received.v1', 'closure.requested.v1', 'closure.assessed.v1', 'closure.held.v1']));

@@ -87,6 +87,15 @@ function tsx(script, args) {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+// The commands that run one TypeScript entry point, once the dependencies are installed.
+const entryPoints = {
+  start: 'scripts/start.ts',
+  test: 'scripts/test.ts',
+  kafka: 'infra/src/cli.ts',
+  token: 'packages/service-kit/src/auth/mint-token-cli.ts',
+  audit: 'services/projection/src/cli/main.ts',
+};
+
 switch (command) {
   case 'install': {
     installDependencies();
@@ -95,32 +104,16 @@ switch (command) {
     process.exit(await tsx('infra/src/cli.ts', ['fetch']));
     break;
   }
-  case 'start':
-    installDependencies();
-    process.exit(await tsx('scripts/start.ts', rest));
-    break;
-  case 'test':
-    installDependencies();
-    process.exit(await tsx('scripts/test.ts', rest));
-    break;
-  case 'kafka':
-    installDependencies();
-    process.exit(await tsx('infra/src/cli.ts', rest));
-    break;
-  case 'token':
-    installDependencies();
-    process.exit(await tsx('packages/service-kit/src/auth/mint-token-cli.ts', rest));
-    break;
-  case 'audit':
-    installDependencies();
-    process.exit(await tsx('services/projection/src/cli/main.ts', rest));
-    break;
   case undefined:
   case '--help':
   case '-h':
     console.log(usage);
     break;
   default:
-    console.error(`unknown command: ${command}\n\n${usage}`);
-    process.exit(2);
+    if (!Object.hasOwn(entryPoints, command)) {
+      console.error(`unknown command: ${command}\n\n${usage}`);
+      process.exit(2);
+    }
+    installDependencies();
+    process.exit(await tsx(entryPoints[command], rest));
 }

@@ -15,13 +15,13 @@ export interface Acknowledged {
   labelled: boolean;
 }
 
-export interface LoadStats {
+interface LoadStats {
   acknowledged: Acknowledged[];
   sent: number;
   refused: Record<string, number>;
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   urls: { referral: string; intervention: string; caseClosure: string };
   token: string;
   area: string;

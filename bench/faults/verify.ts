@@ -1,5 +1,5 @@
 import { parseCaseEvent, type CaseEvent } from '@syv/contracts';
-import { readWholeTopic } from '../lib/read-topic.js';
+import { readTopic } from '@syv/test-harness';
 import type { Acknowledged, WriteKind } from './load.js';
 
 // The proofs a fault run ends with. Kafka delivers at least once, so a repeated event id on the
@@ -23,7 +23,7 @@ export interface TopicIndex {
 }
 
 export async function indexCaseEvents(brokers: string[], topic: string): Promise<TopicIndex> {
-  const messages = await readWholeTopic(brokers, topic);
+  const messages = await readTopic(topic, { brokers, timeoutMs: 120_000 });
   const seen = new Set<string>();
   const index: TopicIndex = { messages: messages.length, repeats: 0, invalid: [], eventIds: new Map(), events: [] };
   for (const m of messages) {

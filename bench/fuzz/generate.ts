@@ -1,7 +1,7 @@
 import { gzipSync, deflateSync } from 'node:zlib';
+import type { Prng } from '@syv/test-harness';
 import type { DocumentedRoute, JsonSchema } from '../lib/openapi-routes.js';
 import { fillPath } from '../lib/openapi-routes.js';
-import type { Prng } from './prng.js';
 import type { RawRequest } from './send.js';
 import { isFreeText, validValue } from './valid-body.js';
 

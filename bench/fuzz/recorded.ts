@@ -2,7 +2,7 @@ import pg from 'pg';
 import { topicEndOffsets } from '@syv/messaging';
 
 /** The schemas whose `events` tables hold what the command services recorded. */
-export const EVENT_SCHEMAS = ['referral', 'intervention', 'case_closure'] as const;
+const EVENT_SCHEMAS = ['referral', 'intervention', 'case_closure'] as const;
 
 /**
  * What only a request can make the projection write, when it runs: an acknowledgement (the
@@ -17,7 +17,7 @@ const PROJECTION_COUNTS: Record<string, string> = {
   'projection replay shadow schemas': "SELECT count(*)::text AS n FROM pg_namespace WHERE nspname LIKE 'projection\\_replay\\_%'",
 };
 
-export interface Recorded {
+interface Recorded {
   /** Row counts by what they count: `<schema>.events`, and the projection's (see PROJECTION_COUNTS). */
   counts: Record<string, number>;
   /** Sum of the case-events topic's high watermarks. */
@@ -25,7 +25,7 @@ export interface Recorded {
 }
 
 /** What has been recorded so far: each service's event count, the projection's, and how far the topic reaches. */
-export async function snapshotRecorded(databaseUrl: string, kafka: { brokers: string[]; topic: string }): Promise<Recorded> {
+async function snapshotRecorded(databaseUrl: string, kafka: { brokers: string[]; topic: string }): Promise<Recorded> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const counts: Record<string, number> = {};

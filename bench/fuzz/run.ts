@@ -1,9 +1,10 @@
+import { createPrng } from '@syv/test-harness';
+import { problemCatalog, type ProblemCode } from '@syv/service-kit';
 import type { DocumentedRoute } from '../lib/openapi-routes.js';
 import { generateRequest, type FuzzContext, type FuzzRequest } from './generate.js';
-import { createPrng, requestSeed } from './prng.js';
 import { sendRaw, type RawResponse } from './send.js';
 
-export interface FuzzOptions {
+interface FuzzOptions {
   seed: number;
   requests: number;
   concurrency: number;
@@ -14,18 +15,23 @@ export interface FuzzOptions {
   onProgress?: (sent: number, failures: number) => void;
 }
 
-export interface FuzzFailure {
+interface FuzzFailure {
   index: number;
   request: string;
   reason: string;
 }
 
-export interface FuzzReport {
+interface FuzzReport {
   seed: number;
   sent: number;
   byStatus: Record<string, number>;
   byFamily: Record<string, number>;
   failures: FuzzFailure[];
+}
+
+/** The seed of request i of a run: each request can be regenerated alone. */
+function requestSeed(runSeed: number, index: number): number {
+  return (Math.imul(runSeed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 }
 
 /** Request `index` of a run with `seed`: the same every time, so one failure can be sent again alone. */
@@ -45,7 +51,7 @@ function documentedKeys(routes: DocumentedRoute[]): ReadonlySet<string> {
 }
 
 /** Why this answer fails the run, or undefined when it is acceptable. */
-export function judge(request: FuzzRequest, res: RawResponse): string | undefined {
+function judge(request: FuzzRequest, res: RawResponse): string | undefined {
   if (!res.ok) {
     // Refusing a body far over the limit by answering 413 and closing mid-upload is fair (RFC 9110
     // §15.5.14); the client may then only see its own write fail.
@@ -58,6 +64,10 @@ export function judge(request: FuzzRequest, res: RawResponse): string | undefine
   try {
     const body = JSON.parse(res.text) as { code?: unknown };
     if (typeof body.code !== 'string' || body.code.length === 0) return `${res.status} problem without a code`;
+    // One code, one status, from every service: the catalog says which.
+    if (!Object.hasOwn(problemCatalog, body.code)) return `${res.status} problem with code ${body.code.slice(0, 60)}, which the error catalog does not have`;
+    const { status } = problemCatalog[body.code as ProblemCode];
+    if (status !== res.status) return `${res.status} problem with code ${body.code}, which the error catalog answers with ${status}`;
   } catch {
     return `${res.status} problem body is not JSON`;
   }

@@ -1,8 +1,8 @@
+import type { Prng } from '@syv/test-harness';
 import type { JsonSchema } from '../lib/openapi-routes.js';
-import type { Prng } from './prng.js';
 
 /** Where a valid body needs a value the schema alone cannot give (an area the caller works in). */
-export interface BodyHints {
+interface BodyHints {
   area: string;
 }
 

@@ -1,14 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-/** A positive whole number from a command-line option, or exit 2 naming the option and showing usage. */
-export function positiveInt(name: string, raw: string, usage: string): number {
+/** A whole number of at least `min` from a command-line option, or exit 2 naming the option and showing usage. */
+export function wholeNumber(name: string, raw: string, usage: string, min = 0): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${name} must be a positive whole number, got '${raw}'\n\n${usage}`);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be a ${min > 0 ? 'positive ' : ''}whole number, got '${raw}'\n\n${usage}`);
     process.exit(2);
   }
   return n;
+}
+
+/** A positive whole number from a command-line option, or exit 2 naming the option and showing usage. */
+export function positiveInt(name: string, raw: string, usage: string): number {
+  return wholeNumber(name, raw, usage, 1);
+}
+
+/** A log that prefixes each line with the seconds since it was made: `[  12.3 s] message`. */
+export function elapsedLog(write: (line: string) => void = (line) => console.log(line)): (msg: string) => void {
+  const started = performance.now();
+  return (msg) => write(`[${((performance.now() - started) / 1_000).toFixed(1).padStart(6)} s] ${msg}`);
 }
 
 /**

@@ -19,7 +19,7 @@ async function get(url: string, token: string): Promise<{ status: number; body: 
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-export interface FixtureUrls {
+interface FixtureUrls {
   referral: string;
   caseClosure?: string;
   intervention?: string;

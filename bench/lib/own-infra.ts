@@ -22,7 +22,7 @@ export interface OwnInfra {
   stop(): Promise<void>;
 }
 
-export interface OwnInfraOptions {
+interface OwnInfraOptions {
   name: string;
   pgPort: number;
   /** Omit for a run that needs no broker. */
@@ -30,7 +30,7 @@ export interface OwnInfraOptions {
   log: (msg: string) => void;
 }
 
-export function withDatabase(url: string, database: string): string {
+function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();

@@ -12,7 +12,7 @@ export interface Measurement {
   timeouts: number;
 }
 
-export interface MeasureOptions {
+interface MeasureOptions {
   target: string;
   mode: string;
   url: string;

@@ -1,5 +1,5 @@
 // The peer of the write-path benchmark: a plain Fastify route doing one INSERT into the same
-// PostgreSQL, with the same pool size as our services, in a process of its own (as a service is),
+// PostgreSQL, with the same pool size as the services, in a process of its own (as a service is),
 // so it does not share an event loop with the load generator.
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';

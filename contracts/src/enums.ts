@@ -65,8 +65,6 @@ export type ClosureReason = z.infer<typeof closureReasonSchema>;
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const riskLevelSchema = z.enum(RISK_LEVELS);
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
-export const SEVERITIES = RISK_LEVELS;
-export const severitySchema = riskLevelSchema;
 export type Severity = RiskLevel;
 
 /** The `role` claim of a user's token. */
@@ -83,23 +81,6 @@ export const ACTOR_ROLES = [...ROLES, 'system'] as const;
 export const actorRoleSchema = z.enum(ACTOR_ROLES);
 export type ActorRole = z.infer<typeof actorRoleSchema>;
 
-/** The projection's rules; the id is what flags, alerts and thresholds refer to. */
-export const RULE_IDS = [
-  'CLOSURE_HIGH_RISK',
-  'CLOSURE_PENDING_ONWARD_REFERRAL',
-  'CLOSURE_RECENT_INCIDENT',
-  'CLOSURE_SHORT_SUPPORT',
-  'CLOSURE_NO_RECENT_CONTACT',
-  'CLOSURE_SINGLE_AGENCY',
-  'REREFERRAL_AFTER_CLOSURE',
-  'SLOW_START',
-  'CONTACT_GAP',
-  'LONG_WAIT',
-  'LABELLING_LANGUAGE',
-] as const;
-export const ruleIdSchema = z.enum(RULE_IDS);
-export type RuleId = z.infer<typeof ruleIdSchema>;
-
 /** The rules checked when a closure is requested. */
 export const CLOSURE_RULE_IDS = [
   'CLOSURE_HIGH_RISK',
@@ -108,8 +89,13 @@ export const CLOSURE_RULE_IDS = [
   'CLOSURE_SHORT_SUPPORT',
   'CLOSURE_NO_RECENT_CONTACT',
   'CLOSURE_SINGLE_AGENCY',
-] as const satisfies readonly RuleId[];
+] as const;
 export type ClosureRuleId = (typeof CLOSURE_RULE_IDS)[number];
+
+/** The projection's rules; the id is what flags, alerts and thresholds refer to. */
+export const RULE_IDS = [...CLOSURE_RULE_IDS, 'REREFERRAL_AFTER_CLOSURE', 'SLOW_START', 'CONTACT_GAP', 'LONG_WAIT', 'LABELLING_LANGUAGE'] as const;
+export const ruleIdSchema = z.enum(RULE_IDS);
+export type RuleId = z.infer<typeof ruleIdSchema>;
 
 /** Where a closure request stands, as `GET /v1/closure-requests/{id}` reports it. */
 export const CLOSURE_REQUEST_STATUSES = ['pending_assessment', 'held_for_review', 'closed', 'rejected'] as const;

@@ -3,7 +3,7 @@ import { actorRoleSchema } from './enums.js';
 import { areaCode, isoDateTime, userId, uuid } from './fields.js';
 
 // Every event travels in a CloudEvents 1.0 envelope (https://github.com/cloudevents/spec), so any
-// CloudEvents-aware tool can route and inspect it without knowing our schemas. Extension attribute
+// CloudEvents-aware tool can route and inspect it without knowing these schemas. Extension attribute
 // names must be lowercase letters and digits only (CloudEvents §3.1.1), hence `correlationid`.
 
 export const SPEC_VERSION = '1.0';
@@ -69,6 +69,6 @@ export function envelopeOf<const T extends string, D extends z.ZodObject>(type: 
   });
 }
 
-/** Any envelope, whatever its type; used to report envelope problems of an event we cannot type. */
+/** Any envelope, whatever its type; used to report envelope problems of an event that cannot be typed. */
 export const anyEnvelopeSchema = z.object(envelopeShape(z.string().min(1), z.unknown()));
 export type AnyEnvelope = z.infer<typeof anyEnvelopeSchema>;

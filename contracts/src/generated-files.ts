@@ -8,7 +8,7 @@ import { eventJsonSchema } from './json-schema.js';
 
 export const GENERATED_DIR = fileURLToPath(new URL('../generated/', import.meta.url));
 export const JSON_SCHEMA_DIR = 'json-schema';
-export const ASYNCAPI_FILE = 'asyncapi.json';
+const ASYNCAPI_FILE = 'asyncapi.json';
 
 const render = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

@@ -17,7 +17,7 @@ export type Target = 'own' | 'other' | 'unknown';
  */
 export type Scope = 'record' | 'body-area' | 'area-filter' | 'record-filter' | 'global' | 'none';
 
-export interface Expected {
+interface Expected {
   status: number;
   code?: string;
 }

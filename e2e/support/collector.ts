@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { parseCaseEvent, type CaseEvent } from '@syv/contracts';
-import { createSubscriber, type IncomingMessage, type Subscriber } from '@syv/messaging';
-import { testInfra, waitFor } from '@syv/test-harness';
+import type { IncomingMessage } from '@syv/messaging';
+import { followTopic, waitFor } from '@syv/test-harness';
 
 export interface TopicCollector {
   messages: IncomingMessage[];
@@ -13,17 +12,7 @@ export interface TopicCollector {
 
 /** Reads a topic from the beginning for the whole test file, as an independent consumer would. */
 export async function collectTopic(topic: string): Promise<TopicCollector> {
-  const messages: IncomingMessage[] = [];
-  const subscriber: Subscriber = await createSubscriber({
-    brokers: testInfra().kafkaBrokers,
-    clientId: 'e2e-collector',
-    groupId: `e2e-collector-${randomUUID()}`,
-    topics: [topic],
-    fromBeginning: true,
-    handleBatch: async (batch) => {
-      messages.push(...batch.messages);
-    },
-  });
+  const { messages, stop } = await followTopic(topic);
   const events = () =>
     messages.map((m) => {
       const parsed = parseCaseEvent(JSON.parse(m.value?.toString('utf8') ?? 'null'));
@@ -34,6 +23,6 @@ export async function collectTopic(topic: string): Promise<TopicCollector> {
     messages,
     events,
     waitForEvent: (predicate, what) => waitFor(() => events().find(predicate), { what, timeoutMs: 20_000 }),
-    stop: () => subscriber.stop(),
+    stop,
   };
 }

@@ -57,7 +57,7 @@ async function start(port: number, dataDir: string): Promise<void> {
   const stopped = new Promise<string>((resolvePromise) => {
     for (const signal of signals) process.once(signal, () => resolvePromise(signal));
   });
-  // The broker may also end without us: `kafka stop` from another terminal, or a crash.
+  // The broker may also end on its own: `kafka stop` from another terminal, or a crash.
   const outcome = await Promise.race([stopped.then((s) => ({ signal: s })), broker.exited.then((code) => ({ code }))]);
   if ('signal' in outcome) {
     log(`${outcome.signal}: stopping the broker`);

@@ -42,7 +42,7 @@ export interface KafkaContainerHandle {
  * Not @testcontainers/kafka's KafkaContainer: in 11.14 it drives Confluent's cp-kafka images only
  * (it runs /etc/confluent/docker/run and rejects KRaft for tags below 7.0.0, which "4.3.1" is).
  * apache/kafka is configured by KAFKA_* variables instead. The client listener is advertised
- * with a host port we choose before start, because the advertised address must be known when
+ * with a host port chosen before start, because the advertised address must be known when
  * the broker starts and testcontainers' random mapping is only known after.
  */
 export async function startKafkaContainer(): Promise<KafkaContainerHandle> {

@@ -16,6 +16,6 @@ export { MACHINE_POSTGRES_URL, machinePostgresAnswers, startEmbeddedPostgres } f
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './postgres-local.js';
 export { dockerAvailable, startKafkaContainer, startPostgresContainer } from './docker.js';
 export type { KafkaContainerHandle, PostgresContainerHandle } from './docker.js';
-export { CASE_TOPIC_NAMES, caseTopics } from './topics.js';
+export { caseTopics } from './topics.js';
 export { freePort, freePorts, portAnswers, portIsFree, waitForPortClosed } from './net.js';
 export { defaultKafkaDataDir } from './paths.js';

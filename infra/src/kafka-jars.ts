@@ -5,7 +5,7 @@ import { kafkaCacheRoot, kafkaPom } from './paths.js';
 
 export type Log = (msg: string) => void;
 
-export type LocalKafkaErrorCode =
+type LocalKafkaErrorCode =
   | 'JAVA_MISSING'
   | 'JAVA_TOO_OLD'
   | 'MAVEN_MISSING'
@@ -36,7 +36,7 @@ export function kafkaVersion(): string {
   return match[1];
 }
 
-export function kafkaCacheDir(version = kafkaVersion()): string {
+function kafkaCacheDir(version = kafkaVersion()): string {
   return join(kafkaCacheRoot, `kafka-${version}`);
 }
 

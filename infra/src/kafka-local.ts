@@ -124,7 +124,7 @@ async function waitForPidExit(pid: number, timeoutMs: number): Promise<boolean> 
   return !processAlive(pid);
 }
 
-/** Stops a broker we did not spawn ourselves (known only by pid): SIGTERM, then SIGKILL. */
+/** Stops a broker this process did not spawn (known only by pid): SIGTERM, then SIGKILL. */
 async function terminatePid(pid: number, log: Log): Promise<void> {
   try {
     process.kill(pid, 'SIGTERM');
@@ -292,7 +292,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
         'kafka.Kafka',
         files.properties,
       ],
-      // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop the broker
+      // Its own process group: a Ctrl-C in the terminal reaches only this process, which stops the broker
       // after the services that still want to flush to it.
       { cwd: dataDir, stdio: ['ignore', outFd, outFd], detached: true },
     );

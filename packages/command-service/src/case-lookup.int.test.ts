@@ -50,7 +50,8 @@ describe('case lookup for a command', () => {
     expect(await outcome(visibleCase(pool, schema, worker, own, WAIT_MS, notBehind))).toBe('found');
     expect(await outcome(visibleCase(pool, schema, worker, other, WAIT_MS, notBehind))).toBe('undefined');
     expect(await outcome(visibleCase(pool, schema, worker, randomUUID(), WAIT_MS, notBehind))).toBe('undefined');
-    expect(await outcome(caseForCommand(pool, schema, worker, randomUUID(), WAIT_MS, notBehind))).toBe('404 NOT_FOUND');
+    expect(await outcome(caseForCommand(pool, schema, worker, other, WAIT_MS, notBehind))).toBe('404 CASE_NOT_FOUND');
+    expect(await outcome(caseForCommand(pool, schema, worker, randomUUID(), WAIT_MS, notBehind))).toBe('404 CASE_NOT_FOUND');
     expect(await outcome(missWait(WAIT_MS, notBehind))).toBe('undefined');
   });
 

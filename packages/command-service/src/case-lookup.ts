@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { waitForCase, type CaseRow } from '@syv/case-view';
-import { canSeeArea, createProblem, problem, type AuthUser } from '@syv/service-kit';
+import { canSeeArea, problem, type AuthUser } from '@syv/service-kit';
 
 /**
  * Whether this service's case view may be missing cases that exist: its consumer has not joined
@@ -17,7 +17,7 @@ export type CaseViewBehind = () => boolean;
 export async function caseForCommand(pool: pg.Pool, schema: string, user: AuthUser, caseId: string, waitMs: number, behind: CaseViewBehind = () => false): Promise<CaseRow> {
   const found = await visibleCase(pool, schema, user, caseId, waitMs, behind);
   if (!found) {
-    throw problem('NOT_FOUND', `There is no case ${caseId} in your areas.`);
+    throw problem('CASE_NOT_FOUND', `There is no case ${caseId} in your areas.`);
   }
   return found;
 }
@@ -59,10 +59,6 @@ function sleepUntil(deadline: number): Promise<void> {
 /** 409 for work recorded on a closed case: the worker must reopen it first. */
 export function refuseIfClosed(found: CaseRow, what: string): void {
   if (found.status === 'closed') {
-    throw createProblem(
-      'CASE_CLOSED',
-      { status: 409, title: 'Conflict with the current state' },
-      `This case is closed, so ${what} cannot be added. Reopen the case first if the child needs support again.`,
-    );
+    throw problem('CASE_CLOSED', `This case is closed, so ${what} cannot be added. Reopen the case first if the child needs support again.`);
   }
 }

@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { baseConfigSchema, envInt, envPort } from '@syv/service-kit';
 
-/** What every command service reads from the environment, beyond the service kit's own. */
+/** What every service with its own event store and outbox on case-events reads: the command services and the projection. */
+export const eventServiceConfigSchema = baseConfigSchema.extend({
+  CASE_EVENTS_TOPIC: z.string().trim().min(1).default('case-events'),
+  OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
+  DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
+});
+
+/** What every command service reads from the environment. */
 export function commandServiceConfigSchema(defaultPort: number) {
-  return baseConfigSchema.extend({
+  return eventServiceConfigSchema.extend({
     PORT: envPort(defaultPort),
-    CASE_EVENTS_TOPIC: z.string().trim().min(1).default('case-events'),
     /** How long a command about a case this service has not heard of yet waits before answering 404. */
     CASE_VIEW_WAIT_MS: envInt(3_000, { min: 0, max: 30_000 }),
-    OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
-    DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
+    /** How long an Idempotency-Key answers with its first result; after that the same key is a new request. 168 h = 7 days. */
+    IDEMPOTENCY_RETENTION_HOURS: envInt(168, { min: 1, max: 8_760 }),
+    /** How often the keys older than the retention are removed (also once at start). */
+    IDEMPOTENCY_EXPIRY_INTERVAL_MS: envInt(3_600_000, { min: 1_000, max: 86_400_000 }),
   });
 }
 export type CommandServiceConfig = z.infer<ReturnType<typeof commandServiceConfigSchema>>;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { makeEvent, type AnyEvent, type EventData, type EventType } from '@syv/contracts';
 import type { Decision } from '@syv/decider';
 import { findIdempotent, matchIdempotent, requestHash, runCommand, saveIdempotent, type IdempotencyRecord } from '@syv/event-store';
-import { createProblem, problem } from '@syv/service-kit';
+import { problem, type ProblemCode } from '@syv/service-kit';
 import type { CommandContext } from './command-context.js';
 import { toDomainEvent, toStoredEvent } from './stored-event.js';
 
@@ -35,20 +35,13 @@ export interface ExecuteOptions<E extends DomainEvent, B, S extends number = num
   /** The case the events are about (CloudEvents subject, Kafka key); default: each event's data.caseId. */
   caseId?: string;
   area: string;
-  /** Pure decision on the stream so far (already folded by the caller's decider as it likes). */
-  decide: (history: E[]) => Decision<E>;
+  /** Pure decision on the stream so far (already folded by the caller's decider as it likes); it refuses with catalog codes only. */
+  decide: (history: E[]) => Decision<E, ProblemCode>;
   /** The HTTP answer, from the events this command appended. */
   answer: (events: E[]) => Answer<B, S>;
   /** Writes local read tables in the append's transaction. */
   project?: (client: pg.PoolClient, events: AnyEvent[]) => Promise<void>;
 }
-
-const titles: Record<number, string> = {
-  400: 'The request cannot be carried out',
-  404: 'Not found',
-  409: 'Conflict with the current state',
-  422: 'Unprocessable request',
-};
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const raw = request.headers[IDEMPOTENCY_HEADER];
@@ -77,7 +70,7 @@ function replay<B, S extends number>(record: IdempotencyRecord, hash: string): A
  * One HTTP command, start to finish: replay an Idempotency-Key seen before; otherwise load the
  * stream, decide, append with the expected version (retrying on conflict), write local tables and
  * the idempotency record in the same transaction, and answer. A refusal is a problem+json with the
- * decider's own words; a conflict that survives the retries is a 409.
+ * decider's code (its status from the catalog) and own words; a conflict that survives the retries is a 409.
  */
 export async function executeCommand<E extends DomainEvent, B, S extends number = number>(opts: ExecuteOptions<E, B, S>): Promise<Answer<B, S>> {
   const { store, request, ctx } = opts;
@@ -92,7 +85,7 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
   // The latest attempt's decision; runCommand decides again after a version conflict.
   let decided: { events: E[]; enveloped: AnyEvent[] } = { events: [], enveloped: [] };
   let answer: Answer<B, S> | undefined;
-  const result = await runCommand<Decision<E> & { ok: false }, IdempotencyRecord>({
+  const result = await runCommand<Decision<E, ProblemCode> & { ok: false }, IdempotencyRecord>({
     pool: store.pool,
     schema: store.schema,
     streamId: opts.streamId,
@@ -130,8 +123,8 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
   const error = result.error;
   switch (error.kind) {
     case 'rejected': {
-      const r = error.rejection.rejection;
-      throw createProblem(r.code, { status: r.status, title: titles[r.status] ?? 'Refused' }, r.message);
+      const { code, message } = error.rejection.rejection;
+      throw problem(code, message);
     }
     case 'aborted':
       return replay<B, S>(error.reason, hash);

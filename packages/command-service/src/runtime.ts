@@ -11,7 +11,7 @@ import {
   kafkaCheck,
   loadConfig,
   postgresCheck,
-  runService,
+  startBuiltService,
   type AuthUser,
   type ServiceApp,
 } from '@syv/service-kit';
@@ -19,6 +19,7 @@ import type { CaseRow } from '@syv/case-view';
 import { caseForCommand, missWait, visibleCase } from './case-lookup.js';
 import { commandServiceConfigSchema, type CommandServiceConfig } from './config.js';
 import type { CommandStore } from './execute.js';
+import { startIdempotencyExpiry } from './idempotency-expiry.js';
 import { sharedMigrations } from './migrations.js';
 import { rejectedMessagesRoute } from './rejected-messages-route.js';
 import { fromStoredEvent } from './stored-event.js';
@@ -134,7 +135,16 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     openapi: { ...def.openapi, tags: [...(def.openapi?.tags ?? []), { name: 'operations', description: 'For supervisors and auditors: what the service set aside' }] },
   });
 
+  const expiry = startIdempotencyExpiry({
+    pool,
+    schema: def.schema,
+    retentionMs: config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
+    intervalMs: config.IDEMPOTENCY_EXPIRY_INTERVAL_MS,
+    logger,
+  });
+
   const shutdownHooks = [
+    { name: 'stop idempotency expiry', run: () => expiry.stop() },
     { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
     { name: 'stop outbox relay', run: () => relay.stop() },
     { name: 'stop case-events consumer', run: () => consumer.stop() },
@@ -146,18 +156,8 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
 
 /** main.ts of a command service: build, listen, and stop gracefully on SIGTERM. */
 export async function runCommandService(def: CommandServiceDefinition): Promise<void> {
-  let built: BuiltCommandService;
-  try {
-    built = await buildCommandService(def);
-  } catch (err) {
-    console.error(`${def.name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  }
-  await runService({
-    app: built.app,
-    port: built.service.config.PORT,
-    host: built.service.config.HOST,
-    graceMs: built.service.config.SHUTDOWN_GRACE_MS,
-    onShutdown: built.shutdownHooks,
+  await startBuiltService(def.name, async () => {
+    const built = await buildCommandService(def);
+    return { app: built.app, config: built.service.config, shutdownHooks: built.shutdownHooks };
   });
 }

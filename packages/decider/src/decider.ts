@@ -1,10 +1,13 @@
 // An aggregate as three pure functions (after Emmett's `Decider`): no I/O, no clock. The command
 // handler loads the stream, folds it with `evolve`, calls `decide` and appends what it returns.
 
-/** Why a command was refused, in words a social worker understands. `status` is the HTTP answer. */
+/**
+ * Why a command was refused, in words a social worker understands. The domain names the situation
+ * and knows nothing of HTTP: the service kit's problem catalog gives each code its status. A
+ * service types `Code` with catalog codes, so a code the catalog does not have does not compile.
+ */
 export interface Rejection<Code extends string = string> {
   code: Code;
-  status: 400 | 404 | 409 | 422;
   message: string;
 }
 
@@ -20,8 +23,8 @@ export function accept<E>(...events: E[]): { ok: true; events: E[] } {
   return { ok: true, events };
 }
 
-export function reject<Code extends string>(code: Code, status: Rejection['status'], message: string): { ok: false; rejection: Rejection<Code> } {
-  return { ok: false, rejection: { code, status, message } };
+export function reject<Code extends string>(code: Code, message: string): { ok: false; rejection: Rejection<Code> } {
+  return { ok: false, rejection: { code, message } };
 }
 
 export function fold<E, S>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, events: readonly E[]): S {

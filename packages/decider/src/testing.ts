@@ -1,12 +1,12 @@
 import { expect } from 'vitest';
-import { fold, type Decider, type Rejection } from './decider.js';
+import { fold, type Decider } from './decider.js';
 
 /**
  * Given/when/then for deciders:
  *   spec(decider).given([...past events]).when(command).then([...new events])
- *   spec(decider).given([...]).when(command).thenRejects('CASE_CLOSED', 409)
+ *   spec(decider).given([...]).when(command).thenRejects('CASE_CLOSED')
  */
-export function spec<C, E, S>(decider: Decider<C, E, S>) {
+export function spec<C, E, S, Code extends string>(decider: Decider<C, E, S, Code>) {
   return {
     given(events: readonly E[]) {
       return {
@@ -18,10 +18,9 @@ export function spec<C, E, S>(decider: Decider<C, E, S>) {
               if (!decision.ok) throw new Error(`expected events, got rejection ${decision.rejection.code}: ${decision.rejection.message}`);
               expect(decision.events).toEqual(expected);
             },
-            thenRejects(code: string, status?: Rejection['status']) {
+            thenRejects(code: Code) {
               if (decision.ok) throw new Error(`expected rejection ${code}, got ${decision.events.length} event(s)`);
               expect(decision.rejection.code).toBe(code);
-              if (status !== undefined) expect(decision.rejection.status).toBe(status);
               expect(decision.rejection.message.length).toBeGreaterThan(10);
               return decision.rejection;
             },

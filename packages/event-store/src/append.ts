@@ -33,8 +33,8 @@ export type AppendResult =
     }
   | { ok: false; error: VersionConflict };
 
-// How often to start over when a concurrent transaction records one of our event ids between our
-// check and our insert. Each round sees that transaction committed, so two rounds nearly always do.
+// How often to start over when a concurrent transaction records one of these event ids between the
+// check and the insert. Each round sees that transaction committed, so two rounds nearly always do.
 const MAX_ROUNDS = 5;
 const SAVEPOINT = 'syv_append';
 
@@ -146,11 +146,11 @@ async function appendRound(
     inserted = await insertEvents(client, schema, streamId, head.version, fresh);
   } catch (err) {
     if (!isStreamVersionClash(err)) throw err;
-    // Another transaction wrote these versions and committed while we waited on its row.
+    // Another transaction wrote these versions and committed while this one waited on its row.
     await rollbackToSavepoint(client);
     return conflict((await readStreamHead(client, schema, streamId)).version, 'version');
   }
-  // A concurrent transaction recorded one of these ids after our check: the versions numbered
+  // A concurrent transaction recorded one of these ids after the check: the versions numbered
   // around it would now have a hole. Undo and number again.
   if (inserted.length < fresh.length) return { again: true };
 

@@ -49,7 +49,7 @@ export function testMessage(event: RecordedEvent): OutgoingMessage {
   };
 }
 
-export interface PublishedEvent {
+interface PublishedEvent {
   id: string;
   streamId: string;
   streamVersion: number;

@@ -60,7 +60,7 @@ describe('outbox relay', () => {
     // A poll far beyond the test's wait: only the relay's own re-reads can publish in time.
     const r = relay(schema, topic, { pollIntervalMs: 600_000 });
     await r.flush(20_000);
-    // A writing transaction elsewhere on the server, older than our append, holds our event back…
+    // A writing transaction elsewhere on the server, older than the append, holds its event back…
     const blocker = new pg.Client({ connectionString: store.db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
@@ -69,7 +69,7 @@ describe('outbox relay', () => {
     await appendToStream(store.pool, schema, 'case-held', 'no_stream', [held]);
     await sleep(300);
     expect(await messagesOn(topic)).toBe(0);
-    // …and ends in another schema, whose NOTIFY our relay does not hear.
+    // …and ends in another schema, whose NOTIFY the relay does not hear.
     await blocker.query('COMMIT');
     await blocker.end();
     const got = await readTopic(topic, { until: (m) => m.length >= 1, timeoutMs: 15_000 });

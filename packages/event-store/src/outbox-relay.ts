@@ -265,7 +265,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
               (metrics.lastError ? ` (last error: ${metrics.lastError.message})` : ''),
           );
         }
-        // Our own progress resolves this at once; another instance's is seen by the timer.
+        // This instance's own progress resolves this at once; another instance's is seen by the timer.
         await new Promise<void>((resolve) => {
           const finish = () => {
             clearTimeout(timer);

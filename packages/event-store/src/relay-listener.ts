@@ -8,7 +8,7 @@ import { eventsChannel } from './schema-name.js';
  * The lock lives and dies with the connection, so a crashed instance's lock frees itself and a
  * standby takes over on its next try. A broken connection is dropped and made again on demand.
  */
-export interface RelayListener {
+interface RelayListener {
   /** Connects and LISTENs if needed; true when this session holds the publishing lock. */
   ensureLeader(): Promise<boolean>;
   /** Drops the session if it no longer answers (after an error somewhere else); lock and LISTEN go with it. */
@@ -24,7 +24,7 @@ export function createRelayListener(opts: {
   onNotification: () => void;
   /** Leadership lost or gained, for logs and metrics. */
   onLeadership: (leader: boolean) => void;
-  /** The session was lost (not closed by us). */
+  /** The session was lost (not closed by the listener). */
   onLost: () => void;
 }): RelayListener {
   const { pool, schema, subscriptionId, logger } = opts;

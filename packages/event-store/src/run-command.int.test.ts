@@ -64,7 +64,7 @@ describe('runCommand', () => {
       retries: 3,
       decide: async (events) => {
         decisions++;
-        // Someone else always gets in between our read and our append.
+        // Someone else always gets in between the read and the append.
         await appendToStream(store.pool, schema, 'c', 'any', [newEvent('incremented')]);
         return increment(100)(events);
       },

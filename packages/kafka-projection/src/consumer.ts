@@ -125,7 +125,7 @@ export async function startProjectionConsumer<E extends { id: string }>(opts: Pr
     try {
       await client.query('BEGIN');
       const stored = await loadOffset(client, schema, consumer, topic, partition);
-      // Already applied in an earlier transaction (delivery raced our seek): skip by offset.
+      // Already applied in an earlier transaction (delivery raced the seek): skip by offset.
       const unseen = stored === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
       const result = await applyMessages(client, opts, unseen);
       applied = result.applied;

@@ -82,7 +82,7 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops
     // each service once with SIGTERM. Otherwise the service would get SIGINT from the terminal and
-    // SIGTERM from us, take the second as "hurry up" and skip its graceful shutdown.
+    // SIGTERM from the launcher, take the second as "hurry up" and skip its graceful shutdown.
     detached: true,
   });
   // Never leave a service behind when the launcher itself exits without stopping it.

@@ -81,7 +81,7 @@ export async function createSubscriber(opts: SubscriberOptions): Promise<Subscri
     );
     if (!opts.resumeFrom) return;
     const resumeFrom = opts.resumeFrom;
-    // Seek each newly assigned partition to the offset our own store says comes next.
+    // Seek each newly assigned partition to the offset the caller's own store says comes next.
     void Promise.all(
       assigned.map(async ({ topic, partition }) => {
         const offset = await resumeFrom(topic, partition);

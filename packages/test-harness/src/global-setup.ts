@@ -1,32 +1,61 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { provisionInfra, stopLocalKafka } from '@syv/infra';
 import { repoRoot } from './paths.js';
 import type { TestInfra } from './infra.js';
 
+const log = (msg: string) => console.log(`[test infra] ${msg}`);
+
 // One broker and one PostgreSQL per test run, chosen by @syv/infra's resolver (environment,
 // Docker, or the local broker with the machine's or an embedded PostgreSQL). Test files each make
 // their own database and topics from what is provided here.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // A fresh broker log per run: test topics are throwaway and would otherwise pile up. A run on
-  // another broker port (TEST_KAFKA_PORT) has its own directory, so two runs side by side do not
-  // stop each other's broker.
-  const port = process.env.TEST_KAFKA_PORT;
-  const dataDir = join(repoRoot, '.data', port ? `test-run-${port}` : 'test-run');
-  await stopLocalKafka({ dataDir, log: (msg) => console.log(`[test infra] ${msg}`) }).catch(() => undefined);
+  const { port, dataDir, ownerFile } = claimBrokerSlot();
+  // A fresh broker log per run: test topics are throwaway and would otherwise pile up. A broker
+  // left behind by a run that died is stopped first; one that belongs to a live run never is.
+  await stopLocalKafka({ dataDir, log }).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const started = Date.now();
-  const infra = await provisionInfra({
-    dataDir,
-    kafkaPort: Number(port ?? 19092),
-    log: (msg) => console.log(`[test infra] ${msg}`),
-  });
-  console.log(`[test infra] ${infra.describe()} ready in ${Date.now() - started} ms`);
+  const infra = await provisionInfra({ dataDir, kafkaPort: port, log });
+  log(`${infra.describe()} ready in ${Date.now() - started} ms`);
   const provided: TestInfra = { kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, plan: infra.plan };
   project.provide('infra', provided);
   return async () => {
     await infra.stop();
+    rmSync(ownerFile, { force: true });
   };
+}
+
+/**
+ * The local broker's port and directory for this run. `TEST_KAFKA_PORT` chooses them; otherwise the
+ * first of a few slots whose owner (the process that last claimed it) is no longer running, so two
+ * test runs on one machine get a broker each instead of stopping each other's.
+ */
+function claimBrokerSlot(): { port: number; dataDir: string; ownerFile: string } {
+  const given = process.env.TEST_KAFKA_PORT;
+  const candidates = given ? [Number(given)] : [19092, 19192, 19292, 19392];
+  for (const port of candidates) {
+    const dataDir = join(repoRoot, '.data', port === 19092 ? 'test-run' : `test-run-${port}`);
+    const ownerFile = `${dataDir}.owner`;
+    if (!given && ownerAlive(ownerFile)) continue;
+    mkdirSync(join(dataDir, '..'), { recursive: true });
+    writeFileSync(ownerFile, String(process.pid));
+    if (port !== candidates[0]) log(`port ${candidates[0]} belongs to another test run; this run uses ${port}`);
+    return { port, dataDir, ownerFile };
+  }
+  throw new Error(`every local broker slot (${candidates.join(', ')}) belongs to a running test run; set TEST_KAFKA_PORT to another port`);
+}
+
+function ownerAlive(ownerFile: string): boolean {
+  if (!existsSync(ownerFile)) return false;
+  const pid = Number(readFileSync(ownerFile, 'utf8'));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,7 @@ import { devTokenRoute } from './dev-token/routes.js';
 import { forwardRoutes } from './forward/routes.js';
 import { staticPages } from './pages/static.js';
 
-export const SERVICE_NAME = 'console';
+const SERVICE_NAME = 'console';
 
 export async function buildConsole(env: NodeJS.ProcessEnv = process.env): Promise<{ app: ServiceApp; config: ConsoleConfig }> {
   const config = loadConfigOrExit(consoleConfigSchema, env);

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { baseConfigSchema, envInt, envPort } from '@syv/service-kit';
+import { eventServiceConfigSchema } from '@syv/command-service';
+import { envInt, envPort } from '@syv/service-kit';
 import { loadThresholds, SPEC_DEFAULTS, type ThresholdsConfig } from './thresholds/index.js';
 
-export const projectionConfigSchema = baseConfigSchema.extend({
+export const projectionConfigSchema = eventServiceConfigSchema.extend({
   PORT: envPort(3004),
-  CASE_EVENTS_TOPIC: z.string().trim().min(1).default('case-events'),
   CASE_ALERTS_TOPIC: z.string().trim().min(1).default('case-alerts'),
-  OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
-  DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
   /**
    * Most case events applied in one transaction: a fetch from Kafka is applied in slices of this
    * many, each read, ruled on in memory and written back in bulk. Larger slices cost fewer

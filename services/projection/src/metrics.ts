@@ -4,7 +4,7 @@ import type { OutboxRelay } from '@syv/event-store';
 import type { AlertHub } from './alerts/hub.js';
 import type { Sweep } from './sweep/sweep.js';
 
-export interface ProjectionMetrics {
+interface ProjectionMetrics {
   alertsRaised: Counter<'rule'>;
   closuresAssessed: Counter<'flagged'>;
 }

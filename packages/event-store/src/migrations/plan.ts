@@ -18,7 +18,7 @@ export interface AppliedMigration {
   checksum: string;
 }
 
-export interface PlannedMigration {
+interface PlannedMigration {
   component: string;
   version: number;
   name: string;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemCatalog } from '../problems/catalog.js';
 import { bearer, buildTestApp, captureLogs, testToken, type LogCapture } from './test-support.js';
 import { testRoutes } from './test-routes.js';
 import type { ServiceApp } from './types.js';
@@ -63,19 +64,21 @@ describe('createServiceApp', () => {
     expect(topLevel).toMatchObject({ notes: '[redacted]', childName: '[redacted]', agency: 'youth_service' });
   });
 
-  it('serves an OpenAPI 3.1 document titled after the service, with bearer security', async () => {
+  it('serves an OpenAPI 3.1 document titled after the service, with bearer security and the error codes of the catalog', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.info).toMatchObject({ title: 'test-service', version: '0.0.0-test', description: 'Tests of the kit' });
+    expect(doc.info).toMatchObject({ title: 'test-service', version: '0.0.0-test' });
+    expect(doc.info.description).toMatch(/^Tests of the kit\n\n## Error codes\n/);
+    for (const [code, { status }] of Object.entries(problemCatalog)) expect(doc.info.description).toContain(`| \`${code}\` | ${status} |`);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
 
     const post = doc.paths['/v1/cases/{caseId}/interventions'].post;
     expect(post.requestBody.content['application/json'].schema.properties.riskLevel.enum).toEqual(['low', 'medium', 'high']);
     expect(post.responses['201']).toBeDefined();
-    expect(post.responses['4XX'].content['application/problem+json'].schema.properties.code).toBeDefined();
+    expect(post.responses['4XX'].content['application/problem+json'].schema.properties.code.enum).toEqual(Object.keys(problemCatalog));
     expect(doc.paths['/health/ready'].get.security).toEqual([]);
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/docs'))).toBe(false);
   });

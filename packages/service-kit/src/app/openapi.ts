@@ -2,6 +2,7 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemCodesIntro, problemCodesTable } from '../problems/codes-table.js';
 import { PROBLEM_CONTENT_TYPE, problemDetailsSchema } from '../problems/render.js';
 import type { ServiceApp } from './types.js';
 
@@ -31,12 +32,17 @@ const transform: SwaggerTransform = (document) => {
   return out;
 };
 
+/** The service's own words, then the catalog of error codes that every service shares. */
+function withErrorCodes(description: string | undefined): string {
+  return [description, '## Error codes', problemCodesIntro, problemCodesTable()].filter((part): part is string => Boolean(part)).join('\n\n');
+}
+
 /** OpenAPI 3.1 at `/docs/json`, Swagger UI at `/docs`; bearer auth on every route unless it says `security: []`. */
 export async function registerOpenApi(app: ServiceApp, info: { title: string; version: string }, options: OpenApiOptions = {}): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: info.title, version: info.version, ...(options.description ? { description: options.description } : {}) },
+      info: { title: info.title, version: info.version, description: withErrorCodes(options.description) },
       tags: options.tags ?? [],
       components: {
         securitySchemes: {

@@ -1,14 +1,10 @@
 // Routes shaped like the services' own, for this package's tests.
 import { z } from 'zod';
 import { notFoundUnlessInArea, requireRole } from '../auth/access.js';
-import { defineProblems } from '../problems/problem.js';
+import { problem } from '../problems/problem.js';
 import type { ServiceApp } from './types.js';
 
 const concerns = ['criminal_exploitation', 'extra_familial_harm', 'weapon_carrying'] as const;
-
-export const { problem: testProblem } = defineProblems({
-  CASE_CLOSED: { status: 409, title: 'The case is closed' },
-});
 
 export function testRoutes(app: ServiceApp): void {
   app.post(
@@ -42,7 +38,7 @@ export function testRoutes(app: ServiceApp): void {
     { schema: { params: z.object({ caseId: z.string() }), response: { 200: z.object({ caseId: z.string(), area: z.string() }) } } },
     async (request) => {
       const area = request.params.caseId.startsWith('other-') ? 'E09000099' : 'E09000001';
-      notFoundUnlessInArea(request.user, area, `Case ${request.params.caseId}`);
+      notFoundUnlessInArea(request.user, area, 'CASE_NOT_FOUND', `Case ${request.params.caseId} was not found`);
       return { caseId: request.params.caseId, area };
     },
   );
@@ -50,12 +46,16 @@ export function testRoutes(app: ServiceApp): void {
   app.get('/v1/whoami', async (request) => request.user);
 
   app.post('/v1/closed', async () => {
-    throw testProblem('CASE_CLOSED', 'Case c-1 is closed', { extensions: { closedAt: '2025-01-01T00:00:00.000Z' } });
+    throw problem('CASE_CLOSED', 'Case c-1 is closed', { extensions: { closedAt: '2025-01-01T00:00:00.000Z' } });
   });
 
   app.get('/v1/db-restarting', async () => {
     // What pg raises on a query when the server is shutting down for a restart.
     throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  });
+  app.get('/v1/range', async () => {
+    // What a file server's error looks like: a client error with a status the catalog has no code for.
+    throw Object.assign(new Error('Range Not Satisfiable'), { statusCode: 416 });
   });
   app.get('/v1/boom', async () => {
     throw new Error('connection to db-7.internal:5432 failed: password authentication failed');

@@ -78,7 +78,7 @@ describe('bearer authentication on every non-public route', () => {
     expect(own.statusCode).toBe(200);
     const other = await app.inject({ method: 'GET', url: '/v1/cases/other-c-2', headers });
     expect(other.statusCode).toBe(404);
-    expect(other.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'Case other-c-2 was not found' });
+    expect(other.json()).toMatchObject({ code: 'CASE_NOT_FOUND', detail: 'Case other-c-2 was not found' });
   });
 
   it('serves health, metrics and docs without a token', async () => {

@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AuthPluginOptions {
+interface AuthPluginOptions {
   verifier: Verifier;
   /** For the WWW-Authenticate realm. */
   realm: string;

@@ -3,7 +3,7 @@ import type { Env } from '../config/load-config.js';
 import { parseTtl, roles, type Role } from './claims.js';
 import { mintDevToken } from './dev-token.js';
 
-export const mintTokenUsage = `usage: npm run -s token -- [--sub <user id>] [--role <role>] [--areas <codes>] [--ttl <duration>]
+const mintTokenUsage = `usage: npm run -s token -- [--sub <user id>] [--role <role>] [--areas <codes>] [--ttl <duration>]
 
 Prints a development bearer token (HS256) on stdout, and nothing else, so that
   TOKEN=$(npm run -s token -- --role supervisor)

@@ -4,7 +4,7 @@ import { problem } from '../problems/problem.js';
 import { sendProblem } from '../problems/render.js';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 
-export interface HealthOptions {
+interface HealthOptions {
   checks: readonly ReadinessCheck[];
   defaultTimeoutMs?: number;
 }

@@ -14,7 +14,7 @@ export type CheckOutcome =
   | { name: string; ok: true }
   | { name: string; ok: false; detail: string; error?: unknown };
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 2_000;
+const DEFAULT_CHECK_TIMEOUT_MS = 2_000;
 
 /** Runs every check at once, each bounded by its timeout, so one hung dependency cannot hang the probe. */
 export async function runReadinessChecks(checks: readonly ReadinessCheck[], defaultTimeoutMs = DEFAULT_CHECK_TIMEOUT_MS): Promise<CheckOutcome[]> {

@@ -126,3 +126,33 @@ function named(hook: ShutdownHook, index: number): { name: string; run: () => Pr
   if (typeof hook === 'function') return { name: hook.name || `shutdown hook ${index + 1}`, run: hook };
   return hook;
 }
+
+/** What `startBuiltService` needs of a service wired by its build function. */
+interface BuiltService {
+  app: ListeningApp;
+  config: { PORT: number; HOST: string; SHUTDOWN_GRACE_MS: number };
+  /** Graceful stop, in order, after the HTTP server has drained. */
+  shutdownHooks: readonly ShutdownHook[];
+}
+
+/**
+ * A service's main: build it (config, migrations, Kafka), then run it as `runService` does. A
+ * build that fails (bad config, no database) exits 1 with one line naming the service and the
+ * reason, not a stack trace.
+ */
+export async function startBuiltService(name: string, build: () => Promise<BuiltService>): Promise<void> {
+  let built: BuiltService;
+  try {
+    built = await build();
+  } catch (err) {
+    console.error(`${name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  await runService({
+    app: built.app,
+    port: built.config.PORT,
+    host: built.config.HOST,
+    graceMs: built.config.SHUTDOWN_GRACE_MS,
+    onShutdown: built.shutdownHooks,
+  });
+}

@@ -1,5 +1,5 @@
 /** A logged error: enough to find the bug, nothing a driver or library attached (pg's `detail` quotes row values). */
-export interface SerializedError {
+interface SerializedError {
   type: string;
   message: string;
   stack?: string;

@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
-import { createProblem, isProblem, problem, type FieldError, type ProblemError } from './problem.js';
+import { isProblem, problem, type FieldError, type ProblemError } from './problem.js';
 
 /** Turns anything thrown while handling a request into the problem to answer with. */
 export function problemFromError(err: unknown, request: FastifyRequest): ProblemError {
@@ -21,9 +20,10 @@ export function problemFromError(err: unknown, request: FastifyRequest): Problem
   }
 
   // Other 4xx errors from Fastify and its plugins are written for clients; pass their message on.
+  // A code has one status, so a status the catalog has no code for (a file server's 416) is a 400.
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return createProblem('BAD_REQUEST', { status, title: STATUS_CODES[status] ?? 'Bad request' }, err.message, { cause: err });
+    return problem(status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', err.message, { cause: err });
   }
   return internal(err);
 }

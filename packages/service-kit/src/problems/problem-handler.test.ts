@@ -117,7 +117,7 @@ describe('every error is application/problem+json', () => {
     }
   });
 
-  it('renders a service-defined problem with its status and extension members', async () => {
+  it('renders a domain problem with its catalog status and title, and extension members', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/closed', headers: auth });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({
@@ -127,6 +127,12 @@ describe('every error is application/problem+json', () => {
       detail: 'Case c-1 is closed',
       closedAt: '2025-01-01T00:00:00.000Z',
     });
+  });
+
+  it('answers a client error of a plugin as BAD_REQUEST (400) whatever status the plugin chose: a code has one status', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/range', headers: auth });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'BAD_REQUEST', status: 400, detail: 'Range Not Satisfiable' });
   });
 
   it('answers 500 without internals for an unexpected error, and logs it with its stack', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { problemCatalog, problemTypeUri } from './catalog.js';
+import { problemCatalog, problemCodePattern, problemTypeUri } from './catalog.js';
 import { fieldName } from './from-error.js';
-import { defineProblems, isProblem, problem } from './problem.js';
+import { isProblem, problem } from './problem.js';
 
 describe('problem catalog', () => {
   it('has the stable codes with their statuses', () => {
@@ -10,7 +10,9 @@ describe('problem catalog', () => {
       UNAUTHENTICATED: 401,
       FORBIDDEN: 403,
       NOT_FOUND: 404,
+      CASE_NOT_FOUND: 404,
       CONFLICT: 409,
+      CASE_CLOSED: 409,
       PAYLOAD_TOO_LARGE: 413,
       UNSUPPORTED_MEDIA_TYPE: 415,
       IDEMPOTENCY_KEY_REUSED: 422,
@@ -28,14 +30,21 @@ describe('problem catalog', () => {
     expect(p).toMatchObject({ code: 'CONFLICT', status: 409, statusCode: 409, detail: 'Version 3 expected, found 4' });
   });
 
-  it('lets a service add codes but not redefine or misspell them', () => {
-    const { problem: p, catalog } = defineProblems({ CASE_CLOSED: { status: 409, title: 'The case is closed' } });
-    expect(p('CASE_CLOSED', 'closed').status).toBe(409);
-    expect(p('NOT_FOUND', 'gone').status).toBe(404);
-    expect(catalog.CASE_CLOSED.title).toBe('The case is closed');
-    expect(() => defineProblems({ NOT_FOUND: { status: 404, title: 'x' } })).toThrow(/already defined/);
-    expect(() => defineProblems({ 'case-closed': { status: 409, title: 'x' } })).toThrow(/UPPER_SNAKE_CASE/);
-    expect(() => defineProblems({ ODD: { status: 200, title: 'x' } })).toThrow(/4xx or 5xx/);
+  it('defines every code well formed: UPPER_SNAKE_CASE, a 4xx or 5xx status, a title and a one-sentence meaning', () => {
+    for (const [code, { status, title, meaning }] of Object.entries(problemCatalog)) {
+      expect(code, code).toMatch(problemCodePattern);
+      expect(status >= 400 && status <= 599, `${code} has status ${status}`).toBe(true);
+      expect(title.length, `${code} has no title`).toBeGreaterThan(0);
+      expect(meaning, `${code}: the meaning is one sentence`).toMatch(/^[A-Z`][^]*[^.]\.$/);
+      expect(meaning, `${code}: the meaning is one sentence`).not.toMatch(/\.\s/);
+    }
+  });
+
+  it('looks the status and title up by code, so the same code answers the same way everywhere', () => {
+    const p = problem('CASE_NOT_FOUND', 'There is no case c-1 in your areas.');
+    expect(p).toMatchObject({ code: 'CASE_NOT_FOUND', status: 404, title: problemCatalog.CASE_NOT_FOUND.title });
+    // @ts-expect-error a code the catalog does not have is a compile error
+    expect(() => problem('CASE_GONE', 'x')).toThrow();
   });
 
   it('writes field paths the way a client developer does', () => {

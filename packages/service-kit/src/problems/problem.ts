@@ -1,4 +1,4 @@
-import { problemCatalog, problemCodePattern, type BaseProblemCode, type ProblemDefinition } from './catalog.js';
+import { problemCatalog, type ProblemCode } from './catalog.js';
 
 /** One invalid field of a request, e.g. `{ field: 'body.concerns[0]', message: 'Invalid option: …' }`. */
 export interface FieldError {
@@ -24,7 +24,7 @@ const problemBrand: unique symbol = Symbol.for('@syv/service-kit/problem');
  * stack and can be thrown from anywhere in a handler or hook) branded so that it cannot be
  * confused with Fastify's own errors, which also carry a `code`.
  */
-export interface ProblemError<C extends string = string> extends Error {
+export interface ProblemError<C extends ProblemCode = ProblemCode> extends Error {
   readonly [problemBrand]: true;
   readonly code: C;
   readonly status: number;
@@ -37,53 +37,29 @@ export interface ProblemError<C extends string = string> extends Error {
   readonly headers?: Record<string, string>;
 }
 
-export type ProblemFactory<C extends string> = <K extends C>(code: K, detail: string, extra?: ProblemExtra) => ProblemError<K>;
-
 export function isProblem(err: unknown): err is ProblemError {
   return typeof err === 'object' && err !== null && (err as { [problemBrand]?: unknown })[problemBrand] === true;
 }
 
-/** Builds a problem from an explicit definition; the factories below look the definition up by code. */
-export function createProblem<C extends string>(code: C, definition: ProblemDefinition, detail: string, extra: ProblemExtra = {}): ProblemError<C> {
+/**
+ * The problem of a catalog code; its status and title come from the catalog, so a code the catalog
+ * does not have is a compile error:
+ *
+ *   throw problem('CASE_NOT_FOUND', `There is no case ${caseId} in your areas.`);
+ */
+export function problem<C extends ProblemCode>(code: C, detail: string, extra: ProblemExtra = {}): ProblemError<C> {
+  const { status, title } = problemCatalog[code];
   const error = new Error(detail, extra.cause === undefined ? undefined : { cause: extra.cause });
   return Object.assign(error, {
     [problemBrand]: true as const,
     name: 'ProblemError',
     code,
-    status: definition.status,
-    statusCode: definition.status,
-    title: definition.title,
+    status,
+    statusCode: status,
+    title,
     detail,
     ...(extra.errors ? { errors: extra.errors } : {}),
     ...(extra.extensions ? { extensions: extra.extensions } : {}),
     ...(extra.headers ? { headers: extra.headers } : {}),
   });
-}
-
-function factoryFor<C extends string>(table: Readonly<Record<C, ProblemDefinition>>): ProblemFactory<C> {
-  return (code, detail, extra) => createProblem(code, table[code], detail, extra);
-}
-
-/** `throw problem('NOT_FOUND', 'Case c-1 was not found')` — the kit's own codes. */
-export const problem: ProblemFactory<BaseProblemCode> = factoryFor(problemCatalog);
-
-/**
- * Adds a service's own codes to the table, keeping the kit's. Returns a `problem` factory typed
- * over both, so a typo in a code is a compile error:
- *
- *   const { problem } = defineProblems({ CASE_CLOSED: { status: 409, title: 'The case is closed' } });
- *   throw problem('CASE_CLOSED', `Case ${caseId} was closed on ${closedAt}`);
- */
-export function defineProblems<const T extends Record<string, ProblemDefinition>>(
-  codes: T,
-): { problem: ProblemFactory<BaseProblemCode | Extract<keyof T, string>>; catalog: typeof problemCatalog & T } {
-  for (const [code, definition] of Object.entries(codes)) {
-    if (code in problemCatalog) throw new Error(`Problem code ${code} is already defined by @syv/service-kit`);
-    if (!problemCodePattern.test(code)) throw new Error(`Problem code ${code} must be UPPER_SNAKE_CASE`);
-    if (!Number.isInteger(definition.status) || definition.status < 400 || definition.status > 599) {
-      throw new Error(`Problem code ${code} has status ${definition.status}; problems are 4xx or 5xx`);
-    }
-  }
-  const catalog = { ...problemCatalog, ...codes };
-  return { problem: factoryFor<BaseProblemCode | Extract<keyof T, string>>(catalog), catalog };
 }

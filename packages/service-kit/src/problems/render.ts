@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { problemTypeUri } from './catalog.js';
+import { problemCatalog, problemTypeUri, type ProblemCode } from './catalog.js';
 import type { FieldError, ProblemError } from './problem.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -11,7 +11,7 @@ export interface ProblemBody {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ProblemCode;
   instance: string;
   requestId: string;
   errors?: FieldError[];
@@ -25,7 +25,7 @@ export const problemDetailsSchema = z
     title: z.string(),
     status: z.number().int().min(400).max(599),
     detail: z.string(),
-    code: z.string().describe('Stable error code, e.g. VALIDATION_FAILED'),
+    code: z.enum(Object.keys(problemCatalog) as [ProblemCode, ...ProblemCode[]]).describe('Stable error code: see the error codes in the description'),
     instance: z.string().describe('The request URL'),
     requestId: z.string().describe('Quote this when reporting a problem'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),

@@ -1,6 +1,6 @@
 import { h } from './h.js';
 
-/** Each rule of SPEC §5 in the words a supervisor would use. */
+/** Each rule in the words a supervisor would use. */
 export const RULES = {
   CLOSURE_HIGH_RISK: 'Closure asked while risk is high or harm outside the home is recorded',
   CLOSURE_PENDING_ONWARD_REFERRAL: 'Closure asked while an onward referral has not started',

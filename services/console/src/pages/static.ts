@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { ServiceApp } from '@syv/service-kit';
 
-export const publicDir = join(import.meta.dirname, '..', '..', 'public');
+const publicDir = join(import.meta.dirname, '..', '..', 'public');
 
 // The page's only defence-in-depth against injected markup: no inline script, no other origin.
 // Case text is set with textContent anyway (public/js/h.js); this catches the day someone forgets.

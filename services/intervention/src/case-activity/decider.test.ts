@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideActivity, type ActivityCommand } from './decider.js';
+import { reject, type Decision } from '@syv/decider';
+import type { ProblemCode } from '@syv/service-kit';
+import { decideActivity, type ActivityCommand, type ActivityEvent } from './decider.js';
 
 const caseId = '11111111-1111-4111-8111-111111111111';
 const intervention: ActivityCommand = {
@@ -30,13 +32,18 @@ describe('activity on a case', () => {
     const decision = decideActivity(incident, { status: 'open', area: 'E09000001' });
     expect(decision.ok && decision.events[0]?.type).toBe('incident.recorded.v1');
   });
-  it('is refused with 404 on an unknown case', () => {
+  it('is refused on an unknown case, or one of another area, as a case not found', () => {
     const decision = decideActivity(intervention, { status: 'unknown' });
-    expect(decision).toMatchObject({ ok: false, rejection: { code: 'CASE_NOT_FOUND', status: 404 } });
+    expect(decision).toEqual({ ok: false, rejection: { code: 'CASE_NOT_FOUND', message: expect.any(String) } });
   });
-  it('is refused with 409 on a closed case, saying to reopen first', () => {
+  it('is refused on a closed case, saying to reopen first', () => {
     const decision = decideActivity(incident, { status: 'closed', area: 'E09000001' });
-    expect(decision).toMatchObject({ ok: false, rejection: { code: 'CASE_CLOSED', status: 409 } });
+    expect(decision).toMatchObject({ ok: false, rejection: { code: 'CASE_CLOSED' } });
     if (!decision.ok) expect(decision.rejection.message).toMatch(/an incident.*Reopen/);
+  });
+  it('can only be refused with a code of the error catalog', () => {
+    // @ts-expect-error a code the catalog does not have does not compile
+    const typo: Decision<ActivityEvent, ProblemCode> = reject('CASE_GONE', 'There is no such case.');
+    expect(typo.ok).toBe(false);
   });
 });

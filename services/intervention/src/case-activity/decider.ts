@@ -1,5 +1,6 @@
 import { accept, reject, type Decision } from '@syv/decider';
 import type { DomainEvent } from '@syv/contracts';
+import type { ProblemCode } from '@syv/service-kit';
 
 // What workers record on a case: interventions, incidents and risk assessments. They are facts
 // with no invariant between them, so the only decision is whether the case can take them: it must
@@ -15,7 +16,7 @@ export type ActivityCommand =
 /** The case as this service's view knows it; `unknown` also covers another area's case. */
 export type CaseStatus = { status: 'unknown' } | { status: 'open' | 'closed'; area: string };
 
-export type ActivityRejection = 'CASE_NOT_FOUND' | 'CASE_CLOSED';
+export type ActivityRejection = Extract<ProblemCode, 'CASE_NOT_FOUND' | 'CASE_CLOSED'>;
 
 const eventType = {
   'log-intervention': 'intervention.logged.v1',
@@ -26,9 +27,9 @@ const eventType = {
 const noun = { 'log-intervention': 'an intervention', 'record-incident': 'an incident', 'assess-risk': 'a risk assessment' } as const;
 
 export function decideActivity(command: ActivityCommand, state: CaseStatus): Decision<ActivityEvent, ActivityRejection> {
-  if (state.status === 'unknown') return reject('CASE_NOT_FOUND', 404, 'There is no case with this id in your areas.');
+  if (state.status === 'unknown') return reject('CASE_NOT_FOUND', 'There is no case with this id in your areas.');
   if (state.status === 'closed') {
-    return reject('CASE_CLOSED', 409, `This case is closed, so ${noun[command.kind]} cannot be added. Reopen the case first if the child needs support again.`);
+    return reject('CASE_CLOSED', `This case is closed, so ${noun[command.kind]} cannot be added. Reopen the case first if the child needs support again.`);
   }
   return accept({ type: eventType[command.kind], data: command.data } as ActivityEvent);
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-export interface AccessLogFilter {
+interface AccessLogFilter {
   areas: readonly string[];
   caseId: string | undefined;
   user: string | undefined;
@@ -9,7 +9,7 @@ export interface AccessLogFilter {
   limit: number;
 }
 
-export interface AccessLogEntry {
+interface AccessLogEntry {
   id: string;
   at: string;
   user: string;

@@ -9,7 +9,7 @@ import { faultInjectionFrom } from './fault-injection.js';
 import { createReplayRunner } from './replay-runner.js';
 import { auditRoutes } from './routes.js';
 
-export interface AuditOptions {
+interface AuditOptions {
   pool: pg.Pool;
   readModel: ReadModel;
   liveConsumer: string;
@@ -21,7 +21,7 @@ export interface AuditOptions {
   logger: Logger;
 }
 
-export interface Audit {
+interface Audit {
   routes(app: ServiceApp): void;
   /** Cancels a replay running in this process (its shadow is dropped; an auditor starts it again). */
   stop(): Promise<void>;

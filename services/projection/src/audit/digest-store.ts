@@ -7,7 +7,7 @@ import type { DifferingCase } from './replay-store.js';
 // transaction, compared and checksummed by reading them back in order: the process holds no
 // per-case state, whatever the number of cases.
 
-export type Side = 'live' | 'replay';
+type Side = 'live' | 'replay';
 
 const MOST_DIFFERING_KEPT = 100;
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AnyEnvelope } from '@syv/contracts';
 
 /** A place in the log: the partition and the offset there. The topic is the one case-events topic. */
-export interface LogCursor {
+interface LogCursor {
   partition: number;
   offset: string;
 }
@@ -16,7 +16,7 @@ export function parseCursor(text: string): LogCursor | undefined {
   return m?.[1] && m[2] ? { partition: Number(m[1]), offset: m[2] } : undefined;
 }
 
-export interface HistoryFilter {
+interface HistoryFilter {
   areas: readonly string[];
   after: LogCursor | undefined;
   types: readonly string[] | undefined;
@@ -26,7 +26,7 @@ export interface HistoryFilter {
   limit: number;
 }
 
-export interface HistoryItem {
+interface HistoryItem {
   position: LogCursor;
   event: AnyEnvelope;
 }

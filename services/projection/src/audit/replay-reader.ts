@@ -9,7 +9,7 @@ import type { ReadModel } from '../read-model/context.js';
 import { injectFault, type FaultInjection } from './fault-injection.js';
 import type { PartitionOffset } from './replay-store.js';
 
-export interface ReplayReaderOptions {
+interface ReplayReaderOptions {
   pool: pg.Pool;
   kafka: KafkaConnection;
   topic: string;

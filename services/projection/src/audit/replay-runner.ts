@@ -21,12 +21,11 @@ import {
   reportProgress,
   requestCancel,
   type PartitionOffset,
-  type ReplayRow,
   type ReplayStatus,
 } from './replay-store.js';
 import { dropShadow } from './shadow.js';
 
-export interface ReplayRunnerOptions {
+interface ReplayRunnerOptions {
   pool: pg.Pool;
   /** The live read model; the shadow is built with the same rules and thresholds. */
   readModel: ReadModel;
@@ -216,4 +215,3 @@ export function createReplayRunner(o: ReplayRunnerOptions): ReplayRunner {
   };
 }
 
-export type { ReplayRow };

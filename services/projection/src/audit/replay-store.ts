@@ -39,7 +39,7 @@ export interface DifferingCase {
 }
 
 /** A running replay whose instance has not touched it for this long is taken to be dead. */
-export const ABANDONED_AFTER_MS = 30_000;
+const ABANDONED_AFTER_MS = 30_000;
 
 interface Raw {
   replay_id: string;
@@ -102,7 +102,7 @@ export async function failAbandonedReplays(db: pg.Pool | pg.ClientBase, auditSch
   return rows.map((r) => r.replay_id);
 }
 
-export interface NewReplay {
+interface NewReplay {
   replayId: string;
   shadowSchema: string;
   requestedBy: string;
@@ -154,7 +154,7 @@ export async function requestCancel(db: pg.Pool, auditSchema: string, replayId: 
   return rows[0]?.status;
 }
 
-export interface ReplayOutcome {
+interface ReplayOutcome {
   liveChecksum: string;
   replayChecksum: string;
   matches: boolean;

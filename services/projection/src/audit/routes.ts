@@ -10,8 +10,9 @@ import { formatCursor, parseCursor, readHistory } from './history.js';
 import { promoteReplay, type PromotionOptions } from './promotion.js';
 import type { ReplayRunner } from './replay-runner.js';
 import { listReplays, loadReplay, type ReplayRow } from './replay-store.js';
+import { replayView, viewOf, type ReplayView } from './replay-view.js';
 
-export interface AuditDeps extends PromotionOptions {
+interface AuditDeps extends PromotionOptions {
   runner: ReplayRunner;
 }
 
@@ -28,59 +29,6 @@ const cursorText = z
   .regex(CURSOR, 'a cursor "<partition>:<offset>" from an earlier page')
   // Only for a cursor of the right shape: one error per bad value, not two.
   .refine((s) => !CURSOR.test(s) || fitsInt64(s.split(':')[1]), 'the offset of a cursor is at most 9223372036854775807');
-
-const replayView = z.object({
-  replayId: z.uuid(),
-  status: z.enum(['running', 'cancelling', 'cancelled', 'finished', 'failed', 'promoted']),
-  requestedBy: z.string(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  eventsDone: z.number().int(),
-  eventsTotal: z.number().int().describe('Offsets up to where the live read model had applied when the replay started.'),
-  percent: z.number(),
-  eventsPerSecond: z.number().nullable(),
-  etaSeconds: z.number().nullable(),
-  targets: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() })).describe('The log prefix rebuilt and compared (exclusive end offsets).'),
-  highWatermarks: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() })),
-  faultInjection: z.string().nullable(),
-  checksums: z.object({ live: z.string(), replay: z.string() }).nullable(),
-  matches: z.boolean().nullable(),
-  casesCompared: z.number().int().nullable(),
-  differingCount: z.number().int().nullable(),
-  differingCases: z
-    .array(z.object({ caseId: z.string(), tables: z.array(z.string()) }))
-    .describe('Of the first 100 differing cases by id, those in your areas. A replay rebuilds every area; `differingCount` counts them all, ids elsewhere are not shown.'),
-  error: z.string().nullable(),
-  promotedAt: z.string().nullable(),
-});
-
-function viewOf(r: ReplayRow): z.infer<typeof replayView> {
-  const rate = r.eventsPerSecond;
-  const left = Math.max(0, r.eventsTotal - r.eventsDone);
-  const active = r.status === 'running' || r.status === 'cancelling';
-  return {
-    replayId: r.replayId,
-    status: r.status,
-    requestedBy: r.requestedBy,
-    startedAt: r.startedAt.toISOString(),
-    finishedAt: r.finishedAt?.toISOString() ?? null,
-    eventsDone: r.eventsDone,
-    eventsTotal: r.eventsTotal,
-    percent: r.eventsTotal === 0 ? 100 : Math.min(100, Math.round((1000 * r.eventsDone) / r.eventsTotal) / 10),
-    eventsPerSecond: rate === null ? null : Math.round(rate),
-    etaSeconds: active && rate && rate > 0 ? Math.ceil(left / rate) : active ? null : 0,
-    targets: r.targets,
-    highWatermarks: r.highWatermarks,
-    faultInjection: r.faultInjection,
-    checksums: r.liveChecksum && r.replayChecksum ? { live: r.liveChecksum, replay: r.replayChecksum } : null,
-    matches: r.matches,
-    casesCompared: r.casesCompared,
-    differingCount: r.differingCount,
-    differingCases: r.differingCases ?? [],
-    error: r.error,
-    promotedAt: r.promotedAt?.toISOString() ?? null,
-  };
-}
 
 /** The audit routes: the whole history, the access log, replays and their promotion. Auditors only. */
 export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
@@ -99,7 +47,7 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
    * case of another area (or one the live read model does not hold, whose area is unknown) is
    * left out of the list; the counts and checksums, which name no case, stay whole.
    */
-  async function viewFor(user: AuthUser, r: ReplayRow): Promise<z.infer<typeof replayView>> {
+  async function viewFor(user: AuthUser, r: ReplayRow): Promise<ReplayView> {
     const view = viewOf(r);
     if (view.differingCases.length === 0) return view;
     const { rows } = await pool.query<{ case_id: string; area: string }>(`SELECT case_id::text, area FROM ${schema}.cases WHERE case_id = ANY($1::uuid[])`, [

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltProjection } from '../service.js';
-import { casePublisher, caseStory, type CaseStory } from '../testing/case-story.js';
+import { casePublisher } from '../testing/case-publisher.js';
+import { caseStory, type CaseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
 import { runAuditCli } from './audit-cli.js';
 

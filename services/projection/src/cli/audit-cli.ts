@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import type { ReplayView } from '../audit/replay-view.js';
 import { ApiError, createApiClient, type ApiClient } from './api-client.js';
 import { formatAccessLog, formatCase, formatEvents, formatReplay } from './format.js';
-import { runReplay, type ReplayView } from './replay-command.js';
+import { runReplay } from './replay-command.js';
 import { auditUsage } from './usage.js';
 
 export interface CliIo {

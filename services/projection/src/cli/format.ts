@@ -1,4 +1,4 @@
-import type { ReplayView } from './replay-command.js';
+import type { ReplayView } from '../audit/replay-view.js';
 
 interface EventLine {
   id: string;

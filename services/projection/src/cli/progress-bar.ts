@@ -1,11 +1,6 @@
-export interface ReplayProgress {
-  eventsDone: number;
-  eventsTotal: number;
-  percent: number;
-  eventsPerSecond: number | null;
-  etaSeconds: number | null;
-  status: string;
-}
+import type { ReplayView } from '../audit/replay-view.js';
+
+type ReplayProgress = Pick<ReplayView, 'eventsDone' | 'eventsTotal' | 'percent' | 'eventsPerSecond' | 'etaSeconds' | 'status'>;
 
 const n = (x: number) => x.toLocaleString('en-GB');
 
@@ -17,14 +12,14 @@ function duration(seconds: number | null): string {
 }
 
 /** `[██████░░░░]  60.0%  60,000/100,000 events  2,345 ev/s  ETA 17s` */
-export function progressLine(p: ReplayProgress, width = 30): string {
+function progressLine(p: ReplayProgress, width = 30): string {
   const filled = Math.round((Math.min(100, p.percent) / 100) * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
   const rate = p.eventsPerSecond === null ? '-- ev/s' : `${n(p.eventsPerSecond)} ev/s`;
   return `[${bar}] ${p.percent.toFixed(1).padStart(5)}%  ${n(p.eventsDone)}/${n(p.eventsTotal)} events  ${rate}  ETA ${duration(p.etaSeconds)}  ${p.status}`;
 }
 
-export interface ProgressBar {
+interface ProgressBar {
   update(p: ReplayProgress): void;
   done(): void;
 }

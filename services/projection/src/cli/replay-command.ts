@@ -1,26 +1,8 @@
+import type { ReplayView } from '../audit/replay-view.js';
 import type { ApiClient } from './api-client.js';
 import type { CliIo } from './audit-cli.js';
 import { formatReplay } from './format.js';
 import { createProgressBar } from './progress-bar.js';
-
-export interface ReplayView {
-  replayId: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  eventsDone: number;
-  eventsTotal: number;
-  percent: number;
-  eventsPerSecond: number | null;
-  etaSeconds: number | null;
-  faultInjection: string | null;
-  checksums: { live: string; replay: string } | null;
-  matches: boolean | null;
-  casesCompared: number | null;
-  differingCount: number | null;
-  differingCases: { caseId: string; tables: string[] }[];
-  error: string | null;
-}
 
 const ACTIVE = new Set(['running', 'cancelling']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

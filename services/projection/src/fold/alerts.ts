@@ -3,7 +3,7 @@ import { alertIdOf, alertRaisedEventId, closureAssessedEventId } from '../outbox
 import type { Flag } from '../rules/index.js';
 
 /** Who the projection's own events are from. */
-export const SYSTEM_ACTOR = { sub: 'projection', role: 'system' } as const;
+const SYSTEM_ACTOR = { sub: 'projection', role: 'system' } as const;
 
 /** The event an alert is attributed to: its correlation is followed, its id is the causation. */
 export interface AlertCause {
@@ -28,7 +28,7 @@ export interface AlertCandidate {
   cause: AlertCause;
 }
 
-export function alertKeyOf(caseId: string, flag: Pick<Flag, 'key'>): string {
+function alertKeyOf(caseId: string, flag: Pick<Flag, 'key'>): string {
   return `${caseId}:${flag.key}`;
 }
 

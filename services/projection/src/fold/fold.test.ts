@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { createPrng } from '@syv/test-harness';
 import { caseStory } from '../testing/case-story.js';
-import { mixedLog, random } from '../testing/mixed-log.js';
+import { mixedLog } from '../testing/mixed-log.js';
 import { SPEC_DEFAULTS, thresholdsFor } from '../thresholds/index.js';
 import { decodeState, encodeState } from './codec.js';
 import { addFlags, clearFlags, replaceFlags, type CaseState } from './case-state.js';
@@ -97,7 +98,7 @@ describe('a slice of events', () => {
   it('given a mixed log, when folded in slices cut anywhere, then every case ends in the state folded one event at a time', () => {
     const log = positioned(mixedLog(60, 9, START));
     const oneByOne = log.reduce((states, p) => new Map([...states, ...foldEvents(states, [p], settings).cases]), new Map<string, CaseState>());
-    const rnd = random(17);
+    const rnd = createPrng(17).next;
     let states = new Map<string, CaseState>();
     for (let i = 0; i < log.length; ) {
       const n = 1 + Math.floor(rnd() * 300);

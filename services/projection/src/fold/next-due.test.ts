@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCaseHistory, evaluateTimeRules } from '../rules/index.js';
 import { SPEC_DEFAULTS } from '../thresholds/index.js';
-import { caseStory, DAY_MS } from '../testing/case-story.js';
+import { DAY_MS } from '../rules/days.js';
+import { caseStory } from '../testing/case-story.js';
 import { nextSweepAt } from './next-due.js';
 
 const START = new Date('2024-03-04T10:00:00Z');

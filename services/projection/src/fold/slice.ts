@@ -17,7 +17,7 @@ export interface Positioned {
 }
 
 /** Everything a slice of events changes, worked out in memory before one bulk write. */
-export interface SliceFold {
+interface SliceFold {
   /** The touched cases' states after the slice. */
   cases: Map<string, CaseState>;
   /** How the touched cases' own flags differ from before the slice. */

@@ -6,14 +6,14 @@ import { flagChanges, replaceFlags, type CaseState, type FlagChanges } from './c
 import { nextSweepAt } from './next-due.js';
 
 /** What the time rules find at a check, before anything is written. */
-export interface TimeRulePlan {
+interface TimeRulePlan {
   asOf: Date;
   flags: Flag[];
   nextSweepAt: Date;
 }
 
 /** SLOW_START, CONTACT_GAP and LONG_WAIT at max(last check, `at`), and when to look again: they never go back in time. */
-export function planTimeRules(state: CaseState, at: Date, thresholds: Thresholds): TimeRulePlan {
+function planTimeRules(state: CaseState, at: Date, thresholds: Thresholds): TimeRulePlan {
   const asOf = state.flagsAsOf && state.flagsAsOf.getTime() > at.getTime() ? state.flagsAsOf : at;
   const history = state.facts.history;
   return { asOf, flags: evaluateTimeRules(history, asOf, thresholds), nextSweepAt: nextSweepAt(history, asOf, thresholds) };

@@ -19,7 +19,7 @@ export async function appendOutgoing(client: pg.ClientBase, schema: string, stre
   return result.appended.length === 1;
 }
 
-export interface OutgoingTopics {
+interface OutgoingTopics {
   caseEvents: string;
   caseAlerts: string;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-export interface AreaStats {
+interface AreaStats {
   area: string;
   openCases: number;
   /** Median whole-case support (first intervention to closure) of closed cases, in days. */

@@ -6,7 +6,7 @@ import type { ReadModel } from './context.js';
 import { loadChildren, loadStates } from './load.js';
 import { archiveEvents, raiseAlerts, writeAssessments, writeCases, writeFacts, writeOwnFlags, writeRereferrals } from './write.js';
 
-export interface SliceApplied {
+interface SliceApplied {
   /** The events applied now, in log order: a redelivered one (archived before) is not. */
   applied: Positioned['event'][];
   /** Alerts raised now (a key that had one already raises none). */

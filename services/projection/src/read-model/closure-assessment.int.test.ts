@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessage, type AnyEvent } from '@syv/contracts';
 import { readTopic, waitFor } from '@syv/test-harness';
-import { casePublisher, caseStory } from '../testing/case-story.js';
+import { casePublisher } from '../testing/case-publisher.js';
+import { caseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
 import type { BuiltProjection } from '../service.js';
 

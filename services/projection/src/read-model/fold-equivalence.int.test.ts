@@ -4,11 +4,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLabellingLanguage } from '@syv/contracts';
 import { migrate, withTransaction } from '@syv/event-store';
-import { createTestDatabase, type TestDatabase } from '@syv/test-harness';
+import { createPrng, createTestDatabase, type TestDatabase } from '@syv/test-harness';
 import { checksumOf, digestReadModel } from '../audit/checksum.js';
 import type { Positioned } from '../fold/slice.js';
 import { FIXTURE_LOGS, positioned } from '../testing/fixture-logs.js';
-import { random } from '../testing/mixed-log.js';
 import { SPEC_DEFAULTS, thresholdsFor } from '../thresholds/index.js';
 import { applySlice } from './apply-slice.js';
 import { backfillStates } from './backfill.js';
@@ -61,7 +60,7 @@ async function checksumAfter(slices: readonly (readonly Positioned[])[], between
  * partitions apply them.
  */
 function randomCuts(log: readonly Positioned[], seed: number, most: number): Positioned[][] {
-  const rnd = random(seed);
+  const rnd = createPrng(seed).next;
   const byPartition = new Map<number, Positioned[]>();
   for (const p of log) byPartition.set(p.at.partition, [...(byPartition.get(p.at.partition) ?? []), p]);
   const queues = [...byPartition.values()].map((events) => {

@@ -22,6 +22,30 @@ export async function loadStates(client: pg.ClientBase, schema: string, caseIds:
   return out;
 }
 
+interface ReferralRow {
+  area: string;
+  child_id: string;
+  case_id: string;
+  referral_id: string;
+  event_id: string;
+  source_agency: Agency;
+  received_at: Date;
+  re_referral: boolean;
+  correlation_id: string;
+  recorded_at: Date;
+}
+
+interface ClosureRow {
+  area: string;
+  child_id: string;
+  closure_request_id: string;
+  event_id: string;
+  case_id: string;
+  reason: ClosureReason;
+  closed_at: Date;
+  approved_by: string | null;
+}
+
 /**
  * Every referral and closure of these children, across their cases, after locking each child for
  * this transaction: two partitions' slices that touch one child (a referral on one case, a closure
@@ -34,27 +58,19 @@ export async function loadChildren(client: pg.ClientBase, schema: string, childr
   const keys = children.map((c) => childKey(c.area, c.childId)).sort();
   await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($2 || k, 0)) FROM unnest($1::text[]) AS k`, [keys, `${schema}:child:`]);
   for (const c of children) out.set(childKey(c.area, c.childId), { area: c.area, childId: c.childId, referrals: [], closures: [] });
-  const areas = children.map((c) => c.area);
-  const ids = children.map((c) => c.childId);
-  const referrals = await client.query<{
-    area: string;
-    child_id: string;
-    case_id: string;
-    referral_id: string;
-    event_id: string;
-    source_agency: Agency;
-    received_at: Date;
-    re_referral: boolean;
-    correlation_id: string;
-    recorded_at: Date;
-  }>(
-    `SELECT area, child_id, case_id, referral_id, event_id, source_agency, received_at, re_referral, correlation_id, recorded_at
-       FROM ${schema}.referrals WHERE (area, child_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-      ORDER BY received_at, referral_id`,
-    [areas, ids],
-  );
-  for (const r of referrals.rows) {
-    out.get(childKey(r.area, r.child_id))?.referrals.push({
+  // Both tables are read for the same children, each in the order its facts happened.
+  const eachRow = async <R extends { area: string; child_id: string }>(from: string, columns: string, orderBy: string, add: (facts: ChildFacts, row: R) => void) => {
+    const { rows } = await client.query<R>(`SELECT ${columns} FROM ${schema}.${from} WHERE (area, child_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY ${orderBy}`, [
+      children.map((c) => c.area),
+      children.map((c) => c.childId),
+    ]);
+    for (const row of rows) {
+      const facts = out.get(childKey(row.area, row.child_id));
+      if (facts) add(facts, row);
+    }
+  };
+  await eachRow<ReferralRow>('referrals', 'area, child_id, case_id, referral_id, event_id, source_agency, received_at, re_referral, correlation_id, recorded_at', 'received_at, referral_id', (facts, r) =>
+    facts.referrals.push({
       caseId: r.case_id,
       referralId: r.referral_id,
       eventId: r.event_id,
@@ -63,23 +79,17 @@ export async function loadChildren(client: pg.ClientBase, schema: string, childr
       reReferral: r.re_referral,
       cause: { id: r.event_id, correlationid: r.correlation_id },
       recordedAt: r.recorded_at,
-    });
-  }
-  const closures = await client.query<{ area: string; child_id: string; closure_request_id: string; event_id: string; case_id: string; reason: ClosureReason; closed_at: Date; approved_by: string | null }>(
-    `SELECT area, child_id, closure_request_id, event_id, case_id, reason, closed_at, approved_by
-       FROM ${schema}.closures WHERE (area, child_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-      ORDER BY closed_at, closure_request_id`,
-    [areas, ids],
+    }),
   );
-  for (const c of closures.rows) {
-    out.get(childKey(c.area, c.child_id))?.closures.push({
+  await eachRow<ClosureRow>('closures', 'area, child_id, closure_request_id, event_id, case_id, reason, closed_at, approved_by', 'closed_at, closure_request_id', (facts, c) =>
+    facts.closures.push({
       eventId: c.event_id,
       caseId: c.case_id,
       closureRequestId: c.closure_request_id,
       reason: c.reason,
       closedAt: c.closed_at,
       ...(c.approved_by === null ? {} : { approvedBy: c.approved_by }),
-    });
-  }
+    }),
+  );
   return out;
 }

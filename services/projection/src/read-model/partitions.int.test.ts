@@ -3,7 +3,8 @@ import { withTransaction } from '@syv/event-store';
 import { waitFor } from '@syv/test-harness';
 import { checksumOf, digestReadModel } from '../audit/checksum.js';
 import { closureAssessedEventId } from '../outbox/ids.js';
-import { casePublisher, caseStory } from '../testing/case-story.js';
+import { casePublisher } from '../testing/case-publisher.js';
+import { caseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
 import { mixedLog } from '../testing/mixed-log.js';
 

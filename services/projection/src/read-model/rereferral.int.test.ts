@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { casePublisher, caseStory, type CaseStory } from '../testing/case-story.js';
+import { casePublisher } from '../testing/case-publisher.js';
+import { caseStory, type CaseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
 
 let h: ProjectionHarness;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '@syv/launcher';
 import { readTopic, repoRoot, waitFor } from '@syv/test-harness';
-import { casePublisher } from '../testing/case-story.js';
+import { casePublisher } from '../testing/case-publisher.js';
 import { projectionHarness, type ProjectionHarness } from '../testing/harness.js';
 import { mixedLog } from '../testing/mixed-log.js';
 

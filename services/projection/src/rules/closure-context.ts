@@ -1,7 +1,7 @@
 import { historyAsOf } from './as-of.js';
 import type { CaseHistory, ClosureRequestItem } from './history.js';
 
-export interface ClosureContext {
+interface ClosureContext {
   /** The case as it stood when closure was requested. */
   view: CaseHistory;
   request: ClosureRequestItem;

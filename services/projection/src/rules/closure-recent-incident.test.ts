@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { thresholdsFor, loadThresholds } from '../thresholds/index.js';
 import { closureRecentIncident } from './closure-recent-incident.js';
-import { AREA, caseScript, day, thresholds } from './testing.js';
+import { AREA, day, ruleStory, thresholds } from '../testing/rule-story.js';
 
 // The window is inclusive: an incident exactly 30 days before the request is "within 30 days".
 function requestDaysAfterIncident(days: number) {
-  const c = caseScript();
+  const c = ruleStory();
   c.referral(0);
   const incident = c.incident(10, { kind: 'violence_victim', severity: 'high' });
   const request = c.requestClosure(10 + days);
@@ -16,7 +16,7 @@ describe('CLOSURE_RECENT_INCIDENT (30 days)', () => {
   it('given an incident 29 days before the request, when assessed, then it fires with the days, the date and the incident', () => {
     const { history, at, incident, request } = requestDaysAfterIncident(29);
     const [flag] = closureRecentIncident(history, at, thresholds());
-    expect(flag).toMatchObject({ rule: 'CLOSURE_RECENT_INCIDENT', severity: 'high', evidence: [incident.eventId, request.eventId], key: `CLOSURE_RECENT_INCIDENT:${request.closureRequestId}` });
+    expect(flag).toMatchObject({ rule: 'CLOSURE_RECENT_INCIDENT', severity: 'high', evidence: [incident.id, request.id], key: `CLOSURE_RECENT_INCIDENT:${request.data.closureRequestId}` });
     expect(flag?.explanation).toContain('29 days after a high-severity incident (violence against the child) on 14 March 2024');
   });
 
@@ -36,13 +36,13 @@ describe('CLOSURE_RECENT_INCIDENT (30 days)', () => {
   });
 
   it('given several incidents in the window, when assessed, then the flag takes the highest severity and cites them all', () => {
-    const c = caseScript();
+    const c = ruleStory();
     const a = c.incident(5, { kind: 'threat', severity: 'low' });
     const b = c.incident(15, { kind: 'missing', severity: 'medium' });
     const request = c.requestClosure(20);
     const [flag] = closureRecentIncident(c.history(), day(20), thresholds());
     expect(flag?.severity).toBe('medium');
-    expect(flag?.evidence).toEqual([a.eventId, b.eventId, request.eventId]);
+    expect(flag?.evidence).toEqual([a.id, b.id, request.id]);
     expect(flag?.explanation).toContain('(2 incidents in the 30 days before)');
   });
 

@@ -6,7 +6,7 @@ import type { CaseHistory, ReferralItem } from './history.js';
  * keyworker programme's 12 weeks is premature. Online harm, mental health, missing episodes and
  * school exclusion are serious too, but are not what the minimum-length evidence was about.
  */
-export const VIOLENCE_OR_EXPLOITATION_CONCERNS: readonly Concern[] = [
+const VIOLENCE_OR_EXPLOITATION_CONCERNS: readonly Concern[] = [
   'serious_youth_violence_victim',
   'serious_youth_violence_harming',
   'criminal_exploitation',
@@ -15,7 +15,7 @@ export const VIOLENCE_OR_EXPLOITATION_CONCERNS: readonly Concern[] = [
   'weapon_carrying',
 ];
 
-export interface ConcernsFound {
+interface ConcernsFound {
   concerns: Concern[];
   referrals: ReferralItem[];
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { contactGap } from './contact-gap.js';
-import { caseScript, day, thresholds } from './testing.js';
+import { day, ruleStory, thresholds } from '../testing/rule-story.js';
 
 function lastSeenOnDay10() {
-  const c = caseScript();
+  const c = ruleStory();
   c.referral(0, { riskLevel: 'medium' });
   const seen = c.intervention(10, { kind: 'mentoring', agency: 'vcs' });
   return { c, seen };
@@ -28,8 +28,8 @@ describe('CONTACT_GAP (28 days)', () => {
         rule: 'CONTACT_GAP',
         severity: 'medium',
         explanation: 'The child has not been seen for 29 days: the last intervention with the child was mentoring by the voluntary sector on 14 March 2024, more than the 28 days allowed; arrange contact with the child.',
-        evidence: [seen.eventId],
-        key: `CONTACT_GAP:${seen.interventionId}`,
+        evidence: [seen.id],
+        key: `CONTACT_GAP:${seen.data.interventionId}`,
       },
     ]);
   });
@@ -47,23 +47,23 @@ describe('CONTACT_GAP (28 days)', () => {
   it('given the case was closed, when swept, then time rules do not fire', () => {
     const { c } = lastSeenOnDay10();
     const r = c.requestClosure(20);
-    c.close(20, r.closureRequestId);
+    c.close(20, r.data.closureRequestId);
     expect(contactGap(c.history(), day(100), thresholds())).toEqual([]);
   });
 
   it('given the case was reopened after months closed, when swept, then the clock starts at the reopening', () => {
     const { c } = lastSeenOnDay10();
     const r = c.requestClosure(20);
-    c.close(20, r.closureRequestId);
+    c.close(20, r.data.closureRequestId);
     const reopened = c.reopen(200);
     expect(contactGap(c.history(), day(210), thresholds())).toEqual([]);
     const [flag] = contactGap(c.history(), day(229), thresholds());
-    expect(flag?.evidence).toEqual([reopened.eventId]);
+    expect(flag?.evidence).toEqual([reopened.id]);
     expect(flag?.explanation).toContain('in the 29 days since the case was reopened on');
   });
 
   it('given the child was never seen, when swept, then the silence is left to SLOW_START', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.referral(0);
     expect(contactGap(c.history(), day(100), thresholds())).toEqual([]);
   });

@@ -4,10 +4,10 @@
 import type { CaseEvent as ContractCaseEvent } from '@syv/contracts';
 
 export { AGENCIES, areaCode } from '@syv/contracts';
-export type { Agency, ClosureReason, Concern, Flag as ContractFlag, IncidentKind, InterventionKind, RiskLevel, RuleId, Severity } from '@syv/contracts';
+export type { Agency, ClosureReason, Concern, Flag as ContractFlag, IncidentKind, InterventionKind, RiskLevel } from '@syv/contracts';
 
 /** The event types the rules read; closure.assessed, closure.held and closure.rejected change no fact they weigh. */
-export type UsedEventType =
+type UsedEventType =
   | 'referral.received.v1'
   | 'case.opened.v1'
   | 'onward-referral.made.v1'
@@ -19,7 +19,7 @@ export type UsedEventType =
   | 'case.closed.v1'
   | 'case.reopened.v1';
 
-export const USED_EVENT_TYPES: ReadonlySet<string> = new Set<UsedEventType>([
+const USED_EVENT_TYPES: ReadonlySet<string> = new Set<UsedEventType>([
   'referral.received.v1',
   'case.opened.v1',
   'onward-referral.made.v1',
@@ -37,7 +37,7 @@ export const USED_EVENT_TYPES: ReadonlySet<string> = new Set<UsedEventType>([
 type Fact<E> = E extends { type: infer T; data: infer D } ? { id: string; type: T; data: D } : never;
 
 /** One event the rules read, narrowed by `type`. */
-export type UsedEvent = Fact<Extract<ContractCaseEvent, { type: UsedEventType }>>;
+type UsedEvent = Fact<Extract<ContractCaseEvent, { type: UsedEventType }>>;
 
 /** Any event of the case-events topic; the ones the rules do not read are passed over. */
 export interface AnyCaseEvent {

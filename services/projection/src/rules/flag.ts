@@ -2,8 +2,6 @@ import type { Thresholds } from '../thresholds/index.js';
 import type { ContractFlag } from './contract.js';
 import type { CaseHistory } from './history.js';
 
-export type { RuleId, Severity } from './contract.js';
-
 /**
  * A flag as the contracts carry it (rule, severity, explanation, evidence), plus the key the
  * projection uses to raise its alert once.

@@ -4,21 +4,21 @@ import { historyAsOf } from './as-of.js';
 import { buildCaseHistory, type HistoryInput } from './history.js';
 import { isClosed } from './status.js';
 import { evaluateClosure } from './index.js';
-import { caseScript, day, thresholds } from './testing.js';
+import { day, ruleStory, thresholds } from '../testing/rule-story.js';
 
 describe('given the events of one case', () => {
   it('when an intervention is recorded late, then it takes its place by the time it was delivered', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.referral(0);
     const late = c.intervention(10);
     const early = c.intervention(3);
     const h = c.history();
-    expect(h.interventions.map((i) => i.eventId)).toEqual([early.eventId, late.eventId]);
+    expect(h.interventions.map((i) => i.eventId)).toEqual([early.id, late.id]);
     expect(h.interventions[0]?.deliveredAt).toEqual(day(3));
   });
 
   it('when the same event is delivered twice, then it counts once', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.referral(0);
     c.intervention(1);
     const h = buildCaseHistory([...c.events, ...c.events]);
@@ -27,39 +27,39 @@ describe('given the events of one case', () => {
   });
 
   it('when an onward referral starts, then the start is attached to it with its own event id, whichever arrived first', () => {
-    const c = caseScript();
+    const c = ruleStory();
     const made = c.onward(2, 'camhs');
-    const start = c.started(30, made.onwardReferralId);
+    const start = c.started(30, made.data.onwardReferralId);
     const reversed = buildCaseHistory([...c.events].reverse());
     for (const h of [c.history(), reversed]) {
-      expect(h.onwardReferrals).toEqual([expect.objectContaining({ eventId: made.eventId, agency: 'camhs', started: { eventId: start.eventId, startedAt: day(30) } })]);
+      expect(h.onwardReferrals).toEqual([expect.objectContaining({ eventId: made.id, agency: 'camhs', started: { eventId: start.id, startedAt: day(30) } })]);
     }
   });
 
   it('when the log holds events the rules do not use, then they are passed over', () => {
-    const c = caseScript();
+    const c = ruleStory();
     const r = c.requestClosure(5);
-    const held: HistoryInput = { id: '00000000-0000-4000-8000-ffffffffffff', type: 'closure.held.v1', data: { caseId: c.caseId, closureRequestId: r.closureRequestId, flags: [] } };
+    const held: HistoryInput = { id: '00000000-0000-4000-8000-ffffffffffff', type: 'closure.held.v1', data: { caseId: c.caseId, closureRequestId: r.data.closureRequestId, flags: [] } };
     const h = buildCaseHistory([...c.events, held]);
-    expect(h.closureRequests.map((x) => x.eventId)).toEqual([r.eventId]);
+    expect(h.closureRequests.map((x) => x.eventId)).toEqual([r.id]);
   });
 
   it('when a referral is recorded, then the case knows its child and area', () => {
-    const c = caseScript('child-42');
+    const c = ruleStory('child-42');
     c.referral(0);
     expect(c.history()).toMatchObject({ caseId: c.caseId, childId: 'child-42', area: 'E09000001' });
   });
 
   it("when another case's event is mixed in, then it refuses rather than merge two children's facts", () => {
-    const a = caseScript();
-    const b = caseScript();
+    const a = ruleStory();
+    const b = ruleStory();
     a.referral(0);
     b.referral(0);
     expect(() => buildCaseHistory([...a.events, ...b.events])).toThrow(/belongs to case/);
   });
 
   it('when a domain time cannot be read, then it fails naming the event and the field', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.intervention(1);
     const bad = { ...c.events[0], data: { ...(c.events[0]?.data as object), deliveredAt: 'yesterday' } } as HistoryInput;
     expect(() => buildCaseHistory([bad])).toThrow(new RegExp(`${bad.id}.*deliveredAt`));
@@ -68,12 +68,12 @@ describe('given the events of one case', () => {
 
 describe('given a history read as of a date', () => {
   it('when facts are dated after it, then they do not count, and a later start leaves the referral waiting', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.referral(0);
     c.intervention(5);
     c.intervention(20);
     const made = c.onward(3, 'camhs');
-    c.started(40, made.onwardReferralId);
+    c.started(40, made.data.onwardReferralId);
     const view = historyAsOf(c.history(), day(10));
     expect(view.interventions).toHaveLength(1);
     expect(view.onwardReferrals[0]?.started).toBeUndefined();
@@ -81,10 +81,10 @@ describe('given a history read as of a date', () => {
   });
 
   it('when the case was closed and reopened, then it is open after the reopening and closed between', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.referral(0);
     const r = c.requestClosure(50);
-    c.close(50, r.closureRequestId);
+    c.close(50, r.data.closureRequestId);
     c.reopen(80);
     const h = c.history();
     expect(isClosed(historyAsOf(h, day(49)))).toBe(false);

@@ -133,7 +133,7 @@ function placed<T>(list: readonly T[], item: T, time: (x: T) => Date): T[] {
   return [...list.slice(0, i), item, ...list.slice(i)];
 }
 
-export function emptyHistory(caseId: string): CaseHistory {
+function emptyHistory(caseId: string): CaseHistory {
   return { caseId, referrals: [], interventions: [], incidents: [], riskAssessments: [], onwardReferrals: [], closureRequests: [], closures: [], reopenings: [] };
 }
 
@@ -147,7 +147,7 @@ function labellingIn(notes: string, match: LabellingMatcher): LabellingFinding[]
 }
 
 /** For histories whose notes nobody checks (most rule tests): finds nothing. */
-export const NO_LABELLING: LabellingMatcher = () => [];
+const NO_LABELLING: LabellingMatcher = () => [];
 
 /**
  * One event added to a case's facts: pure, returning a new fold and sharing what did not change.

@@ -8,37 +8,22 @@ import { closureSingleAgency } from './closure-single-agency.js';
 import { contactGap } from './contact-gap.js';
 import type { Flag, Rule } from './flag.js';
 import type { CaseHistory, ClosureItem } from './history.js';
-import { interventionLanguageFlags, labellingLanguage, languageFlags } from './labelling-language.js';
+import { interventionLanguageFlags, languageFlags } from './labelling-language.js';
 import { longWait } from './long-wait.js';
 import { rereferralAfterClosure, type ReferralFacts } from './rereferral-after-closure.js';
 import { slowStart } from './slow-start.js';
 
 export { historyAsOf } from './as-of.js';
-export { VIOLENCE_OR_EXPLOITATION_CONCERNS } from './concerns.js';
-export type { Flag, Rule, RuleId, Severity } from './flag.js';
-export { addFact, buildCaseHistory, emptyFold, emptyHistory, NO_LABELLING } from './history.js';
-export type { CaseHistory, FactFold, LabellingFinding, PendingStart, ClosureItem, ClosureRequestItem, HistoryInput, IncidentItem, InterventionItem, OnwardReferralItem, ReferralItem, ReopeningItem, RiskAssessmentItem } from './history.js';
-export type { LabellingMatcher, LanguageMatch } from './labelling-language.js';
+export type { Flag } from './flag.js';
+export { addFact, buildCaseHistory, emptyFold } from './history.js';
+export type { CaseHistory, FactFold, ClosureItem, ReferralItem } from './history.js';
+export type { LabellingMatcher } from './labelling-language.js';
 export { currentRisk } from './risk.js';
 export { isClosed } from './status.js';
-export {
-  closureHighRisk,
-  closureNoRecentContact,
-  closurePendingOnwardReferral,
-  closureRecentIncident,
-  closureShortSupport,
-  closureSingleAgency,
-  contactGap,
-  interventionLanguageFlags,
-  labellingLanguage,
-  languageFlags,
-  longWait,
-  rereferralAfterClosure,
-  slowStart,
-};
+export { interventionLanguageFlags, languageFlags };
 
-export const CLOSURE_RULES: readonly Rule[] = [closureHighRisk, closurePendingOnwardReferral, closureRecentIncident, closureShortSupport, closureNoRecentContact, closureSingleAgency];
-export const TIME_RULES: readonly Rule[] = [slowStart, contactGap, longWait];
+const CLOSURE_RULES: readonly Rule[] = [closureHighRisk, closurePendingOnwardReferral, closureRecentIncident, closureShortSupport, closureNoRecentContact, closureSingleAgency];
+const TIME_RULES: readonly Rule[] = [slowStart, contactGap, longWait];
 
 /**
  * The closure rules at one closure request, seeing the case as it stood then: only facts dated at

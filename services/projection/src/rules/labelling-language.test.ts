@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateLanguage } from './index.js';
 import { labellingLanguage, type LabellingMatcher } from './labelling-language.js';
-import { caseScript, day, thresholds } from './testing.js';
+import { day, ruleStory, thresholds } from '../testing/rule-story.js';
 
 // A stand-in with the shape of the intervention service's findLabellingLanguage.
 const match: LabellingMatcher = (text) =>
@@ -15,7 +15,7 @@ const match: LabellingMatcher = (text) =>
 
 describe('LABELLING_LANGUAGE', () => {
   it('given notes saying the child is "putting themselves at risk", when checked, then it flags the phrase and the suggestion, not the notes', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.referral(0);
     const i = c.intervention(4, { kind: 'direct_work', agency: 'social_care', notes: 'Private detail. J keeps Putting Themselves At Risk by going to the estate.' });
     const flags = evaluateLanguage(c.history(match));
@@ -24,15 +24,15 @@ describe('LABELLING_LANGUAGE', () => {
         rule: 'LABELLING_LANGUAGE',
         severity: 'low',
         explanation: 'The notes of the direct work session by social care on 8 March 2024 say "putting themselves at risk" (instead: is at risk of exploitation / may have been groomed); ask the author to reword the record.',
-        evidence: [i.eventId],
-        key: `LABELLING_LANGUAGE:${i.interventionId}`,
+        evidence: [i.id],
+        key: `LABELLING_LANGUAGE:${i.data.interventionId}`,
       },
     ]);
     expect(flags[0]?.explanation).not.toContain('Private detail');
   });
 
   it('given two phrases in one note, when checked, then one flag names both', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.intervention(4, { notes: 'Hard to engage and putting themselves at risk.' });
     const [flag, ...rest] = evaluateLanguage(c.history(match));
     expect(rest).toEqual([]);
@@ -40,13 +40,13 @@ describe('LABELLING_LANGUAGE', () => {
   });
 
   it('given child-centred notes, when checked, then nothing fires', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.intervention(4, { notes: 'T is being criminally exploited by adults who control where he goes.' });
     expect(evaluateLanguage(c.history(match))).toEqual([]);
   });
 
   it('given a note dated after asOf, when the rule runs as of an earlier date, then it is not yet there', () => {
-    const c = caseScript();
+    const c = ruleStory();
     c.intervention(10, { notes: 'Hard to engage.' });
     expect(labellingLanguage(c.history(match), day(9), thresholds())).toEqual([]);
     expect(labellingLanguage(c.history(match), day(10), thresholds())).toHaveLength(1);
@@ -54,7 +54,7 @@ describe('LABELLING_LANGUAGE', () => {
 
   it('given a note full of labels, when checked, then the explanation names four and counts the rest, within the contract bound', () => {
     const many: LabellingMatcher = () => ['streetwise', 'resilient', 'aggressive', 'recruited', 'money mule', 'plugging'].map((phrase, position) => ({ phrase, position, suggestion: 'describe the abuse and the adults who are responsible for it'.repeat(2) }));
-    const c = caseScript();
+    const c = ruleStory();
     c.intervention(4, { notes: 'n/a' });
     const [flag] = evaluateLanguage(c.history(many));
     expect(flag?.explanation).toContain('"recruited"');

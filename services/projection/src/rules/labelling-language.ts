@@ -6,7 +6,7 @@ import { agencyName, formatDate, humanise, listOf, plural } from './words.js';
 const MAX_NAMED = 4;
 
 /** What a lexicon matcher reports; the intervention service's `findLabellingLanguage` fits. */
-export interface LanguageMatch {
+interface LanguageMatch {
   phrase: string;
   position: number;
   suggestion: string;

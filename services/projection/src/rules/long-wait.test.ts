@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadThresholds, thresholdsFor } from '../thresholds/index.js';
 import type { Agency } from './contract.js';
 import { longWait } from './long-wait.js';
-import { AREA, caseScript, day, thresholds } from './testing.js';
+import { AREA, day, ruleStory, thresholds } from '../testing/rule-story.js';
 
 function waitingFor(agency: Agency) {
-  const c = caseScript();
+  const c = ruleStory();
   c.referral(0);
   const made = c.onward(5, agency);
   return { c, made };
@@ -25,8 +25,8 @@ describe('LONG_WAIT (CAMHS 28 days, others 42)', () => {
         rule: 'LONG_WAIT',
         severity: 'medium',
         explanation: 'The referral to CAMHS made on 9 March 2024 has not started after 29 days, more than the 28 days expected; chase CAMHS and arrange support while the child waits.',
-        evidence: [made.eventId],
-        key: `LONG_WAIT:${made.onwardReferralId}`,
+        evidence: [made.id],
+        key: `LONG_WAIT:${made.data.onwardReferralId}`,
       },
     ]);
   });
@@ -39,7 +39,7 @@ describe('LONG_WAIT (CAMHS 28 days, others 42)', () => {
 
   it('given the referral started, when swept, then nothing fires', () => {
     const { c, made } = waitingFor('camhs');
-    c.started(40, made.onwardReferralId);
+    c.started(40, made.data.onwardReferralId);
     expect(longWait(c.history(), day(60), thresholds())).toEqual([]);
     expect(longWait(c.history(), day(39), thresholds())).toHaveLength(1);
   });
@@ -47,7 +47,7 @@ describe('LONG_WAIT (CAMHS 28 days, others 42)', () => {
   it('given the case was closed, when swept, then time rules do not fire', () => {
     const { c } = waitingFor('camhs');
     const r = c.requestClosure(20);
-    c.close(20, r.closureRequestId);
+    c.close(20, r.data.closureRequestId);
     expect(longWait(c.history(), day(60), thresholds())).toEqual([]);
   });
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRereferral } from './index.js';
 import { rereferralAfterClosure } from './rereferral-after-closure.js';
-import { caseScript, thresholds } from './testing.js';
+import { ruleStory, thresholds } from '../testing/rule-story.js';
 
 // Two cases of one child: the first closed on day 100, the second opened by a new referral.
 function closedThenReferred(daysLater: number) {
-  const earlier = caseScript('child-9');
+  const earlier = ruleStory('child-9');
   earlier.referral(0);
   const request = earlier.requestClosure(100);
-  const closed = earlier.close(100, request.closureRequestId, { approvedBy: 'supervisor-1' });
-  const later = caseScript('child-9');
+  const closed = earlier.close(100, request.data.closureRequestId, { approvedBy: 'supervisor-1' });
+  const later = ruleStory('child-9');
   const referral = later.referral(100 + daysLater, { sourceAgency: 'school' });
   const newReferral = later.history().referrals[0];
   if (!newReferral) throw new Error('no referral');
@@ -21,7 +21,7 @@ describe('REREFERRAL_AFTER_CLOSURE (365 days)', () => {
     const { earlier, newReferral, request, closed, referral } = closedThenReferred(364);
     const [flag, ...rest] = rereferralAfterClosure(newReferral, earlier.closures, thresholds());
     expect(rest).toEqual([]);
-    expect(flag).toMatchObject({ rule: 'REREFERRAL_AFTER_CLOSURE', severity: 'medium', evidence: [closed.eventId, referral.eventId], key: `REREFERRAL_AFTER_CLOSURE:${request.closureRequestId}` });
+    expect(flag).toMatchObject({ rule: 'REREFERRAL_AFTER_CLOSURE', severity: 'medium', evidence: [closed.id, referral.id], key: `REREFERRAL_AFTER_CLOSURE:${request.data.closureRequestId}` });
     expect(flag?.explanation).toContain('364 days after an earlier case was closed on 12 June 2024 (reason: support completed, approved over flags)');
   });
 
@@ -41,12 +41,12 @@ describe('REREFERRAL_AFTER_CLOSURE (365 days)', () => {
   });
 
   it('given two earlier closures, when evaluated, then only the latest before the referral is flagged', () => {
-    const first = caseScript('child-9');
+    const first = ruleStory('child-9');
     const r1 = first.requestClosure(10);
-    first.close(10, r1.closureRequestId);
+    first.close(10, r1.data.closureRequestId);
     const { earlier, newReferral, request } = closedThenReferred(30);
     const flags = rereferralAfterClosure(newReferral, [...earlier.closures, ...first.history().closures], thresholds());
-    expect(flags.map((f) => f.key)).toEqual([`REREFERRAL_AFTER_CLOSURE:${request.closureRequestId}`]);
+    expect(flags.map((f) => f.key)).toEqual([`REREFERRAL_AFTER_CLOSURE:${request.data.closureRequestId}`]);
   });
 
   it('given a closure after the referral, when evaluated, then it is not an earlier closure', () => {
@@ -56,12 +56,12 @@ describe('REREFERRAL_AFTER_CLOSURE (365 days)', () => {
 
   it('given two referrals on the new case, when evaluated for the case, then the earlier closure is flagged once', () => {
     const { earlier, request } = closedThenReferred(30);
-    const later = caseScript('child-9');
+    const later = ruleStory('child-9');
     later.referral(130);
     later.referral(140);
     const flags = evaluateRereferral(later.history(), earlier.closures, thresholds());
     expect(flags).toHaveLength(1);
-    expect(flags[0]?.key).toBe(`REREFERRAL_AFTER_CLOSURE:${request.closureRequestId}`);
+    expect(flags[0]?.key).toBe(`REREFERRAL_AFTER_CLOSURE:${request.data.closureRequestId}`);
     expect(flags[0]?.explanation).toContain('referred again on 12 July 2024');
   });
 

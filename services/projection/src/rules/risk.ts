@@ -8,7 +8,7 @@ export function higherRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-export interface CurrentRisk {
+interface CurrentRisk {
   level: RiskLevel;
   extraFamilialHarm: boolean;
   /** Where the level comes from, as a phrase: "the risk assessment of 3 March 2024". */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { casePublisher, caseStory, DAY_MS } from '../testing/case-story.js';
+import { DAY_MS } from '../rules/days.js';
+import { casePublisher } from '../testing/case-publisher.js';
+import { caseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
 import type { BuiltProjection } from '../service.js';
 

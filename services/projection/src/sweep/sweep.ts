@@ -4,7 +4,7 @@ import { withTransaction } from '@syv/event-store';
 import { lockDueCases, recheckAndWrite } from '../read-model/cases.js';
 import type { ReadModel } from '../read-model/context.js';
 
-export interface RaisedAlert {
+interface RaisedAlert {
   alertId: string;
   caseId: string;
   rule: string;
@@ -12,7 +12,7 @@ export interface RaisedAlert {
 
 export type Clock = () => Date;
 
-export interface SweepOptions {
+interface SweepOptions {
   pool: pg.Pool;
   readModel: ReadModel;
   /** Replaceable so tests can move time on; the wall clock in production. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { encodeMessage, makeEvent, SOURCES, type Agency, type CaseEvent, type ClosureReason, type Concern, type EventData, type EventOf, type IncidentKind, type InterventionKind, type RiskLevel, type Source } from '@syv/contracts';
-import { createPublisher, type Publisher } from '@syv/messaging';
-import { testInfra } from '@syv/test-harness';
+import { makeEvent, SOURCES, type Agency, type CaseEvent, type ClosureReason, type Concern, type EventData, type EventOf, type IncidentKind, type InterventionKind, type RiskLevel, type Source } from '@syv/contracts';
+import { addDays } from '../rules/days.js';
+import { buildCaseHistory, type CaseHistory } from '../rules/history.js';
+import type { LabellingMatcher } from '../rules/labelling-language.js';
 
 // Test support: one child's case written as the command services would publish it, on days
-// counted from a start date, so a test reads "day 40" rather than timestamps.
-
-export const DAY_MS = 86_400_000;
+// counted from a start date, so a test reads "day 40" rather than timestamps. The rules' tests
+// read the same events as a history; the projection's tests publish them or fold them.
 
 export interface CaseStory {
   caseId: string;
@@ -14,33 +14,45 @@ export interface CaseStory {
   area: string;
   events: CaseEvent[];
   day(n: number): Date;
-  referral(day: number, o?: { concerns?: Concern[]; riskLevel?: RiskLevel; sourceAgency?: Agency; reReferral?: boolean; opens?: boolean }): CaseEvent;
-  intervention(day: number, o?: { agency?: Agency; withChild?: boolean; kind?: InterventionKind; notes?: string }): CaseEvent;
-  incident(day: number, o?: { kind?: IncidentKind; severity?: RiskLevel }): CaseEvent;
-  risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean): CaseEvent;
+  referral(day: number, o?: { concerns?: Concern[]; riskLevel?: RiskLevel; sourceAgency?: Agency; reReferral?: boolean; opens?: boolean }): EventOf<'referral.received.v1'>;
+  intervention(day: number, o?: { agency?: Agency; withChild?: boolean; kind?: InterventionKind; notes?: string }): EventOf<'intervention.logged.v1'>;
+  incident(day: number, o?: { kind?: IncidentKind; severity?: RiskLevel }): EventOf<'incident.recorded.v1'>;
+  risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean): EventOf<'risk.assessed.v1'>;
   onward(day: number, agency: Agency): EventOf<'onward-referral.made.v1'>;
-  started(day: number, onwardReferralId: string): CaseEvent;
+  started(day: number, onwardReferralId: string): EventOf<'onward-referral.started.v1'>;
   requestClosure(day: number, reason?: ClosureReason): EventOf<'closure.requested.v1'>;
-  close(day: number, closureRequestId: string, reason?: ClosureReason): CaseEvent;
-  reopen(day: number): CaseEvent;
+  close(day: number, closureRequestId: string, o?: { reason?: ClosureReason; approvedBy?: string }): EventOf<'case.closed.v1'>;
+  reopen(day: number): EventOf<'case.reopened.v1'>;
+  /** The case as the rules read it; `match` finds labelling in its notes (none without it). */
+  history(match?: LabellingMatcher): CaseHistory;
 }
 
-export function caseStory(start: Date, o: { area?: string; childId?: string; caseId?: string } = {}): CaseStory {
-  const caseId = o.caseId ?? randomUUID();
-  const childId = o.childId ?? `child-${randomUUID().slice(0, 8)}`;
+interface CaseStoryOptions {
+  area?: string;
+  childId?: string;
+  caseId?: string;
+  /** Where every id comes from: random by default; a sequence makes a failing test name the same ids every run. */
+  ids?: () => string;
+}
+
+export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
+  const newId = o.ids ?? randomUUID;
+  const caseId = o.caseId ?? newId();
+  const childId = o.childId ?? `child-${newId().slice(0, 8)}`;
   const area = o.area ?? 'E09000001';
-  const correlation = randomUUID();
+  const correlation = newId();
   const events: CaseEvent[] = [];
-  const day = (n: number) => new Date(start.getTime() + n * DAY_MS);
+  const day = (n: number) => addDays(start, n);
   const iso = (n: number) => day(n).toISOString();
   function add<T extends CaseEvent['type']>(type: T, source: Source, at: number, data: Omit<EventData<T>, 'caseId'>): EventOf<T> {
     const event = makeEvent(type, { ...data, caseId } as EventData<T>, {
+      id: newId(),
       source,
       // Recorded when it happened, as a live system would.
       time: day(at),
       area,
       correlationid: correlation,
-      causationid: randomUUID(),
+      causationid: newId(),
       actor: { sub: 'sw-1', role: 'social_worker' },
     });
     events.push(event as CaseEvent);
@@ -53,7 +65,7 @@ export function caseStory(start: Date, o: { area?: string; childId?: string; cas
     events,
     day,
     referral(at, r = {}) {
-      const referralId = randomUUID();
+      const referralId = newId();
       const e = add('referral.received.v1', SOURCES.referral, at, {
         referralId,
         childId,
@@ -69,7 +81,7 @@ export function caseStory(start: Date, o: { area?: string; childId?: string; cas
     },
     intervention(at, i = {}) {
       return add('intervention.logged.v1', SOURCES.intervention, at, {
-        interventionId: randomUUID(),
+        interventionId: newId(),
         agency: i.agency ?? 'social_care',
         kind: i.kind ?? 'direct_work',
         deliveredAt: iso(at),
@@ -80,34 +92,33 @@ export function caseStory(start: Date, o: { area?: string; childId?: string; cas
       });
     },
     incident(at, i = {}) {
-      return add('incident.recorded.v1', SOURCES.intervention, at, { incidentId: randomUUID(), kind: i.kind ?? 'violence_victim', severity: i.severity ?? 'high', occurredAt: iso(at) });
+      return add('incident.recorded.v1', SOURCES.intervention, at, { incidentId: newId(), kind: i.kind ?? 'violence_victim', severity: i.severity ?? 'high', occurredAt: iso(at) });
     },
     risk(at, riskLevel, extraFamilialHarm = false) {
-      return add('risk.assessed.v1', SOURCES.intervention, at, { assessmentId: randomUUID(), riskLevel, extraFamilialHarm, assessedAt: iso(at) });
+      return add('risk.assessed.v1', SOURCES.intervention, at, { assessmentId: newId(), riskLevel, extraFamilialHarm, assessedAt: iso(at) });
     },
     onward(at, agency) {
-      return add('onward-referral.made.v1', SOURCES.referral, at, { onwardReferralId: randomUUID(), agency, reason: 'Low mood since the assault.', referredAt: iso(at) });
+      return add('onward-referral.made.v1', SOURCES.referral, at, { onwardReferralId: newId(), agency, reason: 'Low mood since the assault.', referredAt: iso(at) });
     },
     started(at, onwardReferralId) {
       return add('onward-referral.started.v1', SOURCES.referral, at, { onwardReferralId, startedAt: iso(at) });
     },
     requestClosure(at, reason = 'support_completed') {
-      return add('closure.requested.v1', SOURCES.caseClosure, at, { closureRequestId: randomUUID(), reason, summary: 'Plan completed.', requestedAt: iso(at) });
+      return add('closure.requested.v1', SOURCES.caseClosure, at, { closureRequestId: newId(), reason, summary: 'Plan completed.', requestedAt: iso(at) });
     },
-    close(at, closureRequestId, reason = 'support_completed') {
-      return add('case.closed.v1', SOURCES.caseClosure, at, { closureRequestId, reason, closedAt: iso(at) });
+    close(at, closureRequestId, c = {}) {
+      return add('case.closed.v1', SOURCES.caseClosure, at, {
+        closureRequestId,
+        reason: c.reason ?? 'support_completed',
+        closedAt: iso(at),
+        ...(c.approvedBy === undefined ? {} : { approvedBy: c.approvedBy }),
+      });
     },
     reopen(at) {
       return add('case.reopened.v1', SOURCES.caseClosure, at, { reason: 'School referred again.', reopenedAt: iso(at) });
     },
-  };
-}
-
-/** Publishes events as the command services' relays would: keyed by case, structured CloudEvents. */
-export async function casePublisher(topic: string): Promise<{ publish(events: readonly CaseEvent[]): Promise<void>; close(): Promise<void> }> {
-  const publisher: Publisher = await createPublisher({ brokers: testInfra().kafkaBrokers, clientId: 'projection-test-publisher' });
-  return {
-    publish: (events) => publisher.publish(topic, events.map(encodeMessage)),
-    close: () => publisher.close(),
+    history(match) {
+      return buildCaseHistory(events, caseId, match);
+    },
   };
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { CaseEvent } from '@syv/contracts';
+import { createPrng } from '@syv/test-harness';
 import { uuidV5 } from '../outbox/ids.js';
 import type { LogPosition } from '../read-model/case-events.js';
-import { mixedLog, random } from './mixed-log.js';
+import { mixedLog } from './mixed-log.js';
 
 // Fixed logs whose read models are pinned by checksum (read-model/fixtures/checksums.json): the
 // same events, ids and positions on every machine, so a change to how the projection applies the
 // log that changes what it writes is seen, whatever the change was meant to do.
 
-export interface PositionedEvent {
+interface PositionedEvent {
   event: CaseEvent;
   at: LogPosition;
 }
@@ -16,7 +17,7 @@ export interface PositionedEvent {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /** The same log with every UUID replaced by a name-based one (the story builders draw random ids). */
-export function withFixedIds(events: readonly CaseEvent[], seed: number): CaseEvent[] {
+function withFixedIds(events: readonly CaseEvent[], seed: number): CaseEvent[] {
   const names = new Map<string, string>();
   const text = JSON.stringify(events).replace(UUID, (id) => {
     let fixed = names.get(id);
@@ -34,8 +35,8 @@ export function withFixedIds(events: readonly CaseEvent[], seed: number): CaseEv
  * neighbours with probability `p`): facts recorded late, starts before their referral, closures
  * before the request, as independent outboxes can deliver them.
  */
-export function perturbed(events: readonly CaseEvent[], seed: number, p = 0.25): CaseEvent[] {
-  const rnd = random(seed);
+function perturbed(events: readonly CaseEvent[], seed: number, p = 0.25): CaseEvent[] {
+  const rnd = createPrng(seed).next;
   const slots = new Map<string, number[]>();
   for (const [i, e] of events.entries()) slots.set(e.subject, [...(slots.get(e.subject) ?? []), i]);
   const out = [...events];

@@ -4,7 +4,7 @@ import { createTestDatabase, createTestTopics, testInfra, type TestDatabase, typ
 import { mintDevToken, type Role } from '@syv/service-kit';
 import { buildProjection, stopProjection, type BuiltProjection, type ProjectionOptions } from '../service.js';
 
-export const TEST_JWT_SECRET = 'projection-int-test-secret-0123456789abcdef';
+const TEST_JWT_SECRET = 'projection-int-test-secret-0123456789abcdef';
 
 export interface ProjectionHarness {
   db: TestDatabase;

@@ -1,17 +1,6 @@
 import type { Agency, CaseEvent } from '@syv/contracts';
+import { createPrng } from '@syv/test-harness';
 import { caseStory } from './case-story.js';
-
-/** A small deterministic generator (mulberry32), so a failing run can be repeated with the same log. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const AGENCIES: Agency[] = ['social_care', 'youth_service', 'school', 'health', 'vcs'];
 const NOTES = ['Met at the youth club; planned the summer.', 'He is streetwise and hard to engage.', 'Talked about getting home safely.', 'She keeps putting herself at risk.'];
@@ -23,8 +12,7 @@ const NOTES = ['Met at the youth club; planned the summer.', 'He is streetwise a
  * `maxSessions` bounds the interventions per case (uniform from 3 to it, inclusive).
  */
 export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T09:00:00Z'), { maxSessions = 17 }: { maxSessions?: number } = {}): CaseEvent[] {
-  const rnd = random(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const { next: rnd, pick } = createPrng(seed);
   const stories = [];
   for (let c = 0; c < cases; c++) {
     const s = caseStory(new Date(start.getTime() + Math.floor(rnd() * 60) * 86_400_000), { childId: `child-${seed}-${c % Math.ceil(cases * 0.8)}` });

@@ -3,13 +3,13 @@ import { SPEC_DEFAULTS } from './defaults.js';
 import { mergeThresholds } from './merge.js';
 import { thresholdsFileSchema, type ThresholdsConfig } from './schema.js';
 
-export interface ThresholdIssue {
+interface ThresholdIssue {
   /** Dotted path of the bad field, e.g. `areas.E09000001.closureRecentIncidentDays`. */
   field: string;
   message: string;
 }
 
-export type ParsedThresholds = { ok: true; config: ThresholdsConfig } | { ok: false; issues: ThresholdIssue[] };
+type ParsedThresholds = { ok: true; config: ThresholdsConfig } | { ok: false; issues: ThresholdIssue[] };
 
 function dotted(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENCIES, areaCode, type Agency } from '@syv/contracts';
+import { AGENCIES, areaCode, type Agency } from '../rules/contract.js';
 
 // The rules' thresholds, per area. Every value is a whole number of days: a threshold of 0
 // would flag every case and one of decades would silence a rule, so both are refused.
@@ -35,7 +35,7 @@ const fields = {
 export const thresholdsSchema = z.strictObject({ ...fields, longWaitDays });
 
 /** The same fields, each optional: what a configuration changes. */
-export const thresholdOverridesSchema = thresholdsSchema.partial().extend({ longWaitDays: longWaitOverrides.optional() });
+const thresholdOverridesSchema = thresholdsSchema.partial().extend({ longWaitDays: longWaitOverrides.optional() });
 
 /** What a configuration file holds: changes to the default thresholds, for all areas and per area. */
 export const thresholdsFileSchema = z.strictObject({
@@ -46,7 +46,6 @@ export const thresholdsFileSchema = z.strictObject({
 
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type ThresholdOverrides = z.infer<typeof thresholdOverridesSchema>;
-export type ThresholdsFile = z.infer<typeof thresholdsFileSchema>;
 
 /** A validated configuration: complete defaults, and what each area changes. */
 export interface ThresholdsConfig {

@@ -17,7 +17,7 @@ describe('onward referral', () => {
       .then([made]);
     given([made])
       .when({ kind: 'make', onwardReferralId: id, caseId, agency: 'camhs', reason: 'again', referredAt: '2026-01-10T10:00:00.000Z' })
-      .thenRejects('ONWARD_REFERRAL_EXISTS', 409);
+      .thenRejects('ONWARD_REFERRAL_EXISTS');
   });
   it('starts on or after the day it was made', () => {
     given([made])
@@ -25,13 +25,13 @@ describe('onward referral', () => {
       .then([{ type: 'onward-referral.started.v1', data: { onwardReferralId: id, caseId, startedAt: '2026-01-10T10:00:00.000Z' } }]);
   });
   it('cannot start before the referral was made', () => {
-    given([made]).when({ kind: 'start', onwardReferralId: id, startedAt: '2026-01-10T09:59:59.000Z' }).thenRejects('STARTED_BEFORE_REFERRAL', 400);
+    given([made]).when({ kind: 'start', onwardReferralId: id, startedAt: '2026-01-10T09:59:59.000Z' }).thenRejects('STARTED_BEFORE_REFERRAL');
   });
   it('cannot start twice', () => {
     const started: OnwardEvent = { type: 'onward-referral.started.v1', data: { onwardReferralId: id, caseId, startedAt: '2026-02-01T10:00:00.000Z' } };
-    given([made, started]).when({ kind: 'start', onwardReferralId: id, startedAt: '2026-02-02T10:00:00.000Z' }).thenRejects('ALREADY_STARTED', 409);
+    given([made, started]).when({ kind: 'start', onwardReferralId: id, startedAt: '2026-02-02T10:00:00.000Z' }).thenRejects('ALREADY_STARTED');
   });
   it('cannot start when it was never made', () => {
-    given([]).when({ kind: 'start', onwardReferralId: id, startedAt: '2026-02-02T10:00:00.000Z' }).thenRejects('ONWARD_REFERRAL_NOT_FOUND', 404);
+    given([]).when({ kind: 'start', onwardReferralId: id, startedAt: '2026-02-02T10:00:00.000Z' }).thenRejects('NOT_FOUND');
   });
 });

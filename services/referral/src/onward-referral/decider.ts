@@ -1,5 +1,6 @@
 import { accept, reject, type Decider, type Decision } from '@syv/decider';
 import type { Agency, DomainEvent } from '@syv/contracts';
+import type { ProblemCode } from '@syv/service-kit';
 
 // One stream per onward referral (e.g. to CAMHS): made, then started. The time between the two
 // is the wait the report's child spent from 11 to 13.
@@ -15,7 +16,7 @@ export interface OnwardState {
   startedAt?: string;
 }
 
-export type OnwardRejection = 'ONWARD_REFERRAL_EXISTS' | 'ONWARD_REFERRAL_NOT_FOUND' | 'STARTED_BEFORE_REFERRAL' | 'ALREADY_STARTED';
+export type OnwardRejection = Extract<ProblemCode, 'ONWARD_REFERRAL_EXISTS' | 'NOT_FOUND' | 'STARTED_BEFORE_REFERRAL' | 'ALREADY_STARTED'>;
 
 function evolve(state: OnwardState, event: OnwardEvent): OnwardState {
   switch (event.type) {
@@ -29,21 +30,20 @@ function evolve(state: OnwardState, event: OnwardEvent): OnwardState {
 function decide(command: OnwardCommand, state: OnwardState): Decision<OnwardEvent, OnwardRejection> {
   switch (command.kind) {
     case 'make':
-      if (state.made) return reject('ONWARD_REFERRAL_EXISTS', 409, 'This onward referral has already been recorded.');
+      if (state.made) return reject('ONWARD_REFERRAL_EXISTS', 'This onward referral has already been recorded.');
       return accept({
         type: 'onward-referral.made.v1',
         data: { onwardReferralId: command.onwardReferralId, caseId: command.caseId, agency: command.agency, reason: command.reason, referredAt: command.referredAt },
       });
     case 'start': {
       const made = state.made;
-      if (!made) return reject('ONWARD_REFERRAL_NOT_FOUND', 404, 'There is no onward referral with this id.');
+      if (!made) return reject('NOT_FOUND', 'There is no onward referral with this id.');
       if (state.startedAt) {
-        return reject('ALREADY_STARTED', 409, `This onward referral to ${made.agency} already started on ${state.startedAt}; it cannot start twice.`);
+        return reject('ALREADY_STARTED', `This onward referral to ${made.agency} already started on ${state.startedAt}; it cannot start twice.`);
       }
       if (Date.parse(command.startedAt) < Date.parse(made.referredAt)) {
         return reject(
           'STARTED_BEFORE_REFERRAL',
-          400,
           `The start date ${command.startedAt} is before the referral to ${made.agency} was made (${made.referredAt}); check the date.`,
         );
       }

@@ -135,7 +135,7 @@ function outcome(r) {
   );
 }
 
-/** Who read which case, when (SPEC §6), filtered by case or by user. */
+/** Who read which case, when, filtered by case or by user. */
 export async function accessLogView(main, { signal }) {
   const caseInput = h('input', { id: 'log-case', name: 'caseId', size: '38' });
   const userInput = h('input', { id: 'log-user', name: 'user', size: '20' });

@@ -4,7 +4,7 @@ import { barChart } from '../charts.js';
 import { errorBox, heading, statusLine } from '../ui.js';
 import { percent, timeEl, words } from '../words.js';
 
-const KEYWORKER_MIN_DAYS = 84; // SPEC §5 CLOSURE_SHORT_SUPPORT: keyworker programmes run at least 12 weeks
+const KEYWORKER_MIN_DAYS = 84; // CLOSURE_SHORT_SUPPORT: keyworker programmes run at least 12 weeks
 const WAIT_LIMIT = { camhs: 28 };
 const WAIT_LIMIT_OTHER = 42;
 

@@ -1,4 +1,7 @@
-/** A small seeded generator (mulberry32): the same seed gives the same requests, so a failure can be replayed. */
+/**
+ * A small seeded generator (mulberry32): the same seed gives the same sequence, so a generated log
+ * or a fuzz run that failed can be made again exactly.
+ */
 export interface Prng {
   /** In [0, 1). */
   next(): number;
@@ -35,9 +38,4 @@ export function createPrng(seed: number): Prng {
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     },
   };
-}
-
-/** The seed of request i of a run: each request can be regenerated alone. */
-export function requestSeed(runSeed: number, index: number): number {
-  return (Math.imul(runSeed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 }
