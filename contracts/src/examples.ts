@@ -94,6 +94,11 @@ export const examples: { [T in EventType]: EventOf<T> } = {
     { caseId, childId, area, referralId: ids.referral, openedAt: '2026-01-05T09:12:00Z' },
     { id: eventId(2), source: SOURCES.referral, time: '2026-01-05T09:12:03.412Z', correlationid: requestId(1), causationid: requestId(1), actor: socialWorker },
   ),
+  'case.allocated.v1': example(
+    'case.allocated.v1',
+    { caseId, area, allocatedTo: socialWorker.sub, previouslyAllocatedTo: null, allocatedBy: socialWorker.sub, allocatedAt: '2026-01-05T09:12:00Z' },
+    { id: eventId(16), source: SOURCES.referral, time: '2026-01-05T09:12:03.412Z', correlationid: requestId(1), causationid: requestId(1), actor: socialWorker },
+  ),
   'onward-referral.made.v1': example(
     'onward-referral.made.v1',
     {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { riskLevelSchema, ruleIdSchema } from '../enums.js';
-import { areaCode, isoDateTime, requiredText, userId, uuid } from '../fields.js';
+import { areaCode, isoDateTime, requiredText, text, userId, uuid } from '../fields.js';
 
-// Emitted by the projection on the alerts topic, for supervisors and for other systems. An alert
+// Emitted by the projection on the alerts topic, for supervisors, the allocated worker and other
+// systems. An alert
 // is raised once when a flag starts, not on every sweep, and a replay raises the same alerts again,
 // so `alertId` and `raisedAt` are derived from the log, never from the wall clock.
 
@@ -23,7 +24,8 @@ export const alertAcknowledgedData = z.object({
   caseId: uuid(),
   area: areaCode(),
   rule: ruleIdSchema,
-  acknowledgedBy: userId().describe('The supervisor who acknowledged the alert.'),
+  acknowledgedBy: userId().describe('The supervisor or allocated worker who acknowledged the alert.'),
   acknowledgedAt: isoDateTime(),
+  note: text(2000).optional().describe('The action taken, in a few words; kept with the acknowledgement, never in logs.'),
 });
 export type AlertAcknowledged = z.infer<typeof alertAcknowledgedData>;

@@ -3,7 +3,7 @@ import { envelopeOf } from '../envelope.js';
 import { alertAcknowledgedData, alertRaisedData } from './alert.js';
 import { caseClosedData, caseReopenedData, closureAssessedData, closureHeldData, closureRejectedData, closureRequestedData } from './closure.js';
 import { incidentRecordedData, interventionLoggedData, riskAssessedData } from './intervention.js';
-import { caseOpenedData, onwardReferralMadeData, onwardReferralStartedData, referralReceivedData } from './referral.js';
+import { caseAllocatedData, caseOpenedData, onwardReferralMadeData, onwardReferralStartedData, referralReceivedData } from './referral.js';
 
 // Every event type, keyed by its CloudEvents `type`. The schema version is part of the type name: a
 // breaking change is a new type (`….v2`) published beside the old one until consumers have moved.
@@ -13,6 +13,7 @@ import { caseOpenedData, onwardReferralMadeData, onwardReferralStartedData, refe
 export const caseEventDataSchemas = {
   'referral.received.v1': referralReceivedData,
   'case.opened.v1': caseOpenedData,
+  'case.allocated.v1': caseAllocatedData,
   'onward-referral.made.v1': onwardReferralMadeData,
   'onward-referral.started.v1': onwardReferralStartedData,
   'intervention.logged.v1': interventionLoggedData,
@@ -50,6 +51,7 @@ export type EventData<T extends EventType> = EventDataMap[T];
 // discriminate on it.
 const referralReceived = envelopeOf('referral.received.v1', referralReceivedData);
 const caseOpened = envelopeOf('case.opened.v1', caseOpenedData);
+const caseAllocated = envelopeOf('case.allocated.v1', caseAllocatedData);
 const onwardReferralMade = envelopeOf('onward-referral.made.v1', onwardReferralMadeData);
 const onwardReferralStarted = envelopeOf('onward-referral.started.v1', onwardReferralStartedData);
 const interventionLogged = envelopeOf('intervention.logged.v1', interventionLoggedData);
@@ -68,6 +70,7 @@ const alertAcknowledged = envelopeOf('alert.acknowledged.v1', alertAcknowledgedD
 export const eventSchemas = {
   'referral.received.v1': referralReceived,
   'case.opened.v1': caseOpened,
+  'case.allocated.v1': caseAllocated,
   'onward-referral.made.v1': onwardReferralMade,
   'onward-referral.started.v1': onwardReferralStarted,
   'intervention.logged.v1': interventionLogged,
@@ -86,6 +89,7 @@ export const eventSchemas = {
 export const caseEventSchema = z.discriminatedUnion('type', [
   referralReceived,
   caseOpened,
+  caseAllocated,
   onwardReferralMade,
   onwardReferralStarted,
   interventionLogged,

@@ -11,6 +11,7 @@ export const closureRequestedData = z.object({
   reason: closureReasonSchema,
   summary: requiredText(20_000).describe('Closing summary; never logged.'),
   requestedAt: isoDateTime(),
+  requestedBy: userId().optional().describe('Who asked to close the case; they cannot also decide it if it is held.'),
 });
 export type ClosureRequested = z.infer<typeof closureRequestedData>;
 
@@ -35,6 +36,7 @@ export const caseClosedData = z.object({
   reason: closureReasonSchema,
   closedAt: isoDateTime(),
   approvedBy: userId().optional().describe('The supervisor who approved a held closure.'),
+  requestedBy: userId().optional().describe('Who asked to close the case.'),
   rationale: requiredText(5_000).optional().describe('Why the supervisor closed despite the flags.'),
 });
 export type CaseClosed = z.infer<typeof caseClosedData>;
@@ -43,6 +45,7 @@ export const closureRejectedData = z.object({
   closureRequestId: uuid(),
   caseId: uuid(),
   rejectedBy: userId().describe('The supervisor who kept the case open.'),
+  requestedBy: userId().optional().describe('Who asked to close the case.'),
   rationale: requiredText(5_000),
 });
 export type ClosureRejected = z.infer<typeof closureRejectedData>;

@@ -22,6 +22,12 @@ export const EVENT_INFO: { [T in EventType]: EventInfo } = {
     emittedBy: SOURCES.referral,
     description: 'A case was opened for a child in an area by a referral.',
   },
+  'case.allocated.v1': {
+    title: 'Case allocated',
+    emittedBy: SOURCES.referral,
+    description:
+      'The case was allocated to a worker: at referral, by a worker taking an unallocated case, or by a supervisor (a handover). The worker sees the case in their caseload and receives its alerts.',
+  },
   'onward-referral.made.v1': {
     title: 'Onward referral made',
     emittedBy: SOURCES.referral,

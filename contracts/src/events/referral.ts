@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { agencySchema, concernSchema, riskLevelSchema } from '../enums.js';
-import { areaCode, childId, isoDateTime, requiredText, uuid } from '../fields.js';
+import { areaCode, childId, isoDateTime, requiredText, text, userId, uuid } from '../fields.js';
 
-// Emitted by the referral service: a child referred, the case that referral opened or joined, and
-// the onward referrals (CAMHS, housing…) whose wait the report's children described.
+// Emitted by the referral service: a child referred, the case that referral opened or joined, the
+// worker the case is allocated to, and the onward referrals (CAMHS, housing…) whose wait the
+// report's children described.
 
 export const referralReceivedData = z.object({
   referralId: uuid(),
@@ -42,3 +43,14 @@ export const onwardReferralStartedData = z.object({
   startedAt: isoDateTime().describe('When the receiving agency started working with the child; the wait ends here.'),
 });
 export type OnwardReferralStarted = z.infer<typeof onwardReferralStartedData>;
+
+export const caseAllocatedData = z.object({
+  caseId: uuid(),
+  area: areaCode(),
+  allocatedTo: userId().describe('The worker the case is allocated to from now on: the `sub` of their token.'),
+  previouslyAllocatedTo: userId().nullable().describe('The worker it was allocated to before, or null when it had none.'),
+  allocatedBy: userId().describe('Who allocated it: the worker themselves or a supervisor.'),
+  allocatedAt: isoDateTime(),
+  note: text(2000).optional().describe('Why, in a few words (e.g. a handover); never shown in logs.'),
+});
+export type CaseAllocated = z.infer<typeof caseAllocatedData>;

@@ -9,22 +9,13 @@ export { baseConfigSchema, DEV_JWT_SECRET, logLevels, type BaseConfig, type LogL
 export { envInt, envList, envPort, envUrl } from './config/env-schemas.js';
 export { isConfigError, loadConfig, loadConfigOrExit, type ConfigError, type ConfigIssue, type Env } from './config/load-config.js';
 
-export { problemCatalog, problemTypeUri, type BaseProblemCode, type ProblemDefinition } from './problems/catalog.js';
-export {
-  createProblem,
-  defineProblems,
-  isProblem,
-  problem,
-  type FieldError,
-  type ProblemError,
-  type ProblemExtra,
-  type ProblemFactory,
-} from './problems/problem.js';
+export { problemCatalog, problemTypeUri, type ProblemCode, type ProblemDefinition } from './problems/catalog.js';
+export { isProblem, problem, type FieldError, type ProblemError, type ProblemExtra } from './problems/problem.js';
 export { PROBLEM_CONTENT_TYPE, problemDetailsSchema, sendProblem, toProblemBody, type ProblemBody } from './problems/render.js';
 
 export { roles, tokenClaimsSchema, type AuthUser, type Role } from './auth/claims.js';
 export { createVerifier, type AuthConfig, type Verifier, type VerifierOptions, type VerifyFailureReason, type VerifyResult } from './auth/verifier.js';
-export { canSeeArea, notFoundUnlessInArea, requireRole } from './auth/access.js';
+export { areasToList, canSeeArea, notFoundUnlessInArea, requireRole, type NotFoundCode } from './auth/access.js';
 export { mintDevToken, type DevTokenRequest } from './auth/dev-token.js';
 export { isPublicRoute } from './auth/public-routes.js';
 
@@ -36,4 +27,4 @@ export { runReadinessChecks, type CheckOutcome, type ReadinessCheck } from './he
 
 export { createMetrics, type AppMetrics } from './metrics/metrics.js';
 
-export { runService, type ListeningApp, type RunningService, type RunServiceOptions, type Runtime, type ShutdownHook } from './lifecycle/run-service.js';
+export { runService, startBuiltService, type ListeningApp, type RunningService, type RunServiceOptions, type Runtime, type ShutdownHook } from './lifecycle/run-service.js';

@@ -5,7 +5,7 @@ import { decodeCaseMessage, findLabellingLanguage, type CaseEvent } from '@syv/c
 import { guardPool, migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
 import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection } from '@syv/messaging';
-import { createLogger, createServiceApp, kafkaCheck, loadConfig, postgresCheck, runService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
+import { createLogger, createServiceApp, kafkaCheck, loadConfig, postgresCheck, startBuiltService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
 import { startAlertBroadcast, type AlertBroadcast } from './alerts/broadcast.js';
 import { createAlertHub, type AlertHub } from './alerts/hub.js';
 import { alertRoutes } from './alerts/routes.js';
@@ -22,8 +22,8 @@ import { projectionMigrations } from './read-model/schema.js';
 import { startSweep, type Clock, type Sweep } from './sweep/sweep.js';
 import { thresholdsFor } from './thresholds/index.js';
 
-export const SERVICE_NAME = 'projection';
-export const READ_MODEL_CONSUMER = 'projection-read-model';
+const SERVICE_NAME = 'projection';
+const READ_MODEL_CONSUMER = 'projection-read-model';
 
 export interface ProjectionOptions {
   env?: NodeJS.ProcessEnv;
@@ -99,7 +99,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     started.unshift({ name: 'stop replay', run: () => audit.stop() });
 
     const hub = createAlertHub();
-    const broadcast = await startAlertBroadcast({ kafka, topic: config.CASE_ALERTS_TOPIC, hub, logger, instanceId: randomUUID() });
+    const broadcast = await startAlertBroadcast({ kafka, topic: config.CASE_ALERTS_TOPIC, hub, logger, readModel: { pool, schema }, instanceId: randomUUID() });
     started.unshift({ name: 'stop alert stream consumer', run: () => broadcast.stop() });
 
     // Started after the app, whose readiness and metrics read them when asked.
@@ -201,18 +201,5 @@ export async function stopProjection(p: BuiltProjection): Promise<void> {
 }
 
 export async function runProjection(): Promise<void> {
-  let built: BuiltProjection;
-  try {
-    built = await buildProjection();
-  } catch (err) {
-    console.error(`${SERVICE_NAME} failed to start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  }
-  await runService({
-    app: built.app,
-    port: built.config.PORT,
-    host: built.config.HOST,
-    graceMs: built.config.SHUTDOWN_GRACE_MS,
-    onShutdown: built.shutdownHooks,
-  });
+  await startBuiltService(SERVICE_NAME, () => buildProjection());
 }

@@ -1,6 +1,7 @@
 import { SOURCES } from '@syv/contracts';
 import type { CommandServiceDefinition } from '@syv/command-service';
 import { onwardReferralRoutes } from './onward-referral/routes.js';
+import { allocationRoutes } from './referral/allocation-routes.js';
 import { referralRoutes } from './referral/routes.js';
 
 export const referralService: CommandServiceDefinition = {
@@ -12,14 +13,15 @@ export const referralService: CommandServiceDefinition = {
   migrations: () => [],
   openapi: {
     description:
-      'Referrals of children affected by serious youth violence: a referral joins the child\'s open case in its area or opens one; onward referrals to other agencies (CAMHS, housing…) are recorded and their start is watched.',
+      'Referrals of children affected by serious youth violence: a referral joins the child\'s open case in its area or opens one; cases are allocated to a worker; onward referrals to other agencies (CAMHS, housing…) are recorded and their start is watched.',
     tags: [
-      { name: 'referrals', description: 'Referrals and cases' },
+      { name: 'referrals', description: 'Referrals, cases and their allocation' },
       { name: 'onward referrals', description: 'Referrals on to other agencies, and their waits' },
     ],
   },
   routes: (app, service) => {
     referralRoutes(app, service);
+    allocationRoutes(app, service);
     onwardReferralRoutes(app, service);
   },
 };

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { ProblemCode } from '../problems/catalog.js';
 import { problem } from '../problems/problem.js';
 import type { AuthUser, Role } from './claims.js';
 
@@ -18,15 +19,27 @@ export function canSeeArea(user: AuthUser, area: string): boolean {
   return user.areas.includes(area);
 }
 
+/** The two codes of a record that does not exist: a case, or anything else the path names. */
+export type NotFoundCode = Extract<ProblemCode, 'CASE_NOT_FOUND' | 'NOT_FOUND'>;
+
 /**
  * A case (or anything else that belongs to an area) outside the caller's areas must look exactly
- * like one that does not exist: 404, not 403, so that case ids cannot be probed across areas.
- * Call it after loading the thing, with the same detail the "really missing" path uses:
+ * like one that does not exist: 404, not 403, so that ids cannot be probed across areas. One call
+ * answers both, with one code and one detail; `area` is undefined when the record does not exist:
  *
- *   const c = await cases.find(caseId);
- *   if (!c) throw problem('NOT_FOUND', `Case ${caseId} was not found`);
- *   notFoundUnlessInArea(request.user, c.area, `Case ${caseId}`);
+ *   const area = await caseArea(caseId);
+ *   notFoundUnlessInArea(request.user, area, 'CASE_NOT_FOUND', `There is no case ${caseId} in your areas.`);
  */
-export function notFoundUnlessInArea(user: AuthUser, area: string, what: string): void {
-  if (!canSeeArea(user, area)) throw problem('NOT_FOUND', `${what} was not found`);
+export function notFoundUnlessInArea(user: AuthUser, area: string | undefined, code: NotFoundCode, detail: string): asserts area is string {
+  if (area === undefined || !canSeeArea(user, area)) throw problem(code, detail);
+}
+
+/**
+ * The areas a listing covers: the one asked for, or all of the caller's. Asking for an area the
+ * caller does not work in is refused outright (it names no record, so nothing leaks by saying so).
+ */
+export function areasToList(user: AuthUser, area: string | undefined): string[] {
+  if (area === undefined) return [...user.areas];
+  if (!canSeeArea(user, area)) throw problem('FORBIDDEN', `You do not work in area ${area}.`);
+  return [area];
 }

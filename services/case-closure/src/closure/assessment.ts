@@ -42,7 +42,7 @@ export async function applyAssessment(client: pg.PoolClient, event: CaseEvent, s
   );
   const appended = await appendToStream(client, schema, streamId, stream.version, enveloped.map(toStoredEvent));
   // A supervisor or requester wrote to this case at the same instant: throw, the consumer rolls the
-  // batch back and Kafka delivers it again, and we decide again on the newer stream.
+  // batch back and Kafka delivers it again, and the decision is made again on the newer stream.
   if (!appended.ok) throw new Error(`closure stream ${streamId} changed while applying an assessment; retrying`);
   await projectClosureRequests(client, schema, enveloped);
   service.logger.info({ caseId: event.data.caseId, closureRequestId: event.data.closureRequestId, outcome: decision.events[0]?.type }, 'closure assessment applied');

@@ -31,7 +31,7 @@ CREATE INDEX closure_requests_held ON closure_requests (area, status);`,
   ];
 }
 
-export interface ClosureRequestRow {
+interface ClosureRequestRow {
   closureRequestId: string;
   caseId: string;
   area: string;
@@ -93,8 +93,24 @@ interface Row {
 
 export async function findClosureRequest(db: pg.Pool, schema: string, id: string): Promise<ClosureRequestRow | undefined> {
   const { rows } = await db.query<Row>(`SELECT * FROM ${schema}.closure_requests WHERE closure_request_id = $1`, [id]);
-  const r = rows[0];
-  if (!r) return undefined;
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}
+
+/** Closure requests of some areas, oldest request first (the one waiting longest), a page at a time. */
+export async function listClosureRequests(
+  db: pg.Pool,
+  schema: string,
+  f: { areas: readonly string[]; status?: ClosureRequestRow['status'] | undefined; limit: number; offset: number },
+): Promise<ClosureRequestRow[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT * FROM ${schema}.closure_requests WHERE area = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)
+      ORDER BY requested_at, closure_request_id LIMIT $3 OFFSET $4`,
+    [f.areas, f.status ?? null, f.limit, f.offset],
+  );
+  return rows.map(fromRow);
+}
+
+function fromRow(r: Row): ClosureRequestRow {
   return {
     closureRequestId: r.closure_request_id,
     caseId: r.case_id,

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { commandContext, executeCommand, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import { closureReasonSchema, flagSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
-import { findClosureRequest, projectClosureRequests } from './closure-requests.js';
+import { areasToList, canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { findClosureRequest, listClosureRequests, projectClosureRequests } from './closure-requests.js';
 import { closureDecider, statusAfter, type ClosureEvent } from './decider.js';
 
 export const closureStreamId = (caseId: string) => `case-closure-${caseId}`;
@@ -67,13 +67,50 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         area: found.area,
         decide: (history) =>
           closureDecider.decide(
-            { kind: 'request', closureRequestId, caseId: found.caseId, ...request.body, requestedAt: ctx.now.toISOString() },
+            { kind: 'request', closureRequestId, caseId: found.caseId, ...request.body, requestedAt: ctx.now.toISOString(), requestedBy: user.sub },
             fold(closureDecider, history),
           ),
         answer: () => ({ status: 202, body: { closureRequestId, caseId: found.caseId, status: 'pending_assessment' } }),
         project,
       });
       return reply.code(answer.status).send(answer.body);
+    },
+  );
+
+  const requestView = statusAnswer.extend({
+    area: z.string(),
+    reason: closureReasonSchema,
+    flags: z.array(flagSchema),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+  });
+
+  app.get(
+    '/v1/closure-requests',
+    {
+      schema: {
+        summary: 'Closure requests of your areas',
+        description:
+          'Any role, own areas only. `status=held_for_review` lists the closures waiting for a supervisor, with their flags, the longest waiting first. Paged: `next` is the offset of the next page, or null.',
+        tags: ['closure'],
+        querystring: z
+          .object({
+            status: statusSchema.optional(),
+            area: z.string().min(1).max(16).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            offset: z.coerce.number().int().min(0).default(0),
+          })
+          .strict(),
+        response: { 200: z.object({ items: z.array(requestView), next: z.number().int().nullable() }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const rows = await listClosureRequests(store.pool, store.schema, { areas: areasToList(request.user, q.area), status: q.status, limit: q.limit + 1, offset: q.offset });
+      const items = rows.slice(0, q.limit).map(({ reason, ...rest }) => ({ ...rest, reason: reason as z.infer<typeof closureReasonSchema> }));
+      return { items, next: rows.length > q.limit ? q.offset + q.limit : null };
     },
   );
 
@@ -84,17 +121,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         summary: 'Follow a closure request',
         tags: ['closure'],
         params: z.object({ closureRequestId: z.uuid() }),
-        response: {
-          200: statusAnswer.extend({
-            reason: closureReasonSchema,
-            flags: z.array(flagSchema),
-            requestedBy: z.string(),
-            requestedAt: z.string(),
-            decidedBy: z.string().optional(),
-            decidedAt: z.string().optional(),
-          }),
-          ...problemResponses(401, 404),
-        },
+        response: { 200: requestView.omit({ area: true }), ...problemResponses(401, 404) },
       },
     },
     async (request) => {
@@ -111,7 +138,8 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
     {
       schema: {
         summary: 'Approve or reject a held closure',
-        description: 'Supervisors only. Only a request held for review can be decided; the rationale is recorded with the decision.',
+        description:
+          'Supervisors only, and not the one who requested the closure (FOUR_EYES): another supervisor decides. Only a request held for review can be decided; the rationale is recorded with the decision, with who requested the closure and who decided it.',
         tags: ['closure'],
         params: z.object({ closureRequestId: z.uuid() }),
         body: decisionBody,

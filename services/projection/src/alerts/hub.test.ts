@@ -42,4 +42,18 @@ describe('alert hub', () => {
     expect(got).toHaveLength(0);
     expect(hub.listeners()).toBe(0);
   });
+
+  it('given a worker listening, when alerts of their case and of a colleague\'s are published, then they hear only their own', () => {
+    const hub = createAlertHub();
+    const worker: AlertEvent[] = [];
+    const supervisor: AlertEvent[] = [];
+    hub.subscribe({ areas: ['E1'], worker: 'sw-1', send: (e) => worker.push(e) });
+    hub.subscribe({ areas: ['E1'], send: (e) => supervisor.push(e) });
+    expect(hub.hasWorkers()).toBe(true);
+    hub.publish(raised('E1', '33333333-3333-4333-8333-333333333331'), 'sw-1');
+    hub.publish(raised('E1', '33333333-3333-4333-8333-333333333332'), 'sw-2');
+    hub.publish(raised('E1', '33333333-3333-4333-8333-333333333333'), null);
+    expect(worker.map((e) => e.id)).toEqual(['33333333-3333-4333-8333-333333333331']);
+    expect(supervisor).toHaveLength(3);
+  });
 });

@@ -1,20 +1,27 @@
 import type { AlertEvent } from '@syv/contracts';
 
 export interface AlertListener {
-  /** The areas the listener may see (the supervisor's token). */
+  /** The areas the listener may see (their token's). */
   areas: readonly string[];
+  /** A social worker: only the alerts of cases allocated to them. Absent: every alert of the areas. */
+  worker?: string;
   send(event: AlertEvent): void;
 }
 
 export interface AlertHub {
   subscribe(listener: AlertListener): () => void;
-  /** Delivers an event to every listener of its area, once per event id. */
-  publish(event: AlertEvent): number;
+  /**
+   * Delivers an event to every listener of its area, once per event id; to a worker only when the
+   * case is allocated to them (`allocatedTo`, looked up by the caller when workers listen).
+   */
+  publish(event: AlertEvent, allocatedTo?: string | null): number;
   listeners(): number;
+  /** Whether any listener is a worker, i.e. whether publishing needs the case's allocation. */
+  hasWorkers(): boolean;
 }
 
 /**
- * The fan-out inside one instance, from the case-alerts topic to the connected supervisors. The
+ * The fan-out inside one instance, from the case-alerts topic to the connected supervisors and workers. The
  * topic is at least once, so ids already delivered are remembered (a bounded window: duplicates
  * come close together, right after a relay retry).
  */
@@ -26,7 +33,7 @@ export function createAlertHub(rememberIds = 10_000): AlertHub {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    publish(event) {
+    publish(event, allocatedTo = null) {
       if (seen.has(event.id)) return 0;
       seen.add(event.id);
       if (seen.size > rememberIds) {
@@ -36,11 +43,13 @@ export function createAlertHub(rememberIds = 10_000): AlertHub {
       let delivered = 0;
       for (const l of listeners) {
         if (!l.areas.includes(event.area)) continue;
+        if (l.worker !== undefined && l.worker !== allocatedTo) continue;
         l.send(event);
         delivered++;
       }
       return delivered;
     },
     listeners: () => listeners.size,
+    hasWorkers: () => [...listeners].some((l) => l.worker !== undefined),
   };
 }

@@ -2,8 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { areaCode } from '@syv/contracts';
 import { commandContext, problemResponses } from '@syv/command-service';
-import { requireRole, type ServiceApp } from '@syv/service-kit';
-import { areasToList } from '../access/areas.js';
+import { areasToList, requireRole, type ServiceApp } from '@syv/service-kit';
 import { acknowledgeAlert } from './acknowledge.js';
 import { listAlerts } from './store.js';
 import { alertView, toAlertView } from './views.js';
@@ -18,17 +17,19 @@ export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: stri
     '/v1/alerts',
     {
       schema: {
-        summary: 'Alerts of your areas',
-        description: 'Supervisors only. Newest first. `status=open` lists those nobody has acknowledged yet.',
+        summary: 'Alerts of your areas, or of your cases',
+        description:
+          'Supervisors: the alerts of their areas. Social workers: the alerts of the cases allocated to them. Newest first. `status=open` lists those nobody has acknowledged yet.',
         tags: ['alerts'],
         querystring: z.object({ status: z.enum(['open', 'acknowledged']).optional(), area: areaCode().optional(), caseId: z.uuid().optional(), ...page }).strict(),
         response: { 200: z.object({ items: z.array(alertView), next: z.number().int().nullable() }), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      const user = requireRole(request, 'supervisor');
+      const user = requireRole(request, 'supervisor', 'social_worker');
       const q = request.query;
-      const rows = await listAlerts(pool, schema, { areas: areasToList(user, q.area), status: q.status, caseId: q.caseId, limit: q.limit + 1, offset: q.offset });
+      const allocatedTo = user.role === 'social_worker' ? user.sub : undefined;
+      const rows = await listAlerts(pool, schema, { areas: areasToList(user, q.area), status: q.status, caseId: q.caseId, allocatedTo, limit: q.limit + 1, offset: q.offset });
       return { items: rows.slice(0, q.limit).map(toAlertView), next: rows.length > q.limit ? q.offset + q.limit : null };
     },
   );
@@ -39,16 +40,21 @@ export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: stri
       schema: {
         summary: 'Acknowledge an alert',
         description:
-          'Supervisors only. Records who took the alert on and publishes alert.acknowledged on the alerts topic. Repeating it as the same supervisor answers the same; another supervisor gets 409 naming who acknowledged it.',
+          'Supervisors of the area, and the worker the case is allocated to. Records who took the alert on and the action taken (`note`, optional) and publishes alert.acknowledged on the alerts topic. Repeating it as the same person answers the same; anyone else gets 409 naming who acknowledged it.',
         tags: ['alerts'],
         params: z.object({ alertId: z.uuid() }),
+        body: z
+          .object({ note: z.string().max(2000).optional().describe('The action taken, in a few words; kept with the acknowledgement, never logged.') })
+          .strict()
+          .optional(),
         response: { 200: alertView, ...problemResponses(401, 403, 404, 409) },
       },
     },
     async (request) => {
-      const user = requireRole(request, 'supervisor');
+      const user = requireRole(request, 'supervisor', 'social_worker');
       const ctx = commandContext(request, user, now());
-      return toAlertView(await acknowledgeAlert(pool, schema, request.params.alertId, { user, correlationid: ctx.correlationid, causationid: ctx.causationid, now: ctx.now }));
+      const note = request.body?.note;
+      return toAlertView(await acknowledgeAlert(pool, schema, request.params.alertId, { user, note, correlationid: ctx.correlationid, causationid: ctx.causationid, now: ctx.now }));
     },
   );
 }

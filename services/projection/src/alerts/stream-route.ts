@@ -9,7 +9,7 @@ export function sseFrame(event: AlertEvent): string {
 }
 
 /**
- * GET /v1/alerts/stream: the alerts of the supervisor's areas as they are raised (and
+ * GET /v1/alerts/stream: the alerts of the supervisor's areas, or of the worker's cases, as they are raised (and
  * acknowledged), as text/event-stream. Comment lines every heartbeat keep proxies from closing a
  * quiet stream; the stream ends when the client goes or the service shuts down.
  */
@@ -20,14 +20,14 @@ export function alertStreamRoute(app: ServiceApp, deps: { hub: AlertHub; heartbe
       schema: {
         summary: 'Live alerts (Server-Sent Events)',
         description:
-          'Supervisors only. `text/event-stream` of the alerts of your areas from the moment you connect: `event: alert.raised` and `event: alert.acknowledged`, `id` = the CloudEvent id, `data` = the event data as JSON. Earlier alerts are at GET /v1/alerts.',
+          'Supervisors: the alerts of their areas; social workers: the alerts of the cases allocated to them. `text/event-stream` from the moment you connect: `event: alert.raised` and `event: alert.acknowledged`, `id` = the CloudEvent id, `data` = the event data as JSON. Earlier alerts are at GET /v1/alerts.',
         tags: ['alerts'],
         produces: ['text/event-stream'],
         response: { ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
-      const user = requireRole(request, 'supervisor');
+      const user = requireRole(request, 'supervisor', 'social_worker');
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -37,9 +37,10 @@ export function alertStreamRoute(app: ServiceApp, deps: { hub: AlertHub; heartbe
         'x-accel-buffering': 'no',
         [REQUEST_ID_HEADER]: request.id,
       });
-      res.write(': alerts of your areas follow\nretry: 2000\n\n');
+      res.write(`: alerts of your ${user.role === 'social_worker' ? 'cases' : 'areas'} follow\nretry: 2000\n\n`);
       deps.onConnect?.(1);
-      const unsubscribe = deps.hub.subscribe({ areas: user.areas, send: (event) => res.write(sseFrame(event)) });
+      const worker = user.role === 'social_worker' ? { worker: user.sub } : {};
+      const unsubscribe = deps.hub.subscribe({ areas: user.areas, ...worker, send: (event) => res.write(sseFrame(event)) });
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
       let ended = false;
       const end = () => {

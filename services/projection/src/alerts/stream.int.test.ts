@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@syv/test-harness';
 import { connectSse, type SseClient } from '../../../../e2e/support/sse.js';
 import type { BuiltProjection } from '../service.js';
-import { casePublisher, caseStory } from '../testing/case-story.js';
+import { casePublisher } from '../testing/case-publisher.js';
+import { caseStory } from '../testing/case-story.js';
 import { projectionHarness, waitForApplied, type ProjectionHarness } from '../testing/harness.js';
 
 // Two projection instances share the read model and split the case-events partitions; each reads

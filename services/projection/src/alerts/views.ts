@@ -14,8 +14,9 @@ export const alertView = z.object({
   status: z.enum(['open', 'acknowledged']),
   acknowledgedBy: z.string().nullable(),
   acknowledgedAt: z.string().nullable(),
+  acknowledgementNote: z.string().nullable().describe('The action taken, as written by whoever acknowledged the alert.'),
 });
-export type AlertView = z.infer<typeof alertView>;
+type AlertView = z.infer<typeof alertView>;
 
 export function toAlertView(a: AlertRow): AlertView {
   return {
@@ -30,5 +31,6 @@ export function toAlertView(a: AlertRow): AlertView {
     status: a.acknowledgedAt === null ? 'open' : 'acknowledged',
     acknowledgedBy: a.acknowledgedBy,
     acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
+    acknowledgementNote: a.acknowledgementNote,
   };
 }

@@ -21,11 +21,14 @@ const TIME_RULES = `('SLOW_START', 'CONTACT_GAP', 'LONG_WAIT')`;
  *   log at all (a promotion carries it over).
  * - consumer offsets, dedup and rejected-message records, the outbox: bookkeeping of delivery.
  */
-const TABLES: readonly { name: string; columns: string; order: string }[] = [
+// `appended`: columns added after read models were digested, appended to the row's text only where
+// set, so a case that has none digests as it did before they existed.
+const TABLES: readonly { name: string; columns: string; order: string; appended?: string }[] = [
   {
     name: 'cases',
     columns: `area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of`,
     order: 'case_id',
+    appended: `coalesce(' allocated_to=' || allocated_to, '')`,
   },
   { name: 'case_events', columns: `event_id, type, area, domain_time, recorded_at, envelope, topic, partition, "offset"`, order: 'topic, partition, "offset"' },
   {
@@ -78,7 +81,7 @@ export function digestQuery(schema: string, range?: CaseRange): { text: string; 
   const where = range ? 'WHERE case_id BETWEEN $1::uuid AND $2::uuid' : '';
   const per = TABLES.map(
     (t, i) =>
-      `t${i} AS (SELECT case_id, decode(md5(string_agg(ROW(${t.columns})::text, E'\\n' ORDER BY ${t.order})), 'hex') AS d FROM ${schema}.${t.name} ${where} GROUP BY case_id)`,
+      `t${i} AS (SELECT case_id, decode(md5(string_agg(ROW(${t.columns})::text${t.appended ? ` || ${t.appended}` : ''}, E'\\n' ORDER BY ${t.order})), 'hex') AS d FROM ${schema}.${t.name} ${where} GROUP BY case_id)`,
   );
   const none = `'\\x${'00'.repeat(DIGEST_BYTES)}'::bytea`;
   const joined = TABLES.map((_, i) => (i === 0 ? 't0' : `FULL JOIN t${i} USING (case_id)`)).join(' ');
@@ -124,7 +127,7 @@ export function differingTables(live: Buffer | null, replayed: Buffer | null): s
   return CHECKSUMMED_TABLES.filter((_, index) => digestAt(live, index) !== digestAt(replayed, index));
 }
 
-export interface Comparison {
+interface Comparison {
   casesCompared: number;
   differing: DifferingCase[];
 }

@@ -18,6 +18,7 @@ export interface CaseRow {
   lastRecordedAt: Date;
   flagsAsOf: Date | null;
   nextSweepAt: Date | null;
+  allocatedTo: string | null;
 }
 
 export function caseRowOf(state: CaseState): CaseRow {
@@ -40,6 +41,7 @@ export function caseRowOf(state: CaseState): CaseRow {
     lastRecordedAt: state.lastRecordedAt,
     flagsAsOf: state.flagsAsOf,
     nextSweepAt: state.nextSweepAt,
+    allocatedTo: state.allocatedTo ?? null,
   };
 }
 

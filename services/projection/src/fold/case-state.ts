@@ -4,7 +4,7 @@ import type { AlertCause } from './alerts.js';
 
 /** Where a flag came from; re-referral flags are decided across a child's cases and kept apart (see rereferral.ts). */
 export type FlagSource = 'time' | 'closure' | 'language' | 'rereferral';
-export type OwnFlagSource = Exclude<FlagSource, 'rereferral'>;
+type OwnFlagSource = Exclude<FlagSource, 'rereferral'>;
 
 /** A flag on a case now, with the point in time it started. */
 export interface CaseFlag {
@@ -42,6 +42,8 @@ export interface CaseState {
   flagsAsOf: Date | null;
   /** The first instant at which a time rule could change its answer (a hint for the sweep). */
   nextSweepAt: Date | null;
+  /** The worker the case is allocated to (their token's `sub`); absent while nobody is. */
+  allocatedTo?: string;
 }
 
 export function emptyCaseState(event: Pick<CaseEvent, 'subject' | 'area' | 'time' | 'id' | 'correlationid'>): CaseState {
@@ -69,6 +71,7 @@ export function evolve(state: CaseState, event: CaseEvent, match: LabellingMatch
     eventCount: state.eventCount + 1,
     lastRecordedAt: recorded > state.lastRecordedAt.getTime() ? new Date(recorded) : state.lastRecordedAt,
     last: { id: event.id, correlationid: event.correlationid },
+    ...(event.type === 'case.allocated.v1' ? { allocatedTo: event.data.allocatedTo } : {}),
   };
 }
 

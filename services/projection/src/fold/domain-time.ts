@@ -1,8 +1,8 @@
 import type { CaseEvent } from '@syv/contracts';
 
 /**
- * When the fact an event records happened, as its data says. Held and rejected closures are
- * decisions about a request, not facts about the child, and have none.
+ * When the fact an event records happened, as its data says. Allocations, held and rejected
+ * closures are decisions about the case or a request, not facts about the child, and have none.
  */
 export function domainTimeOf(event: CaseEvent): string | undefined {
   switch (event.type) {
@@ -28,6 +28,7 @@ export function domainTimeOf(event: CaseEvent): string | undefined {
       return event.data.closedAt;
     case 'case.reopened.v1':
       return event.data.reopenedAt;
+    case 'case.allocated.v1':
     case 'closure.held.v1':
     case 'closure.rejected.v1':
       return undefined;

@@ -1,18 +1,32 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { anyEnvelopeSchema, areaCode, flagSchema, ruleIdSchema, type Flag as ContractFlag } from '@syv/contracts';
+import {
+  anyEnvelopeSchema,
+  areaCode,
+  caseAllocatedData,
+  flagSchema,
+  incidentRecordedData,
+  interventionLoggedData,
+  onwardReferralMadeData,
+  referralReceivedData,
+  riskAssessedData,
+  ruleIdSchema,
+  type Flag as ContractFlag,
+} from '@syv/contracts';
 import { problemResponses } from '@syv/command-service';
-import { notFoundUnlessInArea, problem, requireRole, type AuthUser, type ServiceApp } from '@syv/service-kit';
+import { areasToList, type AuthUser, notFoundUnlessInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { recordAccess } from '../access/access-log.js';
-import { areasToList } from '../access/areas.js';
 import { flagsOfCases, type StoredFlag } from './stored-flags.js';
 import { loadCaseEvents } from '../read-model/case-events.js';
 import type { ReadModel } from '../read-model/context.js';
+import { wholeDaysBetween } from '../rules/days.js';
 import { buildCaseHistory } from '../rules/index.js';
+import { caseRecord } from './case-record.js';
 import { summariseCase } from './case-summary.js';
 import { flagsAsOf } from './flags-as-of.js';
 import { areaStats } from './stats.js';
-import { caseArea, listCases } from './store.js';
+import { caseArea, listCases, waitingOnwardReferrals } from './store.js';
+import { areaWorkload } from './workload.js';
 
 const flagView = flagSchema.extend({ since: z.string().optional().describe('When the flag started (live view only).') });
 
@@ -26,6 +40,11 @@ const caseListItem = z.object({
   closedAt: z.string().nullable(),
   lastContactAt: z.string().nullable(),
   agencies: z.array(z.string()),
+  allocatedTo: z.string().nullable().describe('The worker the case is allocated to, or null while nobody is.'),
+  daysSinceContact: z.number().int().nullable().describe('Whole days since the last intervention with the child, or null if there has been none.'),
+  onwardReferralsWaiting: z
+    .array(z.object({ onwardReferralId: z.uuid(), agency: z.string(), referredAt: z.string(), waitDays: z.number().int() }))
+    .describe('Onward referrals not started yet, with how long the child has waited so far.'),
   flags: z.array(flagView),
 });
 
@@ -74,11 +93,55 @@ const statsView = z.object({
   ),
 });
 
+/**
+ * Whose caseload a list asks for: `me` is the caller; another worker's id is for supervisors and
+ * auditors, so a social worker cannot list a colleague's cases by id.
+ */
+function caseloadOf(user: AuthUser, asked: string | undefined): string | undefined {
+  if (asked === undefined) return undefined;
+  if (asked === 'me' || asked === user.sub) return user.sub;
+  if (user.role === 'social_worker') {
+    throw problem('FORBIDDEN', 'A social worker lists their own caseload (allocatedTo=me); a supervisor can list any worker\'s.', {
+      errors: [{ field: 'query.allocatedTo', message: 'only me for a social worker' }],
+    });
+  }
+  return asked;
+}
+
+const withEvent = { eventId: z.uuid().describe('The event that recorded it.') };
+const caseRecordView = z.object({
+  caseId: z.uuid(),
+  referrals: z.array(referralReceivedData.extend(withEvent)),
+  allocations: z.array(caseAllocatedData.extend(withEvent)),
+  onwardReferrals: z.array(onwardReferralMadeData.extend({ ...withEvent, startedAt: z.string().nullable() })),
+  interventions: z.array(
+    interventionLoggedData.extend({
+      ...withEvent,
+      languageFlags: z
+        .array(z.object({ phrase: z.string(), position: z.number().int(), suggestion: z.string() }))
+        .describe('Labelling language in the notes, with the wording to use instead.'),
+    }),
+  ),
+  incidents: z.array(incidentRecordedData.extend(withEvent)),
+  riskAssessments: z.array(riskAssessedData.extend(withEvent)),
+});
+
+const load = z.object({
+  openCases: z.number().int(),
+  flaggedCases: z.number().int().describe('Open cases with at least one flag.'),
+  overdueContacts: z.number().int().describe('Open cases flagged SLOW_START or CONTACT_GAP: the child has not been seen for too long.'),
+});
+
+const workloadView = z.object({
+  asOf: z.string(),
+  areas: z.array(z.object({ area: z.string(), workers: z.array(load.extend({ worker: z.string() })), unallocated: load })),
+});
+
 function liveFlag(f: StoredFlag): z.infer<typeof flagView> {
   return { rule: f.rule as ContractFlag['rule'], severity: f.severity as ContractFlag['severity'], explanation: f.explanation, evidence: f.evidence, since: f.since.toISOString() };
 }
 
-export interface QueryDeps {
+interface QueryDeps {
   pool: pg.Pool;
   readModel: ReadModel;
   now?: () => Date;
@@ -92,8 +155,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
   /** 404 alike for a case that does not exist and one in another area. */
   async function visibleCaseArea(user: AuthUser, caseId: string): Promise<string> {
     const area = await caseArea(pool, schema, caseId);
-    if (area === undefined) throw problem('NOT_FOUND', `Case ${caseId} was not found`);
-    notFoundUnlessInArea(user, area, `Case ${caseId}`);
+    notFoundUnlessInArea(user, area, 'CASE_NOT_FOUND', `There is no case ${caseId} in your areas.`);
     return area;
   }
 
@@ -101,14 +163,16 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
     '/v1/cases',
     {
       schema: {
-        summary: 'Cases of your areas, with their flags',
-        description: 'Any role. Newest first; filter by status, by a rule that currently flags the case, or by one of your areas.',
+        summary: 'Cases of your areas, with their flags; a caseload',
+        description:
+          "Any role. Newest first; filter by status, by a rule that currently flags the case, by one of your areas, or by the worker a case is allocated to: `allocatedTo=me` is the caller's caseload; supervisors and auditors may name any worker's id. Each case comes with its open flags, days since the child was last seen and the onward referrals still waiting.",
         tags: ['cases'],
         querystring: z
           .object({
             status: z.enum(['open', 'closed']).optional(),
             flag: ruleIdSchema.optional(),
             area: areaCode().optional(),
+            allocatedTo: z.string().min(1).max(200).optional().describe("`me`, or a worker's user id (supervisors and auditors)."),
             limit: z.coerce.number().int().min(1).max(200).default(50),
             offset: z.coerce.number().int().min(0).default(0),
           })
@@ -119,9 +183,12 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
     async (request) => {
       const user = request.user;
       const q = request.query;
-      const rows = await listCases(pool, schema, { areas: areasToList(user, q.area), status: q.status, flag: q.flag, limit: q.limit + 1, offset: q.offset });
+      const allocatedTo = caseloadOf(user, q.allocatedTo);
+      const rows = await listCases(pool, schema, { areas: areasToList(user, q.area), status: q.status, flag: q.flag, allocatedTo, limit: q.limit + 1, offset: q.offset });
       const page = rows.slice(0, q.limit);
-      const flags = await flagsOfCases(pool, schema, page.map((r) => r.caseId));
+      const ids = page.map((r) => r.caseId);
+      const [flags, waiting] = await Promise.all([flagsOfCases(pool, schema, ids), waitingOnwardReferrals(pool, schema, ids)]);
+      const at = now();
       await recordAccess(pool, schema, user, page.map((r) => r.caseId), 'list');
       return {
         items: page.map((r) => ({
@@ -134,6 +201,14 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
           closedAt: r.closedAt?.toISOString() ?? null,
           lastContactAt: r.lastContactAt?.toISOString() ?? null,
           agencies: r.agencies,
+          allocatedTo: r.allocatedTo,
+          daysSinceContact: r.lastContactAt ? wholeDaysBetween(r.lastContactAt, at) : null,
+          onwardReferralsWaiting: (waiting.get(r.caseId) ?? []).map((o) => ({
+            onwardReferralId: o.onwardReferralId,
+            agency: o.agency,
+            referredAt: o.referredAt.toISOString(),
+            waitDays: wholeDaysBetween(o.referredAt, at),
+          })),
           flags: (flags.get(r.caseId) ?? []).map(liveFlag),
         })),
         next: rows.length > q.limit ? q.offset + q.limit : null,
@@ -179,18 +254,40 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
   );
 
   app.get(
+    '/v1/cases/:caseId/record',
+    {
+      schema: {
+        summary: 'The case’s record, read back',
+        description:
+          'Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals, allocations, onward referrals (started or still waiting), interventions with their notes and the labelling language found in them, incidents, risk assessments. Every read is in the access log.',
+        tags: ['cases'],
+        params: z.object({ caseId: z.uuid() }),
+        response: { 200: caseRecordView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
+      const { caseId } = request.params;
+      await visibleCaseArea(user, caseId);
+      const record = caseRecord(await loadCaseEvents(pool, schema, caseId), rm.matchLanguage);
+      await recordAccess(pool, schema, user, [caseId], 'record');
+      return { caseId, ...record };
+    },
+  );
+
+  app.get(
     '/v1/cases/:caseId/events',
     {
       schema: {
         summary: 'The case’s events, in order',
-        description: 'Supervisors and auditors. Every event of the case as it was published (CloudEvents), in log order.',
+        description: 'Social workers, supervisors and auditors of the area. Every event of the case as it was published (CloudEvents), in log order.',
         tags: ['cases'],
         params: z.object({ caseId: z.uuid() }),
         response: { 200: z.object({ caseId: z.uuid(), events: z.array(anyEnvelopeSchema) }), ...problemResponses(401, 403, 404) },
       },
     },
     async (request) => {
-      const user = requireRole(request, 'supervisor', 'auditor');
+      const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
       const { caseId } = request.params;
       await visibleCaseArea(user, caseId);
       const events = await loadCaseEvents(pool, schema, caseId);
@@ -215,6 +312,24 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const user = requireRole(request, 'supervisor', 'auditor');
       const at = now();
       return { asOf: at.toISOString(), areas: await areaStats(pool, schema, areasToList(user, request.query.area), at) };
+    },
+  );
+
+  app.get(
+    '/v1/workload',
+    {
+      schema: {
+        summary: 'Open cases per worker',
+        description:
+          "Supervisors. Per area, per allocated worker: open cases, flagged cases and overdue contacts (SLOW_START or CONTACT_GAP), most open cases first; and the open cases nobody is allocated. A worker's cases: GET /v1/cases?allocatedTo=<id>.",
+        tags: ['cases'],
+        querystring: z.object({ area: areaCode().optional() }).strict(),
+        response: { 200: workloadView, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const user = requireRole(request, 'supervisor');
+      return { asOf: now().toISOString(), areas: await areaWorkload(pool, schema, areasToList(user, request.query.area)) };
     },
   );
 }

@@ -1,21 +1,15 @@
 import type pg from 'pg';
+import type { CaseRow } from '../fold/case-row.js';
 
-export interface CaseListRow {
-  caseId: string;
-  area: string;
-  childId: string | null;
-  status: 'open' | 'closed';
-  riskLevel: string | null;
-  openedAt: Date | null;
-  closedAt: Date | null;
-  lastContactAt: Date | null;
-  agencies: string[];
-}
+/** A case as the case list shows it: the columns of its row the list needs. */
+type CaseListRow = Pick<CaseRow, 'caseId' | 'area' | 'childId' | 'status' | 'riskLevel' | 'openedAt' | 'closedAt' | 'lastContactAt' | 'agencies' | 'allocatedTo'>;
 
-export interface CaseListFilter {
+interface CaseListFilter {
   areas: readonly string[];
   status?: 'open' | 'closed' | undefined;
   flag?: string | undefined;
+  /** A worker's user id: their caseload. */
+  allocatedTo?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -31,13 +25,15 @@ export async function listCases(db: pg.Pool, schema: string, f: CaseListFilter):
     closed_at: Date | null;
     last_contact_at: Date | null;
     agencies: string[];
+    allocated_to: string | null;
   }>(
-    `SELECT case_id, area, child_id, status, risk_level, opened_at, closed_at, last_contact_at, agencies FROM ${schema}.cases c
+    `SELECT case_id, area, child_id, status, risk_level, opened_at, closed_at, last_contact_at, agencies, allocated_to FROM ${schema}.cases c
       WHERE area = ANY($1::text[])
         AND ($2::text IS NULL OR status = $2)
         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM ${schema}.case_flags f WHERE f.case_id = c.case_id AND f.rule = $3))
+        AND ($6::text IS NULL OR allocated_to = $6)
       ORDER BY opened_at DESC NULLS LAST, case_id LIMIT $4 OFFSET $5`,
-    [f.areas, f.status ?? null, f.flag ?? null, f.limit, f.offset],
+    [f.areas, f.status ?? null, f.flag ?? null, f.limit, f.offset, f.allocatedTo ?? null],
   );
   return rows.map((r) => ({
     caseId: r.case_id,
@@ -49,7 +45,31 @@ export async function listCases(db: pg.Pool, schema: string, f: CaseListFilter):
     closedAt: r.closed_at,
     lastContactAt: r.last_contact_at,
     agencies: r.agencies,
+    allocatedTo: r.allocated_to,
   }));
+}
+
+export interface WaitingOnwardReferral {
+  onwardReferralId: string;
+  agency: string;
+  referredAt: Date;
+}
+
+/** The onward referrals of these cases that have not started, oldest first, per case. */
+export async function waitingOnwardReferrals(db: pg.Pool, schema: string, caseIds: readonly string[]): Promise<Map<string, WaitingOnwardReferral[]>> {
+  const byCase = new Map<string, WaitingOnwardReferral[]>();
+  if (caseIds.length === 0) return byCase;
+  const { rows } = await db.query<{ case_id: string; onward_referral_id: string; agency: string; referred_at: Date }>(
+    `SELECT case_id, onward_referral_id, agency, referred_at FROM ${schema}.onward_referrals
+      WHERE case_id = ANY($1::uuid[]) AND started_at IS NULL AND referred_at IS NOT NULL ORDER BY referred_at, onward_referral_id`,
+    [caseIds],
+  );
+  for (const r of rows) {
+    const list = byCase.get(r.case_id) ?? [];
+    list.push({ onwardReferralId: r.onward_referral_id, agency: r.agency, referredAt: r.referred_at });
+    byCase.set(r.case_id, list);
+  }
+  return byCase;
 }
 
 export async function caseArea(db: pg.Pool, schema: string, caseId: string): Promise<string | undefined> {

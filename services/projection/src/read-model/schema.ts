@@ -155,6 +155,14 @@ CREATE INDEX closure_assessments_by_case ON closure_assessments (case_id);
 CREATE INDEX closures_by_case ON closures (case_id);
 `;
 
+// Cases have an allocated worker (case.allocated.v1, a type that did not exist before this version,
+// so no row needs filling): their caseload, their alerts. An acknowledgement can say what was done.
+const allocationV4 = `
+ALTER TABLE cases ADD COLUMN allocated_to text;
+CREATE INDEX cases_by_worker ON cases (allocated_to, area) WHERE allocated_to IS NOT NULL;
+ALTER TABLE alerts ADD COLUMN acknowledgement_note text;
+`;
+
 export function projectionMigrations(schema: string): Migration[] {
   return [
     ...eventStoreMigrations,
@@ -162,5 +170,6 @@ export function projectionMigrations(schema: string): Migration[] {
     { component: 'projection', version: 1, name: 'read model: case events, cases, flags, alerts, stats tables, access log', sql: readModelV1 },
     { component: 'projection', version: 2, name: 'cases.next_sweep_at', sql: nextSweepV2 },
     { component: 'projection', version: 3, name: 'cases.state, referrals: event, source agency, correlation, time', sql: caseStateV3 },
+    { component: 'projection', version: 4, name: 'cases.allocated_to, alerts.acknowledgement_note', sql: allocationV4 },
   ];
 }

@@ -50,20 +50,20 @@ export async function writeCases(client: pg.ClientBase, schema: string, states: 
   const rows = states.map(caseRowOf);
   await client.query(
     `INSERT INTO ${schema}.cases (case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason,
-                                  first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, state)
+                                  first_intervention_at, last_contact_at, agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, allocated_to, state)
      SELECT case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at,
-            string_to_array(agencies, ','), event_count, last_recorded_at, flags_as_of, next_sweep_at, s.v
+            string_to_array(agencies, ','), event_count, last_recorded_at, flags_as_of, next_sweep_at, allocated_to, s.v
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::timestamptz[],
-                   $10::timestamptz[], $11::text[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[]) WITH ORDINALITY
+                   $10::timestamptz[], $11::text[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[]) WITH ORDINALITY
          AS c(case_id, area, child_id, status, risk_level, opened_at, closed_at, closure_reason, first_intervention_at, last_contact_at,
-              agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, n)
-       JOIN jsonb_array_elements($16::jsonb) WITH ORDINALITY AS s(v, n) ON s.n = c.n
+              agencies, event_count, last_recorded_at, flags_as_of, next_sweep_at, allocated_to, n)
+       JOIN jsonb_array_elements($17::jsonb) WITH ORDINALITY AS s(v, n) ON s.n = c.n
      ON CONFLICT (case_id) DO UPDATE SET area = EXCLUDED.area, child_id = EXCLUDED.child_id, status = EXCLUDED.status,
        risk_level = EXCLUDED.risk_level, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
        closure_reason = EXCLUDED.closure_reason, first_intervention_at = EXCLUDED.first_intervention_at,
        last_contact_at = EXCLUDED.last_contact_at, agencies = EXCLUDED.agencies, event_count = EXCLUDED.event_count,
        last_recorded_at = EXCLUDED.last_recorded_at, flags_as_of = EXCLUDED.flags_as_of, next_sweep_at = EXCLUDED.next_sweep_at,
-       state = EXCLUDED.state`,
+       allocated_to = EXCLUDED.allocated_to, state = EXCLUDED.state`,
     [
       rows.map((r) => r.caseId),
       rows.map((r) => r.area),
@@ -80,6 +80,7 @@ export async function writeCases(client: pg.ClientBase, schema: string, states: 
       rows.map((r) => r.lastRecordedAt),
       rows.map((r) => r.flagsAsOf),
       rows.map((r) => r.nextSweepAt),
+      rows.map((r) => r.allocatedTo),
       encodeStates(states),
     ],
   );

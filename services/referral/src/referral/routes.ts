@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applyToCaseView, casesOfChild } from '@syv/case-view';
 import { commandContext, executeCommand, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema, concernSchema, riskLevelSchema } from '@syv/contracts';
+import { agencySchema, concernSchema, riskLevelSchema, userId } from '@syv/contracts';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { fold } from '@syv/decider';
-import { childReferralsDecider, childStreamId, type ChildEvent } from './decider.js';
+import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent, type ChildState } from './decider.js';
 
 const referralBody = z
   .object({
@@ -20,6 +20,9 @@ const referralBody = z
     concerns: z.array(concernSchema).min(1, 'name at least one concern').max(10).refine((c) => new Set(c).size === c.length, 'must not repeat a concern'),
     riskLevel: riskLevelSchema,
     receivedAt: z.iso.datetime({ offset: true }).describe('When the referral was received (ISO 8601 with offset).'),
+    allocatedTo: userId()
+      .optional()
+      .describe("The worker to allocate the case to (their token's `sub`) when it has nobody yet; a social worker may name only themselves."),
   })
   .strict()
   .meta({
@@ -37,6 +40,7 @@ const referralAnswer = z.object({
   referralId: z.uuid(),
   caseId: z.uuid(),
   reReferral: z.boolean().describe("True when the child's previous case in this area closed within the last 365 days."),
+  allocatedTo: z.string().nullable().describe('The worker the case is allocated to now, or null while nobody is.'),
 });
 
 export function referralRoutes(app: ServiceApp, service: CommandService): void {
@@ -54,7 +58,7 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
     },
     async (request, reply) => {
       const user = requireRole(request, 'social_worker', 'supervisor');
-      const body = request.body;
+      const { allocatedTo, ...body } = request.body;
       if (!canSeeArea(user, body.area)) {
         throw problem('FORBIDDEN', `You do not work in area ${body.area}, so you cannot refer a child there.`, {
           errors: [{ field: 'body.area', message: 'not one of your areas' }],
@@ -69,18 +73,26 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
         status: c.status,
         ...(c.closedAt ? { closedAt: c.closedAt } : {}),
       }));
+      const by: Allocator = { sub: user.sub, role: user.role as Allocator['role'] };
+      let state: ChildState | undefined;
       const answer = await executeCommand<ChildEvent, z.infer<typeof referralAnswer>, 201>({
         store: service.store,
         request,
         ctx,
         streamId: childStreamId(body.area, body.childId),
         area: body.area,
-        decide: (history) =>
-          childReferralsDecider.decide({ kind: 'receive', referralId, newCaseId, ...body, caseStatuses }, fold(childReferralsDecider, history)),
+        decide: (history) => {
+          state = fold(childReferralsDecider, history);
+          const command = { kind: 'receive' as const, referralId, newCaseId, ...body, caseStatuses, by, at: ctx.now.toISOString(), ...(allocatedTo ? { allocateTo: allocatedTo } : {}) };
+          return childReferralsDecider.decide(command, state);
+        },
         answer: (events) => {
           const received = events.find((e) => e.type === 'referral.received.v1');
           if (!received || received.type !== 'referral.received.v1') throw new Error('a referral always records referral.received');
-          return { status: 201, body: { referralId, caseId: received.data.caseId, reReferral: received.data.reReferral } };
+          const caseId = received.data.caseId;
+          const allocated = events.find((e) => e.type === 'case.allocated.v1');
+          const worker = allocated?.type === 'case.allocated.v1' ? allocated.data.allocatedTo : state?.allocatedTo[caseId];
+          return { status: 201, body: { referralId, caseId, reReferral: received.data.reReferral, allocatedTo: worker ?? null } };
         },
         // The next referral of this child must see this case at once, not after Kafka brings it back.
         project: async (client, events) => {
