@@ -67,7 +67,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
   const config = loadConfig(commandServiceConfigSchema(def.defaultPort), env);
   const logger = createLogger({ name: def.name, level: config.LOG_LEVEL });
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
-  // A PostgreSQL restart surfaces as an error on idle clients; without a listener it would crash us.
+  // A PostgreSQL restart surfaces as an error on idle clients; without a listener it would crash the process.
   guardPool(pool, (err) => logger.warn({ err }, 'PostgreSQL connection lost; the client is dropped and the pool opens another'));
 
   const applied = await migrate(pool, def.schema, [...eventStoreMigrations, ...sharedMigrations(def.schema), ...def.migrations(def.schema)], { logger });

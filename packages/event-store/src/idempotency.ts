@@ -67,7 +67,7 @@ export async function saveIdempotent(
   schema: string,
   record: { scope: string; key: string; requestHash: string; status: number; response: unknown },
 ): Promise<{ ok: true } | { ok: false; existing: IdempotencyRecord }> {
-  // Twice at most: the record we clashed with can only vanish if expiry deleted it in between.
+  // Twice at most: the record this one clashed with can only vanish if expiry deleted it in between.
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await insertIdempotent(client, schema, record)) return { ok: true };
     const existing = await findIdempotent(client, schema, record.scope, record.key);

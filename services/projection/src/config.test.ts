@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@syv/service-kit';
 import { projectionConfigSchema, thresholdsConfig } from './config.js';
-import { SPEC_DEFAULTS, thresholdsFor } from './thresholds/index.js';
+import { DEFAULT_THRESHOLDS, thresholdsFor } from './thresholds/index.js';
 
 const file = (text: string) => {
   const path = join(mkdtempSync(join(tmpdir(), 'thresholds-')), 'thresholds.json');
@@ -17,7 +17,7 @@ describe('projection configuration', () => {
   it('given no THRESHOLDS_FILE, then every area gets the default thresholds, and the sweep runs every minute', () => {
     const c = config({});
     expect(c).toMatchObject({ PORT: 3004, CASE_EVENTS_TOPIC: 'case-events', CASE_ALERTS_TOPIC: 'case-alerts', SWEEP_INTERVAL_MS: 60_000 });
-    expect(thresholdsFor(thresholdsConfig(c), 'E09000001')).toEqual(SPEC_DEFAULTS);
+    expect(thresholdsFor(thresholdsConfig(c), 'E09000001')).toEqual(DEFAULT_THRESHOLDS);
   });
 
   it('given a file that changes CAMHS in one area, then only that area waits differently', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { eventServiceConfigSchema } from '@syv/command-service';
 import { envInt, envPort } from '@syv/service-kit';
-import { loadThresholds, SPEC_DEFAULTS, type ThresholdsConfig } from './thresholds/index.js';
+import { loadThresholds, DEFAULT_THRESHOLDS, type ThresholdsConfig } from './thresholds/index.js';
 
 export const projectionConfigSchema = eventServiceConfigSchema.extend({
   PORT: envPort(3004),
@@ -38,7 +38,7 @@ export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;
 
 /** The thresholds configuration, validated at start: a bad file stops the service naming every bad field. */
 export function thresholdsConfig(config: ProjectionConfig): ThresholdsConfig {
-  if (!config.THRESHOLDS_FILE) return { defaults: SPEC_DEFAULTS, areas: {} };
+  if (!config.THRESHOLDS_FILE) return { defaults: DEFAULT_THRESHOLDS, areas: {} };
   let text: string;
   try {
     text = readFileSync(config.THRESHOLDS_FILE, 'utf8');

@@ -33,7 +33,7 @@ function logProblem(request: FastifyRequest, problem: ProblemError, thrown: unkn
   request.log.info({ code: problem.code, status: problem.status, ...(fields ? { fields } : {}) }, 'request rejected');
 }
 
-// A response that fails its own schema is our bug; the paths say which field, without values.
+// A response that fails its own schema is a bug of the service; the paths say which field, without values.
 function responseIssues(err: unknown): { responseIssues?: Array<{ path: string; code: string }> } {
   const cause = (err as { code?: unknown; cause?: { issues?: unknown } } | null)?.cause;
   if ((err as { code?: unknown } | null)?.code !== 'FST_ERR_RESPONSE_SERIALIZATION' || !Array.isArray(cause?.issues)) return {};

@@ -28,7 +28,7 @@ export interface ProblemError<C extends ProblemCode = ProblemCode> extends Error
   readonly [problemBrand]: true;
   readonly code: C;
   readonly status: number;
-  /** Mirrors `status` so Fastify and other tooling that read `statusCode` agree with us. */
+  /** Mirrors `status` so Fastify and other tooling that read `statusCode` agree with it. */
   readonly statusCode: number;
   readonly title: string;
   readonly detail: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCaseHistory, evaluateTimeRules } from '../rules/index.js';
-import { SPEC_DEFAULTS } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS } from '../thresholds/index.js';
 import { DAY_MS } from '../rules/days.js';
 import { caseStory } from '../testing/case-story.js';
 import { nextSweepAt } from './next-due.js';
@@ -15,8 +15,8 @@ describe('nextSweepAt', () => {
     s.onward(2, 'camhs');
     s.intervention(9);
     const history = buildCaseHistory(s.events);
-    expect(nextSweepAt(history, s.day(10), SPEC_DEFAULTS)).toEqual(s.day(11));
-    expect(nextSweepAt(history, s.day(29.5), SPEC_DEFAULTS).getTime()).toBe(s.day(30).getTime() + 1);
+    expect(nextSweepAt(history, s.day(10), DEFAULT_THRESHOLDS)).toEqual(s.day(11));
+    expect(nextSweepAt(history, s.day(29.5), DEFAULT_THRESHOLDS).getTime()).toBe(s.day(30).getTime() + 1);
   });
 
   it('given any case, when no time rule fires at asOf, then none fires before the instant it names', () => {
@@ -28,9 +28,9 @@ describe('nextSweepAt', () => {
     const history = buildCaseHistory(s.events);
     for (let t = 0; t < 120; t += 0.25) {
       const asOf = s.day(t);
-      const due = nextSweepAt(history, asOf, SPEC_DEFAULTS);
-      const now = evaluateTimeRules(history, asOf, SPEC_DEFAULTS).map((f) => f.key);
-      const justBefore = evaluateTimeRules(history, new Date(due.getTime() - 1), SPEC_DEFAULTS).map((f) => f.key);
+      const due = nextSweepAt(history, asOf, DEFAULT_THRESHOLDS);
+      const now = evaluateTimeRules(history, asOf, DEFAULT_THRESHOLDS).map((f) => f.key);
+      const justBefore = evaluateTimeRules(history, new Date(due.getTime() - 1), DEFAULT_THRESHOLDS).map((f) => f.key);
       expect(justBefore, `asOf day ${t}`).toEqual(now.filter((k) => justBefore.includes(k)));
       expect(justBefore.filter((k) => !now.includes(k)), `a flag started before the sweep was due (day ${t})`).toEqual([]);
       expect(due.getTime() - asOf.getTime()).toBeLessThanOrEqual(DAY_MS);

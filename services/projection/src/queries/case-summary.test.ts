@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLabellingLanguage } from '@syv/contracts';
 import { buildCaseHistory } from '../rules/index.js';
-import { SPEC_DEFAULTS } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS } from '../thresholds/index.js';
 import { caseStory } from '../testing/case-story.js';
 import { summariseCase } from './case-summary.js';
 import { flagsAsOf } from './flags-as-of.js';
@@ -62,7 +62,7 @@ describe('flagsAsOf', () => {
     const history = buildCaseHistory(s.events, s.caseId, findLabellingLanguage);
     const at = (day: number) => {
       const summary = summariseCase(history, s.events, s.day(day));
-      return flagsAsOf(history, s.day(day), summary.closure, SPEC_DEFAULTS, []).map((f) => f.rule);
+      return flagsAsOf(history, s.day(day), summary.closure, DEFAULT_THRESHOLDS, []).map((f) => f.rule);
     };
     expect(at(0.5)).toEqual([]);
     expect(at(20)).toEqual(['LABELLING_LANGUAGE']);

@@ -8,7 +8,7 @@ import { createPrng, createTestDatabase, type TestDatabase } from '@syv/test-har
 import { checksumOf, digestReadModel } from '../audit/checksum.js';
 import type { Positioned } from '../fold/slice.js';
 import { FIXTURE_LOGS, positioned } from '../testing/fixture-logs.js';
-import { SPEC_DEFAULTS, thresholdsFor } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS, thresholdsFor } from '../thresholds/index.js';
 import { applySlice } from './apply-slice.js';
 import { backfillStates } from './backfill.js';
 import type { ReadModel } from './context.js';
@@ -37,7 +37,7 @@ afterAll(async () => {
 async function freshReadModel(): Promise<ReadModel> {
   const schema = `rm_${++schemas}`;
   await migrate(pool, schema, projectionMigrations(schema), {});
-  return { schema, thresholdsFor: (area) => thresholdsFor({ defaults: SPEC_DEFAULTS, areas: {} }, area), matchLanguage: findLabellingLanguage };
+  return { schema, thresholdsFor: (area) => thresholdsFor({ defaults: DEFAULT_THRESHOLDS, areas: {} }, area), matchLanguage: findLabellingLanguage };
 }
 
 async function checksumAfter(slices: readonly (readonly Positioned[])[], between?: { at: number; run: (rm: ReadModel) => Promise<void> }): Promise<{ checksum: string; cases: number }> {

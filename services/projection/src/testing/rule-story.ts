@@ -1,4 +1,4 @@
-import { SPEC_DEFAULTS, type Thresholds } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../thresholds/index.js';
 import { addDays } from '../rules/days.js';
 import { caseStory, type CaseStory } from './case-story.js';
 
@@ -25,5 +25,5 @@ export function ruleStory(childId = 'child-1'): CaseStory {
 }
 
 export function thresholds(changes: Partial<Thresholds> = {}): Thresholds {
-  return { ...SPEC_DEFAULTS, ...changes };
+  return { ...DEFAULT_THRESHOLDS, ...changes };
 }

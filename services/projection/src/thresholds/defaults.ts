@@ -2,4 +2,4 @@ import defaultFile from './default-thresholds.json' with { type: 'json' };
 import { thresholdsSchema, type Thresholds } from './schema.js';
 
 /** the default thresholds, from the file operators copy to start their own configuration. */
-export const SPEC_DEFAULTS: Thresholds = thresholdsSchema.parse(defaultFile.defaults);
+export const DEFAULT_THRESHOLDS: Thresholds = thresholdsSchema.parse(defaultFile.defaults);

@@ -1,4 +1,4 @@
-export { SPEC_DEFAULTS } from './defaults.js';
+export { DEFAULT_THRESHOLDS } from './defaults.js';
 export { longWaitDaysFor, thresholdsFor } from './for-area.js';
 export { loadThresholds } from './load.js';
 export type { Thresholds, ThresholdsConfig } from './schema.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { SPEC_DEFAULTS } from './defaults.js';
+import { DEFAULT_THRESHOLDS } from './defaults.js';
 import { mergeThresholds } from './merge.js';
 import { thresholdsFileSchema, type ThresholdsConfig } from './schema.js';
 
@@ -38,7 +38,7 @@ export function parseThresholds(input: unknown): ParsedThresholds {
   }
   const parsed = thresholdsFileSchema.safeParse(json);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap(toIssues) };
-  return { ok: true, config: { defaults: mergeThresholds(SPEC_DEFAULTS, parsed.data.defaults), areas: parsed.data.areas ?? {} } };
+  return { ok: true, config: { defaults: mergeThresholds(DEFAULT_THRESHOLDS, parsed.data.defaults), areas: parsed.data.areas ?? {} } };
 }
 
 /**
