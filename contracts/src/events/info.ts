@@ -15,7 +15,7 @@ export const EVENT_INFO: { [T in EventType]: EventInfo } = {
     title: 'Referral received',
     emittedBy: SOURCES.referral,
     description:
-      "A child was referred. The referral joins the child's open case in that area, or opens one (then case.opened.v1 follows in the same transaction).",
+      "A child was referred. The referral joins the child's open case in that area, or opens one (then case.opened.v1 comes just before it, in the same transaction).",
   },
   'case.opened.v1': {
     title: 'Case opened',

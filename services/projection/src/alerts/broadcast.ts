@@ -49,6 +49,13 @@ export async function startAlertBroadcast(opts: {
     resumeFrom: async (_topic, partition) => next.get(partition)?.toString(),
     onError: (err) => logger.error({ err }, 'alert stream consumer error'),
     handleBatch: async ({ partition, messages }) => {
+      const last = messages.at(-1);
+      // Nobody connected to this instance: nothing to decode (a rebuild publishes an alert for
+      // every flag in history, and decoding them was a measurable share of its CPU).
+      if (hub.listeners() === 0) {
+        if (last) next.set(partition, BigInt(last.offset) + 1n);
+        return;
+      }
       const events = [];
       for (const message of messages) {
         const decoded = decodeAlertMessage(message.value);
@@ -57,7 +64,6 @@ export async function startAlertBroadcast(opts: {
       }
       const allocations = hub.hasWorkers() ? await allocationsFor(events.map((e) => e.subject)) : new Map<string, string>();
       for (const event of events) hub.publish(event, allocations.get(event.subject) ?? null);
-      const last = messages.at(-1);
       if (last) next.set(partition, BigInt(last.offset) + 1n);
     },
   });
