@@ -6,7 +6,7 @@ import { testInfra, waitFor } from '@syv/test-harness';
 import { createFixtures, daysAgo, type Fixtures } from '../bench/lib/fixtures.js';
 import type { ReplayView } from '../services/projection/src/audit/replay-view.js';
 import { documentedRoutes, fillPath, type DocumentedRoute } from '../bench/lib/openapi-routes.js';
-import { comparable, expected, formatMatrix, principals, targetsOf, type Principal, type Scope, type Target } from './support/authorization-matrix.js';
+import { comparable, expected, formatMatrix, principals, targetsOf, type NotTheirs, type Principal, type Scope, type Target } from './support/authorization-matrix.js';
 import { api, type ApiResponse } from './support/http.js';
 import { JWT_SECRET, startE2eSystem, type E2eSystem } from './support/system.js';
 
@@ -15,20 +15,31 @@ import { JWT_SECRET, startE2eSystem, type E2eSystem } from './support/system.js'
 // answered exactly as an unknown id is (404, same body, about the same time), a role that may not
 // act gets 403, no valid token 401, and a role that may act succeeds in its own area. Lists answer
 // for the caller's areas only: no answer that succeeds holds any id (or the code) of the other area.
+// A social worker's alerts are those of the cases allocated to them: the matrix's social worker holds
+// a case in each area (the same user id: only the area of its token differs), a colleague holds the
+// rest, and no answer a social worker gets holds the id of an alert of a case not allocated to them.
 
 const AREA = 'E09000041';
 const OTHER = 'E09000042';
 const SERVICES: ServiceName[] = ['referral', 'intervention', 'case-closure', 'projection'];
 const ACTIVE_REPLAY = ['running', 'cancelling'];
+/** The matrix's social worker (the `sub` of its token), and the colleague who holds the area's other cases. */
+const MATRIX_WORKER = 'social_worker-matrix';
+const colleagueOf = (area: string) => `sw-${area}`;
 
 /** Records in one area, in the state in which the route under test would succeed if allowed. */
 interface AreaRecords {
+  /** An open case allocated to the area's colleague, not to the matrix's social worker. */
   caseId: string;
   onwardReferralId: string;
   heldClosureRequestId: string;
   closedCaseId: string;
-  /** An open alert of the area (the projection raises them on the fixtures' closure requests). */
+  /** An alert of the area on a case that is not the matrix's social worker's (the projection raises them on the fixtures' closure requests). */
   alertId: string;
+  /** An open case allocated to the matrix's social worker (in the other area: to the same user id). */
+  myCaseId: string;
+  /** An alert of that case (labelling language in an intervention's notes). */
+  myAlertId: string;
 }
 
 interface Request {
@@ -42,9 +53,11 @@ interface MatrixEntry {
   scope: Scope;
   success: number;
   /** The request aimed at `records` (an area's); `fresh` when an allowed role will succeed and so use it up. */
-  request(records: AreaRecords, area: string, fresh: boolean): Promise<Request>;
-  /** An id the successful answer in the caller's own area must hold (a list that is empty proves nothing). */
-  shows?(records: AreaRecords): string;
+  request(records: AreaRecords, area: string, fresh: boolean, principal: Principal): Promise<Request>;
+  /** An id the successful answer in the caller's own area must hold (a list that is empty proves nothing); undefined: nothing to check for this caller. */
+  shows?(records: AreaRecords, principal: Principal): string | undefined;
+  /** What a role gets when the own-area record is a colleague's (see `expected`). */
+  notTheirs?: NotTheirs;
   /** Server-Sent Events: only the status and content type are read, then the stream is closed. */
   sse?: true;
   /** Starts, cancels or promotes a replay (one at a time, globally): its successful cells run one by one, after the rest. */
@@ -63,6 +76,8 @@ const records: Record<string, AreaRecords> = {};
 const tokens = new Map<Principal, string | undefined>();
 /** A replay that finished before the cells run: replays rebuild every area, so they belong to none. */
 let finishedReplayId: string;
+/** The alerts of the area's cases that are not the matrix's social worker's. */
+const colleaguesAlerts: string[] = [];
 
 const projection = () => sys.url('projection');
 const auditor = () => tokens.get('auditor') as string;
@@ -110,6 +125,33 @@ async function heldClosure(area: string): Promise<string> {
   return closureRequestId;
 }
 
+/**
+ * Notes with labelling language, so the projection raises a LABELLING_LANGUAGE alert on the case at
+ * once. The intervention service learns of a new case through Kafka: a 404 or 503 records nothing,
+ * so ask again for a while, as the fixtures' closure request does.
+ */
+async function labelledIntervention(token: string, caseId: string): Promise<void> {
+  const body = { agency: 'youth_service', kind: 'mentoring', deliveredAt: daysAgo(1), withChild: true, withFamily: false, durationMinutes: 30, notes: 'Keeps putting themselves at risk.' };
+  await waitFor(
+    async () => {
+      const res = await api(sys.url('intervention'), 'POST', `/v1/cases/${caseId}/interventions`, { token, body });
+      if (res.status === 201) return true;
+      if (res.status !== 404 && res.status !== 503) throw new Error(`an intervention answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return undefined;
+    },
+    { what: `the intervention service to know case ${caseId}`, timeoutMs: 30_000 },
+  );
+}
+
+/** The first alert a supervisor of the area lists that `pick` accepts. */
+async function alertOf(area: string, query: string, pick: (a: { alertId: string; caseId: string }) => boolean): Promise<string> {
+  const supervisor = await sys.token('supervisor', [area], `sup-${area}`);
+  return waitFor(
+    async () => (await api<{ items?: { alertId: string; caseId: string }[] }>(projection(), 'GET', `/v1/alerts?limit=500${query}`, { token: supervisor })).body.items?.find(pick)?.alertId,
+    { what: `an alert in area ${area}${query}`, timeoutMs: 30_000 },
+  );
+}
+
 const activity = (body: () => unknown): MatrixEntry => ({
   allowed: ACTORS,
   scope: 'record',
@@ -126,6 +168,47 @@ const matrix: Record<string, MatrixEntry> = {
     request: async (_r, area) => ({
       params: {},
       body: { childId: `child-${randomUUID().slice(0, 8)}`, area, sourceAgency: 'police', concerns: ['weapon_carrying'], riskLevel: 'high', receivedAt: daysAgo(2) },
+    }),
+  },
+  'referral POST /v1/referrals (allocatedTo)': {
+    allowed: ACTORS,
+    scope: 'body-area',
+    success: 201,
+    // A social worker names themselves; a supervisor allocates the new case to that worker.
+    request: async (_r, area) => ({
+      params: {},
+      body: { childId: `child-${randomUUID().slice(0, 8)}`, area, sourceAgency: 'police', concerns: ['weapon_carrying'], riskLevel: 'high', receivedAt: daysAgo(2), allocatedTo: MATRIX_WORKER },
+    }),
+  },
+  'referral POST /v1/referrals (allocated to a colleague)': {
+    allowed: ACTORS,
+    scope: 'body-area',
+    success: 201,
+    notTheirs: { social_worker: { status: 403, code: 'FORBIDDEN' } },
+    request: async (_r, area) => ({
+      params: {},
+      body: { childId: `child-${randomUUID().slice(0, 8)}`, area, sourceAgency: 'police', concerns: ['weapon_carrying'], riskLevel: 'high', receivedAt: daysAgo(2), allocatedTo: colleagueOf(area) },
+    }),
+  },
+  'referral POST /v1/cases/{caseId}/allocation': {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 200,
+    // A case nobody holds: a social worker takes it, a supervisor allocates it to that worker.
+    request: async (r, area, fresh) => ({
+      params: { caseId: fresh ? await fixtures.openCase(workerOf[area] as string, area) : r.caseId },
+      body: { allocatedTo: MATRIX_WORKER },
+    }),
+  },
+  'referral POST /v1/cases/{caseId}/allocation (a colleague\'s case)': {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 200,
+    // A supervisor hands a colleague's case over; a social worker cannot take it.
+    notTheirs: { social_worker: { status: 409, code: 'CASE_ALREADY_ALLOCATED' } },
+    request: async (r, area, fresh) => ({
+      params: { caseId: fresh ? await fixtures.openCase(workerOf[area] as string, area, colleagueOf(area)) : r.caseId },
+      body: { allocatedTo: MATRIX_WORKER, note: 'Handover after a change of team.' },
     }),
   },
   'referral POST /v1/cases/{caseId}/onward-referrals': {
@@ -152,6 +235,12 @@ const matrix: Record<string, MatrixEntry> = {
     durationMinutes: 45,
     notes: 'Met at the youth hub.',
   })),
+  'intervention POST /v1/language-checks': {
+    allowed: ACTORS,
+    scope: 'none',
+    success: 200,
+    request: async () => ({ params: {}, body: { text: 'is hard to engage' } }),
+  },
   'intervention POST /v1/cases/{caseId}/incidents': activity(() => ({ kind: 'threat', severity: 'medium', occurredAt: daysAgo(1) })),
   'intervention POST /v1/cases/{caseId}/risk-assessments': activity(() => ({ riskLevel: 'high', extraFamilialHarm: true, assessedAt: daysAgo(1) })),
   'case-closure POST /v1/cases/{caseId}/closure-requests': {
@@ -162,6 +251,14 @@ const matrix: Record<string, MatrixEntry> = {
       params: { caseId: fresh ? await fixtures.openCase(workerOf[area] as string, area) : r.caseId },
       body: { reason: 'no_further_action', summary: 'No further action after assessment.' },
     }),
+  },
+  'case-closure GET /v1/closure-requests': {
+    allowed: EVERYONE,
+    scope: 'area-filter',
+    success: 200,
+    // Own: the held requests of the caller's areas. Other: `?area=` naming an area the caller does not work in.
+    request: async (_r, area) => ({ params: {}, query: area === AREA ? '?status=held_for_review&limit=200' : `?status=held_for_review&area=${area}&limit=200` }),
+    shows: (r) => r.heldClosureRequestId,
   },
   'case-closure GET /v1/closure-requests/{closureRequestId}': {
     allowed: EVERYONE,
@@ -192,6 +289,30 @@ const matrix: Record<string, MatrixEntry> = {
     request: async (_r, area) => ({ params: {}, query: area === AREA ? '?limit=200' : `?area=${area}&limit=200` }),
     shows: (r) => r.caseId,
   },
+  'projection GET /v1/cases (allocatedTo=me)': {
+    allowed: EVERYONE,
+    scope: 'area-filter',
+    success: 200,
+    request: async (_r, area) => ({ params: {}, query: `?allocatedTo=me&limit=200${area === AREA ? '' : `&area=${area}`}` }),
+    // Only the social worker holds cases; a supervisor's or an auditor's own caseload is empty.
+    shows: (r, p) => (p === 'social_worker' ? r.myCaseId : undefined),
+  },
+  'projection GET /v1/cases (allocatedTo=<the worker>)': {
+    allowed: EVERYONE,
+    scope: 'area-filter',
+    success: 200,
+    // The social worker naming their own id; supervisors and auditors naming that worker.
+    request: async (_r, area) => ({ params: {}, query: `?allocatedTo=${MATRIX_WORKER}&limit=200${area === AREA ? '' : `&area=${area}`}` }),
+    shows: (r) => r.myCaseId,
+  },
+  'projection GET /v1/cases (a colleague\'s caseload)': {
+    allowed: EVERYONE,
+    scope: 'area-filter',
+    success: 200,
+    notTheirs: { social_worker: { status: 403, code: 'FORBIDDEN' } },
+    request: async (_r, area) => ({ params: {}, query: `?allocatedTo=${colleagueOf(AREA)}&limit=200${area === AREA ? '' : `&area=${area}`}` }),
+    shows: (r) => r.caseId,
+  },
   'projection GET /v1/cases/{caseId}': {
     allowed: EVERYONE,
     scope: 'record',
@@ -206,8 +327,15 @@ const matrix: Record<string, MatrixEntry> = {
     request: async (r) => ({ params: { caseId: r.caseId }, query: `?asOf=${encodeURIComponent(daysAgo(10))}` }),
     shows: (r) => r.caseId,
   },
+  'projection GET /v1/cases/{caseId}/record': {
+    allowed: EVERYONE,
+    scope: 'record',
+    success: 200,
+    request: async (r) => ({ params: { caseId: r.caseId } }),
+    shows: (r) => r.caseId,
+  },
   'projection GET /v1/cases/{caseId}/events': {
-    allowed: READERS,
+    allowed: EVERYONE,
     scope: 'record',
     success: 200,
     request: async (r) => ({ params: { caseId: r.caseId } }),
@@ -220,28 +348,55 @@ const matrix: Record<string, MatrixEntry> = {
     request: async (_r, area) => ({ params: {}, query: area === AREA ? '' : `?area=${area}` }),
     shows: () => AREA,
   },
-  'projection GET /v1/alerts': {
+  'projection GET /v1/workload': {
     allowed: ['supervisor'],
     scope: 'area-filter',
     success: 200,
+    request: async (_r, area) => ({ params: {}, query: area === AREA ? '' : `?area=${area}` }),
+    // The matrix's worker holds cases in both areas: only this area's count may be in the answer.
+    shows: () => MATRIX_WORKER,
+  },
+  'projection GET /v1/alerts': {
+    allowed: ACTORS,
+    scope: 'area-filter',
+    success: 200,
+    // A supervisor: every alert of the area; the social worker: those of the case allocated to them.
     request: async (_r, area) => ({ params: {}, query: area === AREA ? '?limit=500' : `?area=${area}&limit=500` }),
-    shows: (r) => r.alertId,
+    shows: (r) => r.myAlertId,
   },
   'projection GET /v1/alerts (caseId)': {
-    allowed: ['supervisor'],
+    allowed: ACTORS,
     scope: 'record-filter',
     success: 200,
+    request: async (r) => ({ params: {}, query: `?caseId=${r.myCaseId}` }),
+    shows: (r) => r.myAlertId,
+  },
+  'projection GET /v1/alerts (a colleague\'s caseId)': {
+    allowed: ACTORS,
+    scope: 'record-filter',
+    success: 200,
+    // The social worker gets an empty list: the leak check below looks for the colleague's alerts.
     request: async (r) => ({ params: {}, query: `?caseId=${r.caseId}` }),
   },
   'projection POST /v1/alerts/{alertId}/acknowledge': {
-    allowed: ['supervisor'],
+    allowed: ACTORS,
     scope: 'record',
     success: 200,
-    // The same supervisor acknowledging again gets the same answer, so one alert serves every cell.
+    // Each acknowledges an alert of their own (the same person acknowledging again gets the same
+    // answer, so one alert serves every cell): the supervisor a colleague's, the worker their case's.
+    request: async (r, _area, _fresh, p) => ({ params: { alertId: p === 'social_worker' ? r.myAlertId : r.alertId }, body: { note: 'Spoke to the worker; contact arranged.' } }),
+    shows: (r, p) => (p === 'social_worker' ? r.myAlertId : r.alertId),
+  },
+  'projection POST /v1/alerts/{alertId}/acknowledge (a colleague\'s case)': {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 200,
+    // An alert of a case the social worker does not hold is, to them, an alert that does not exist.
+    notTheirs: { social_worker: { status: 404, code: 'NOT_FOUND' } },
     request: async (r) => ({ params: { alertId: r.alertId } }),
     shows: (r) => r.alertId,
   },
-  'projection GET /v1/alerts/stream': { allowed: ['supervisor'], scope: 'none', success: 200, sse: true, request: async () => ({ params: {} }) },
+  'projection GET /v1/alerts/stream': { allowed: ACTORS, scope: 'none', success: 200, sse: true, request: async () => ({ params: {} }) },
   'projection GET /v1/audit/events': {
     allowed: AUDITORS,
     scope: 'record-filter',
@@ -338,18 +493,29 @@ beforeAll(async () => {
   tokens.set('foreign_signature', await mintDevToken({ sub: 'sw-forged', role: 'supervisor', areas: [AREA, OTHER], secret: 'another-secret-entirely-0123456789abcdef', ttl: '1h' }));
   for (const area of [AREA, OTHER]) {
     const token = workerOf[area] as string;
-    const caseId = await fixtures.openCase(token, area);
-    const [onwardReferralId, heldClosureRequestId, closedCaseId] = await Promise.all([fixtures.onwardReferral(token, caseId), heldClosure(area), closedCase(area)]);
-    // The projection knows the case (this read also puts it in the access log) and has raised an
-    // alert in the area: its closure assessments of the requests above flag them.
+    // The matrix's social worker, as it would be in this area: one user id, one case in each area.
+    const me = await sys.token('social_worker', [area], MATRIX_WORKER);
+    const [caseId, myCaseId] = await Promise.all([fixtures.openCase(token, area, colleagueOf(area)), fixtures.openCase(me, area, MATRIX_WORKER)]);
+    const [onwardReferralId, heldClosureRequestId, closedCaseId] = await Promise.all([
+      fixtures.onwardReferral(token, caseId),
+      heldClosure(area),
+      closedCase(area),
+      labelledIntervention(me, myCaseId),
+    ]);
+    // The projection knows the case (this read also puts it in the access log) and has raised
+    // alerts in the area: its closure assessments of the requests above flag them, and the notes
+    // flag the worker's case.
     await waitFor(async () => (await api(projection(), 'GET', `/v1/cases/${caseId}`, { token })).status === 200, { what: `the projection to know case ${caseId}`, timeoutMs: 30_000 });
-    const supervisor = await sys.token('supervisor', [area], `sup-${area}`);
-    const alertId = await waitFor(
-      async () => (await api<{ items: { alertId: string }[] }>(projection(), 'GET', '/v1/alerts?status=open&limit=1', { token: supervisor })).body.items?.[0]?.alertId,
-      { what: `an alert in area ${area}`, timeoutMs: 30_000 },
-    );
-    records[area] = { caseId, onwardReferralId, heldClosureRequestId, closedCaseId, alertId };
+    const [alertId, myAlertId] = await Promise.all([
+      alertOf(area, '&status=open', (a) => a.caseId !== myCaseId),
+      alertOf(area, `&caseId=${myCaseId}`, () => true),
+    ]);
+    records[area] = { caseId, onwardReferralId, heldClosureRequestId, closedCaseId, alertId, myCaseId, myAlertId };
   }
+  // Every alert of the area the social worker does not hold: none may reach them, in any answer.
+  const supervisor = await sys.token('supervisor', [AREA], `sup-${AREA}`);
+  const alerts = await api<{ items: { alertId: string; caseId: string }[] }>(projection(), 'GET', '/v1/alerts?limit=500', { token: supervisor });
+  colleaguesAlerts.push(...alerts.body.items.filter((a) => a.caseId !== records[AREA]?.myCaseId).map((a) => a.alertId));
   finishedReplayId = await startReplay();
   await replayEnded(finishedReplayId);
   for (const s of SERVICES) routes.push(...(await documentedRoutes(s, sys.url(s))));
@@ -393,8 +559,8 @@ const routeOf = (entryName: string) => entryName.replace(/ \(.*\)$/, '');
 
 async function runCell(name: string, route: DocumentedRoute, entry: MatrixEntry, principal: Principal, target: Target): Promise<CellResult> {
   const area = target === 'other' ? OTHER : AREA;
-  const fresh = target === 'own' && expected(principal, entry.allowed, entry.scope, target, entry.success).status === entry.success;
-  const req = await entry.request(records[area] as AreaRecords, area, fresh);
+  const fresh = target === 'own' && expected(principal, entry.allowed, entry.scope, target, entry.success, entry.notTheirs).status === entry.success;
+  const req = await entry.request(records[area] as AreaRecords, area, fresh, principal);
   const params = target === 'unknown' ? Object.fromEntries(Object.keys(req.params).map((k) => [k, randomUUID()])) : req.params;
   const token = tokens.get(principal);
   const base = sys.url(route.service as ServiceName);
@@ -426,7 +592,7 @@ describe('authorization matrix', () => {
         for (const t of targetsOf(entry.scope)) {
           const job = () => runCell(name, route, entry, p, t);
           // A cell that starts, cancels or promotes a replay runs alone, after the rest, and leaves none running.
-          if (entry.replay && expected(p, entry.allowed, entry.scope, t, entry.success).status === entry.success) {
+          if (entry.replay && expected(p, entry.allowed, entry.scope, t, entry.success, entry.notTheirs).status === entry.success) {
             replayJobs.push({
               name,
               run: async () => {
@@ -445,11 +611,13 @@ describe('authorization matrix', () => {
     for (const job of replayJobs) cells.push(await job.run());
 
     const failures: string[] = [];
+    // The check that a social worker is never shown a colleague's alert needs some to look for.
+    expect(colleaguesAlerts.length, "alerts of the area's other cases").toBeGreaterThan(0);
     // Nothing of the other area in any answer that succeeded: its records' ids, or its code.
     const otherIds = [OTHER, ...Object.values(records[OTHER] as AreaRecords)];
     for (const cell of cells) {
       const entry = matrix[cell.route] as MatrixEntry;
-      const want = expected(cell.principal, entry.allowed, entry.scope, cell.target, entry.success);
+      const want = expected(cell.principal, entry.allowed, entry.scope, cell.target, entry.success, entry.notTheirs);
       const code = (cell.res.body as { code?: unknown } | undefined)?.code;
       const where = `${cell.route} as ${cell.principal} on ${cell.target}`;
       if (cell.res.status !== want.status) failures.push(`${where}: ${cell.res.status} (want ${want.status}) ${JSON.stringify(cell.res.body).slice(0, 200)}`);
@@ -462,21 +630,32 @@ describe('authorization matrix', () => {
         const leaked = otherIds.filter((id) => text.includes(id));
         if (leaked.length > 0) failures.push(`${where}: the answer holds the other area's ${leaked.join(', ')}`);
         if (entry.sse && !cell.res.contentType.startsWith('text/event-stream')) failures.push(`${where}: content type ${cell.res.contentType}, not text/event-stream`);
-        const own = entry.shows?.(records[AREA] as AreaRecords);
+        const own = entry.shows?.(records[AREA] as AreaRecords, cell.principal);
         if (own && cell.target === 'own' && !text.includes(own)) failures.push(`${where}: the answer does not hold the caller's own ${own}`);
+        if (cell.principal === 'social_worker') {
+          const colleagues = colleaguesAlerts.filter((id) => text.includes(id));
+          if (colleagues.length > 0) failures.push(`${where}: the social worker is shown alerts of cases not allocated to them: ${colleagues.join(', ')}`);
+        }
       }
     }
-    // Another area's record must be indistinguishable from none: same answer, same words, same time.
-    for (const other of cells.filter((c) => c.target === 'other' && matrix[c.route]?.scope === 'record')) {
+    // Another area's record, and a colleague's that is answered 404, must be indistinguishable from
+    // none: same answer, same words, same time.
+    const hidden = (c: CellResult) => {
+      const entry = matrix[c.route];
+      if (entry?.scope !== 'record') return false;
+      return c.target === 'other' || (c.target === 'own' && expected(c.principal, entry.allowed, entry.scope, c.target, entry.success, entry.notTheirs).status === 404);
+    };
+    for (const other of cells.filter(hidden)) {
       const unknown = cells.find((c) => c.route === other.route && c.principal === other.principal && c.target === 'unknown');
       if (!unknown) continue;
       const where = `${other.route} as ${other.principal}`;
-      if (other.res.status !== unknown.res.status) failures.push(`${where}: another area answers ${other.res.status}, an unknown id ${unknown.res.status}`);
+      const whose = other.target === 'other' ? "another area's record" : "a colleague's record";
+      if (other.res.status !== unknown.res.status) failures.push(`${where}: ${whose} answers ${other.res.status}, an unknown id ${unknown.res.status}`);
       const a = comparable(other.res.body, other.ids);
       const b = comparable(unknown.res.body, unknown.ids);
-      if (JSON.stringify(a) !== JSON.stringify(b)) failures.push(`${where}: another area's answer differs from an unknown id's:\n  ${JSON.stringify(a)}\n  ${JSON.stringify(b)}`);
+      if (JSON.stringify(a) !== JSON.stringify(b)) failures.push(`${where}: the answer to ${whose} differs from an unknown id's:\n  ${JSON.stringify(a)}\n  ${JSON.stringify(b)}`);
       if (Math.abs(other.ms - unknown.ms) > 1_500) {
-        failures.push(`${where}: another area answers in ${Math.round(other.ms)} ms, an unknown id in ${Math.round(unknown.ms)} ms: the time tells them apart`);
+        failures.push(`${where}: ${whose} answers in ${Math.round(other.ms)} ms, an unknown id in ${Math.round(unknown.ms)} ms: the time tells them apart`);
       }
     }
 

@@ -26,8 +26,8 @@ interface FixtureUrls {
 }
 
 export interface Fixtures {
-  /** Opens a new case (a referral of a new child) in the area the token works in. */
-  openCase(token: string, area: string): Promise<string>;
+  /** Opens a new case (a referral of a new child) in the area the token works in, allocated to `allocatedTo` when given. */
+  openCase(token: string, area: string, allocatedTo?: string): Promise<string>;
   onwardReferral(token: string, caseId: string): Promise<string>;
   /** A closure request, pending assessment. Waits for the case-closure service to know the case. */
   requestClosure(token: string, caseId: string): Promise<string>;
@@ -41,7 +41,7 @@ export interface Fixtures {
 export async function createFixtures(urls: FixtureUrls, kafka: { brokers: string[]; topic: string }): Promise<Fixtures> {
   const publisher = await createPublisher({ brokers: kafka.brokers, clientId: 'bench-fixtures' });
   return {
-    async openCase(token, area) {
+    async openCase(token, area, allocatedTo) {
       const res = await post<{ caseId: string }>(`${urls.referral}/v1/referrals`, token, {
         childId: `child-${randomUUID().slice(0, 8)}`,
         area,
@@ -49,6 +49,7 @@ export async function createFixtures(urls: FixtureUrls, kafka: { brokers: string
         concerns: ['criminal_exploitation'],
         riskLevel: 'medium',
         receivedAt: daysAgo(30),
+        ...(allocatedTo === undefined ? {} : { allocatedTo }),
       }, 201);
       return res.caseId;
     },

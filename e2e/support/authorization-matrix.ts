@@ -17,10 +17,17 @@ export type Target = 'own' | 'other' | 'unknown';
  */
 export type Scope = 'record' | 'body-area' | 'area-filter' | 'record-filter' | 'global' | 'none';
 
-interface Expected {
+export interface Expected {
   status: number;
   code?: string;
 }
+
+/**
+ * What a role that may act gets for a record of its own area that is still not its own: a
+ * colleague's alert or caseload, a case a colleague holds. Given per role, for the own-area target
+ * only; another area's record and an unknown id are answered as ever.
+ */
+export type NotTheirs = Partial<Record<Role, Expected>>;
 
 export function targetsOf(scope: Scope): Target[] {
   if (scope === 'record') return ['own', 'other', 'unknown'];
@@ -36,11 +43,15 @@ export function targetsOf(scope: Scope): Target[] {
  * another area's record exactly what an unknown id gets (404). Creating in another area is a 403:
  * there is no record whose existence could leak; so is listing another area (`?area=`), which names
  * no record. A list filtered by another area's record answers as for a record that does not exist:
- * success with none of it (the test checks that no id of the other area is in any answer).
+ * success with none of it (the test checks that no id of the other area is in any answer). A
+ * record of the caller's own area that belongs to a colleague (`notTheirs`) gets what the entry
+ * says for that role: a colleague's alert is answered as one that does not exist.
  */
-export function expected(principal: Principal, allowed: readonly Role[], scope: Scope, target: Target, success: number): Expected {
+export function expected(principal: Principal, allowed: readonly Role[], scope: Scope, target: Target, success: number, notTheirs: NotTheirs = {}): Expected {
   if (principal === 'no_token' || principal === 'expired_token' || principal === 'foreign_signature') return { status: 401, code: 'UNAUTHENTICATED' };
   if (!allowed.includes(principal)) return { status: 403, code: 'FORBIDDEN' };
+  const colleagues = notTheirs[principal];
+  if (colleagues && target === 'own') return colleagues;
   if (target === 'own' || scope === 'none') return { status: success };
   if (scope === 'body-area' || scope === 'area-filter') return { status: 403, code: 'FORBIDDEN' };
   if (scope === 'record-filter') return { status: success };

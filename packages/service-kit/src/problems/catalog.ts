@@ -111,7 +111,7 @@ export const problemCatalog = {
   ALERT_ALREADY_ACKNOWLEDGED: {
     status: 409,
     title: 'The alert was already acknowledged',
-    meaning: 'Another supervisor has taken the alert on; the answer says who and when.',
+    meaning: 'Someone else (another supervisor, or the worker the case is allocated to) has taken the alert on; the answer says who and when.',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

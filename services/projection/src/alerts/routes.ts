@@ -46,8 +46,10 @@ export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: stri
         body: z
           .object({ note: z.string().max(2000).optional().describe('The action taken, in a few words; kept with the acknowledgement, never logged.') })
           .strict()
-          .optional(),
-        response: { 200: alertView, ...problemResponses(401, 403, 404, 409) },
+          // No body at all is an acknowledgement without a note, as before notes existed: Fastify
+          // hands the validator null then, which `.optional()` alone refuses with a 400.
+          .nullish(),
+        response: { 200: alertView, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {

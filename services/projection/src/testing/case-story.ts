@@ -15,6 +15,8 @@ export interface CaseStory {
   events: CaseEvent[];
   day(n: number): Date;
   referral(day: number, o?: { concerns?: Concern[]; riskLevel?: RiskLevel; sourceAgency?: Agency; reReferral?: boolean; opens?: boolean }): EventOf<'referral.received.v1'>;
+  /** The case allocated to `worker` (by themselves unless `by` says who), after whoever had it before in this story. */
+  allocate(day: number, worker: string, o?: { by?: string; note?: string }): EventOf<'case.allocated.v1'>;
   intervention(day: number, o?: { agency?: Agency; withChild?: boolean; kind?: InterventionKind; notes?: string }): EventOf<'intervention.logged.v1'>;
   incident(day: number, o?: { kind?: IncidentKind; severity?: RiskLevel }): EventOf<'incident.recorded.v1'>;
   risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean): EventOf<'risk.assessed.v1'>;
@@ -42,6 +44,7 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
   const area = o.area ?? 'E09000001';
   const correlation = newId();
   const events: CaseEvent[] = [];
+  let allocatedTo: string | null = null;
   const day = (n: number) => addDays(start, n);
   const iso = (n: number) => day(n).toISOString();
   function add<T extends CaseEvent['type']>(type: T, source: Source, at: number, data: Omit<EventData<T>, 'caseId'>): EventOf<T> {
@@ -77,6 +80,18 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
         reReferral: r.reReferral ?? false,
       });
       if (r.opens ?? events.length === 1) add('case.opened.v1', SOURCES.referral, at, { childId, area, referralId, openedAt: iso(at) });
+      return e;
+    },
+    allocate(at, worker, a = {}) {
+      const e = add('case.allocated.v1', SOURCES.referral, at, {
+        area,
+        allocatedTo: worker,
+        previouslyAllocatedTo: allocatedTo,
+        allocatedBy: a.by ?? worker,
+        allocatedAt: iso(at),
+        ...(a.note === undefined ? {} : { note: a.note }),
+      });
+      allocatedTo = worker;
       return e;
     },
     intervention(at, i = {}) {
