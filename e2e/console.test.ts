@@ -188,6 +188,145 @@ describe('supervisor', () => {
   });
 });
 
+describe('social worker', () => {
+  const ME = 'dev-social_worker'; // the development token's user for the social_worker role
+  let myCase: string;
+  let me: string;
+
+  it('signs in with the development token and sees a SLOW_START alert arrive live on a case allocated to them, with the case in the caseload', async () => {
+    me = await sys.token('social_worker', [AREA], ME);
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/`);
+    await page.getByText('Development only').first().waitFor();
+    await page.getByLabel('Role').selectOption('social_worker');
+    await page.getByLabel('Areas').fill(AREA);
+    await page.getByRole('button', { name: 'Get a development token (development only)' }).click();
+    await page.getByRole('heading', { name: 'My cases', level: 1 }).waitFor();
+    await page.locator('#stream-state.live').waitFor({ timeout: 15_000 });
+
+    // A referral received 20 days ago, allocated to this worker as it is recorded, a CAMHS referral
+    // two days later, and no contact with the child since: more than the 14 days SLOW_START allows.
+    const asked = Date.now();
+    const referral = await post<{ caseId: string; allocatedTo: string }>(
+      'referral',
+      '/v1/referrals',
+      { childId: `child-${randomUUID().slice(0, 8)}`, area: AREA, sourceAgency: 'school', concerns: ['criminal_exploitation', 'missing_episodes'], riskLevel: 'medium', receivedAt: iso(20), allocatedTo: ME },
+      me,
+    );
+    myCase = referral.caseId;
+    expect(referral.allocatedTo).toBe(ME);
+    await post('referral', `/v1/cases/${myCase}/onward-referrals`, { agency: 'camhs', reason: 'Low mood and not sleeping since the missing episodes.', referredAt: iso(18) }, me);
+
+    const alert = page.locator(`li.alert[data-case-id="${myCase}"][data-rule="SLOW_START"]`);
+    await alert.waitFor({ timeout: 20_000 });
+    expect((Date.now() - asked) / 1000, 'the alert appeared without a reload, within seconds').toBeLessThan(20);
+    await expect(alert.locator('h3').textContent()).resolves.toBe('Support did not start soon after the referral');
+    await expect(alert.locator('.badge').first().textContent()).resolves.toMatch(/^(▲ High|◆ Medium|● Low)/);
+
+    // The caseload reloads when an alert arrives: the flag, the days since contact, the CAMHS wait drawn.
+    const item = page.locator(`li.caseload-case[data-case-id="${myCase}"]`);
+    await item.locator('.flags li[data-rule="SLOW_START"]').waitFor({ timeout: 15_000 });
+    await expect(item.locator('.flags li[data-rule="SLOW_START"] .badge').textContent()).resolves.toMatch(/^(▲ High|◆ Medium|● Low)/);
+    await expect(item.locator('[data-field="days-since-contact"]').textContent()).resolves.toBe('not seen since the referral');
+    await item.locator('svg.chart rect[data-agency="camhs"]').waitFor();
+    expect(await item.locator('svg.chart .wait-days').first().textContent()).toMatch(/^waiting 18 days$/);
+    await shot(page, 'caseload');
+
+    // Acknowledge it, with a note of what was done.
+    await alert.getByLabel('What you did (optional)').fill('Home visit booked for Thursday; school asked to flag any absence.');
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByLabel('Show acknowledged alerts too').check();
+    await alert.locator('.ack-note').waitFor({ timeout: 10_000 });
+    expect(await alert.locator('.acked').textContent()).toContain(`Acknowledged by ${ME}`);
+    const stored = await api<{ items: { rule: string; acknowledgedBy: string | null; acknowledgementNote: string | null }[] }>(sys.url('projection'), 'GET', `/v1/alerts?caseId=${myCase}`, { token: me });
+    expect(stored.body.items.find((a) => a.rule === 'SLOW_START')).toMatchObject({ acknowledgedBy: ME, acknowledgementNote: 'Home visit booked for Thursday; school asked to flag any absence.' });
+    await page.close();
+  });
+
+  it('logs an intervention on the form, sees the suggestion for “putting themselves at risk” before saving, saves the notes as written and reads them back marked in the record', async () => {
+    const recordOf = () => api<{ interventions: { notes: string; languageFlags: { phrase: string }[] }[] }>(sys.url('projection'), 'GET', `/v1/cases/${myCase}/record`, { token: me });
+    // An earlier visit to the family, with labelling language in its notes.
+    await post('intervention', `/v1/cases/${myCase}/interventions`, { agency: 'social_care', kind: 'family_support', deliveredAt: iso(3), withChild: false, withFamily: true, durationMinutes: 45, notes: 'Mum says he is associating with older boys from the estate.' }, me);
+    await waitFor(async () => (await recordOf()).body.interventions?.length === 1, { what: 'the projection to hold the family visit' });
+
+    const page = await newPage();
+    await signInWith(page, me);
+    await page.goto(`${consoleUrl}/#/my-cases/${myCase}/intervention`);
+    await page.getByRole('heading', { name: 'Log an intervention', level: 1 }).waitFor();
+    await page.getByLabel('Agency', { exact: true }).selectOption('youth_service');
+    await page.getByLabel('Kind of work').selectOption('mentoring');
+    await page.getByLabel('The child', { exact: true }).check();
+    await page.getByLabel('Duration in minutes').fill('50');
+    const notes = 'Met at the park after school. Staff worry they are putting themselves at risk by staying out late; a plan for getting home safely is agreed.';
+    await page.getByLabel('Notes', { exact: true }).pressSequentially(notes, { delay: 2 });
+
+    const suggestion = page.locator('#language-suggestions li[data-phrase="putting themselves at risk"]');
+    await suggestion.waitFor({ timeout: 10_000 });
+    expect(await suggestion.locator('.suggestion').textContent()).toBe('is at risk of exploitation / may have been groomed');
+    expect(await page.locator('#language-state').textContent()).toMatch(/You can still save the notes as written/);
+    expect((await recordOf()).body.interventions, 'nothing is recorded while the worker writes').toHaveLength(1);
+    await shot(page, 'intervention-form');
+
+    await page.getByRole('button', { name: 'Save the intervention' }).click();
+    await page.locator('#save-result .saved').waitFor({ timeout: 15_000 });
+    await waitFor(async () => (await recordOf()).body.interventions?.length === 2, { what: 'the projection to hold the new intervention' });
+    const saved = (await recordOf()).body.interventions.find((i) => i.notes === notes);
+    expect(saved?.languageFlags.map((f) => f.phrase), 'saved as written, the phrase still reported').toEqual(['putting themselves at risk']);
+
+    await page.getByRole('link', { name: 'Back to the record' }).click();
+    await page.getByRole('heading', { name: /^Record of Case/, level: 1 }).waitFor();
+    const marked = page.locator('#interventions mark.labelling[data-phrase="putting themselves at risk"]');
+    await marked.waitFor({ timeout: 15_000 });
+    expect(await marked.textContent()).toBe('putting themselves at risk');
+    expect(await page.locator('#interventions mark.labelling[data-phrase="associating with"]').textContent()).toBe('associating with');
+    expect(await page.locator('#interventions .notes').allTextContents(), 'the notes as written, in text').toContain(notes);
+    await page.locator('#referrals tbody tr').first().waitFor();
+    await page.locator('#allocations li', { hasText: `allocated to ${ME}` }).waitFor();
+    await page.locator('#onward-referrals tbody tr', { hasText: 'still waiting' }).waitFor();
+    await shot(page, 'record');
+    await page.close();
+  });
+});
+
+describe('four eyes', () => {
+  it('the supervisor who asked for a closure sees that another supervisor must decide it; another supervisor approves it', async () => {
+    const asker = await sys.token('supervisor', [AREA], 'sup-asks');
+    const other = await sys.token('supervisor', [AREA], 'sup-decides');
+    const id = await caseWithOpenConcerns();
+    const page = await newPage();
+    await signInWith(page, asker);
+    await page.goto(`${consoleUrl}/#/closures`);
+    await page.getByRole('heading', { name: 'Held closures', level: 1 }).waitFor();
+    await page.locator('p.status', { hasText: /waiting for a decision/ }).waitFor({ timeout: 15_000 });
+
+    // Asked after the page opened: the list refreshes itself and the held request appears.
+    const { closureRequestId } = await post<{ closureRequestId: string }>('case-closure', `/v1/cases/${id}/closure-requests`, { reason: 'support_completed', summary: 'Family moving on well; school placement stable.' }, asker);
+    const held = page.locator(`section.held[data-closure-request-id="${closureRequestId}"]`);
+    await held.waitFor({ timeout: 30_000 });
+    expect(await held.locator('.meta').textContent()).toContain('by sup-asks (you)');
+    await held.getByLabel('Your reasons (required)').fill('Mentoring finished and CAMHS has a first appointment booked for next week.');
+    await held.getByRole('button', { name: 'Approve closure' }).click();
+    const fourEyes = held.locator('.four-eyes[data-code="FOUR_EYES"]');
+    await fourEyes.waitFor({ timeout: 15_000 });
+    expect(await fourEyes.textContent()).toBe('You asked for this closure: another supervisor must decide it.');
+    expect(await held.getByRole('button', { name: 'Approve closure' }).isDisabled()).toBe(true);
+    const still = await api<{ status: string }>(sys.url('case-closure'), 'GET', `/v1/closure-requests/${closureRequestId}`, { token: asker });
+    expect(still.body.status).toBe('held_for_review');
+
+    await signInWith(page, other);
+    await page.goto(`${consoleUrl}/#/closures`);
+    const again = page.locator(`section.held[data-closure-request-id="${closureRequestId}"]`);
+    await again.waitFor({ timeout: 15_000 });
+    expect(await again.locator('.meta').textContent()).not.toContain('(you)');
+    await again.getByLabel('Your reasons (required)').fill('Mentoring finished and CAMHS has a first appointment booked for next week.');
+    await again.getByRole('button', { name: 'Approve closure' }).click();
+    await again.locator('.decided[data-status="closed"]').waitFor({ timeout: 15_000 });
+    const after = await api<{ status: string; decidedBy?: string; requestedBy: string }>(sys.url('case-closure'), 'GET', `/v1/closure-requests/${closureRequestId}`, { token: other });
+    expect(after.body).toMatchObject({ status: 'closed', decidedBy: 'sup-decides', requestedBy: 'sup-asks' });
+    await page.close();
+  });
+});
+
 describe('auditor', () => {
   it('pastes a token, moves the as-of slider back to before the closure, and reads the access log', async () => {
     const auditor = await sys.token('auditor', [AREA], 'aud-7');

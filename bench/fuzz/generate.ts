@@ -50,6 +50,13 @@ interface Base {
 /** The projection's audit routes are the auditors' alone; every other route's actor is the supervisor. */
 const isAuditRoute = (route: DocumentedRoute) => route.path.startsWith('/v1/audit/');
 
+/**
+ * POSTs that read what they are sent and record nothing, in no area: a caller of another area may
+ * use them, and they take no Idempotency-Key (there is nothing to replay), so neither is bad input.
+ */
+const READ_ONLY_POSTS: ReadonlySet<string> = new Set(['POST /v1/language-checks']);
+const isWrite = (route: DocumentedRoute) => route.method !== 'GET' && !READ_ONLY_POSTS.has(route.key);
+
 function base(route: DocumentedRoute, ctx: FuzzContext, rng: Prng): Base {
   const path = fillPath(route.path, Object.fromEntries(route.pathParams.map((p) => [p, ctx.ids[p] ?? rng.uuid()])));
   const body = route.body ? (validValue(route.body, rng, { area: ctx.area }) as Record<string, unknown>) : undefined;
@@ -83,7 +90,6 @@ function withRawField(body: Record<string, unknown>, field: string, raw: string)
 }
 
 function authVariant(b: Base, ctx: FuzzContext, rng: Prng): FuzzRequest {
-  const isWrite = b.route.method !== 'GET';
   // Auditors change nothing, and another area's worker reaches nothing of this area, so
   // on a write both are refusals whatever the route; on a read they may be allowed.
   const variants: [string, string | undefined][] = [
@@ -104,7 +110,7 @@ function authVariant(b: Base, ctx: FuzzContext, rng: Prng): FuzzRequest {
           ['supervisor-on-audit', `Bearer ${ctx.tokens.actor}`],
           ['other-area', `Bearer ${ctx.tokens.otherArea}`],
         ] as [string, string][])
-      : isWrite
+      : isWrite(b.route)
         ? ([
             ['auditor-writes', `Bearer ${ctx.tokens.auditor}`],
             ['other-area', `Bearer ${ctx.tokens.otherArea}`],
@@ -388,8 +394,8 @@ export function generateRequest(route: DocumentedRoute, ctx: FuzzContext, rng: P
   const families: Family[] = ['auth', 'path', 'method'];
   if (route.body) families.push('body', 'body', 'body', 'encoding', 'encoding', 'content-type', 'oversized');
   // The command services' writes take an Idempotency-Key (and refuse a malformed one); the
-  // projection's take none, so there a header they ignore is no bad input.
-  if (route.body && route.service !== 'projection') families.push('idempotency');
+  // projection's take none, nor does a read-only POST, so there a header they ignore is no bad input.
+  if (route.body && route.service !== 'projection' && isWrite(route)) families.push('idempotency');
   if (route.query.length > 0 || route.method === 'GET') families.push('query', 'query');
   switch (rng.pick(families)) {
     case 'auth':

@@ -17,6 +17,7 @@ export interface JsonSchema {
   default?: unknown;
   example?: unknown;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
 }
 
 export interface DocumentedRoute {
@@ -53,7 +54,7 @@ export async function documentedRoutes(service: string, baseUrl: string): Promis
       if (!op || (Array.isArray(op.security) && op.security.length === 0)) continue;
       const method = m.toUpperCase() as DocumentedRoute['method'];
       const params = op.parameters ?? [];
-      const body = op.requestBody?.content?.['application/json']?.schema;
+      const body = bodyObject(op.requestBody?.content?.['application/json']?.schema);
       routes.push({
         service,
         method,
@@ -66,6 +67,16 @@ export async function documentedRoutes(service: string, baseUrl: string): Promis
     }
   }
   return routes;
+}
+
+/**
+ * The object a body is when it is sent: an optional body is documented as `anyOf: [object, null]`
+ * (nothing sent is as good as `{}`), and the requests are built from its object branch.
+ */
+function bodyObject(schema: JsonSchema | undefined): JsonSchema | undefined {
+  const branches = schema?.anyOf ?? schema?.oneOf;
+  if (!branches) return schema;
+  return branches.find((b) => b.type === 'object' || b.properties !== undefined) ?? schema;
 }
 
 /** `/v1/cases/{caseId}/reopen` with `{ caseId: 'c-1' }` → `/v1/cases/c-1/reopen`; values are sent as given. */

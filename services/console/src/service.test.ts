@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencySchema, interventionKindSchema } from '@syv/contracts';
 import { buildConsole } from './service.js';
 
 // The console's own HTTP surface, without Kafka or PostgreSQL: its pages, the development-token
@@ -30,6 +31,16 @@ describe('console service', () => {
     await app.close();
   });
 
+  it('serves the values its forms offer from the contracts, publicly', async () => {
+    const { app } = await buildConsole(env());
+    const res = await app.inject({ url: '/vocabulary.json' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ agencies: string[]; interventionKinds: string[] }>();
+    expect(body.agencies).toEqual([...agencySchema.options]);
+    expect(body.interventionKinds).toEqual([...interventionKindSchema.options]);
+    await app.close();
+  });
+
   it('has no /dev-token unless CONSOLE_DEV_TOKENS=1', async () => {
     const off = await buildConsole(env());
     expect((await off.app.inject({ url: '/dev-token?role=supervisor&areas=E09000001' })).statusCode).toBe(404);
@@ -43,6 +54,9 @@ describe('console service', () => {
     expect(body.areas).toEqual(['E09000001', 'E09000002']);
     const claims = JSON.parse(Buffer.from(body.token.split('.')[1] ?? '', 'base64url').toString()) as { role: string; areas: string[] };
     expect(claims).toMatchObject({ role: 'auditor', areas: ['E09000001', 'E09000002'] });
+    const worker = await on.app.inject({ url: '/dev-token?role=social_worker&areas=E09000001' });
+    expect(worker.statusCode).toBe(200);
+    expect(worker.json()).toMatchObject({ role: 'social_worker', sub: 'dev-social_worker' });
     expect((await on.app.inject({ url: '/dev-token?role=admin&areas=E09000001' })).statusCode).toBe(400);
     await on.app.close();
   });

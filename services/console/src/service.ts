@@ -3,6 +3,7 @@ import { consoleConfigSchema, upstreams, type ConsoleConfig } from './config.js'
 import { devTokenRoute } from './dev-token/routes.js';
 import { forwardRoutes } from './forward/routes.js';
 import { staticPages } from './pages/static.js';
+import { vocabularyRoute } from './pages/vocabulary.js';
 
 const SERVICE_NAME = 'console';
 
@@ -19,6 +20,7 @@ export async function buildConsole(env: NodeJS.ProcessEnv = process.env): Promis
     readiness: [],
     routes: async (a) => {
       await staticPages(a);
+      vocabularyRoute(a);
       await forwardRoutes(a, upstreams(config));
       if (config.CONSOLE_DEV_TOKENS) devTokenRoute(a, config.JWT_SECRET);
     },

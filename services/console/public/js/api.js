@@ -35,9 +35,9 @@ export function authHeaders() {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-/** A JSON call to one service's public API; throws ApiError with the problem details on 4xx/5xx. */
-export async function api(service, path, { method = 'GET', body, signal } = {}) {
-  const headers = { accept: 'application/json', ...authHeaders() };
+/** A JSON call to one service's public API; throws ApiError with the problem details on 4xx/5xx (`err.body.code` says which). */
+export async function api(service, path, { method = 'GET', body, signal, headers: extra = {} } = {}) {
+  const headers = { accept: 'application/json', ...extra, ...authHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`/api/${service}${path}`, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
@@ -60,4 +60,25 @@ export function query(params) {
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * An Idempotency-Key for one thing a user means to record: sent again with a retry of the same form,
+ * so a lost answer or a second click cannot record it twice. getRandomValues works on plain http too.
+ */
+export function idempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+let vocabularyOnce;
+/** The values the forms offer (agencies, intervention kinds), as the services accept them; fetched once. */
+export function vocabulary() {
+  vocabularyOnce ??= fetch('/vocabulary.json', { cache: 'no-cache' }).then(async (res) => {
+    if (!res.ok) throw new ApiError(res.status, { detail: 'The form’s choices could not be loaded.' });
+    return res.json();
+  });
+  vocabularyOnce.catch(() => {
+    vocabularyOnce = undefined;
+  });
+  return vocabularyOnce;
 }

@@ -6,6 +6,9 @@ import { closuresView } from './views/closures.js';
 import { caseView } from './views/case.js';
 import { overviewView } from './views/overview.js';
 import { auditHistoryView, accessLogView, replayView } from './views/audit.js';
+import { caseloadView } from './views/caseload.js';
+import { interventionFormView, recordView } from './views/record.js';
+import { homeFor } from './ui.js';
 
 // Hash routes: the console is static files, so every page is index.html and the hash says which view.
 const routes = [
@@ -17,12 +20,15 @@ const routes = [
   { pattern: /^#\/audit$/, view: auditHistoryView, title: 'History' },
   { pattern: /^#\/audit\/replay$/, view: replayView, title: 'Replay' },
   { pattern: /^#\/audit\/access-log$/, view: accessLogView, title: 'Access log' },
+  { pattern: /^#\/my-cases$/, view: caseloadView, title: 'My cases' },
+  { pattern: /^#\/my-cases\/([0-9a-fA-F-]{36})$/, view: recordView, title: 'Case record', params: ['caseId'] },
+  { pattern: /^#\/my-cases\/([0-9a-fA-F-]{36})\/intervention$/, view: interventionFormView, title: 'Log an intervention', params: ['caseId'] },
 ];
 
 const NAV = {
   supervisor: [['#/alerts', 'Live alerts'], ['#/closures', 'Held closures'], ['#/overview', 'Area overview']],
   auditor: [['#/audit', 'History'], ['#/audit/replay', 'Replay'], ['#/audit/access-log', 'Access log'], ['#/overview', 'Area overview']],
-  social_worker: [],
+  social_worker: [['#/my-cases', 'My cases']],
 };
 
 const main = document.getElementById('main');
@@ -62,7 +68,7 @@ function route() {
   let match;
   const found = routes.find((r) => (match = r.pattern.exec(hash)));
   if (!session.token() && !found?.public) return navigate('#/signin');
-  if (!found) return navigate(claims?.role === 'auditor' ? '#/audit' : '#/alerts');
+  if (!found) return navigate(homeFor(claims?.role));
   const params = Object.fromEntries((found.params ?? []).map((name, i) => [name, match[i + 1]]));
   renderChrome();
   document.title = `${found.title ?? 'Sign in'} · Case tracking console`;

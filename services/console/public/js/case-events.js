@@ -20,6 +20,8 @@ export function eventDetail(e) {
       return [h('p', { class: 'detail' }, `From ${words(d.sourceAgency)}; concerns: ${(d.concerns ?? []).map(words).join(', ')}; risk ${d.riskLevel}${d.reReferral ? '; a re-referral' : ''}.`)];
     case 'case.opened':
       return [h('p', { class: 'detail' }, `Child ${d.childId} · area ${d.area}`)];
+    case 'case.allocated':
+      return [h('p', { class: 'detail' }, `To ${d.allocatedTo} by ${d.allocatedBy}${d.previouslyAllocatedTo ? `; before: ${d.previouslyAllocatedTo}` : ''}.`), free('Note', d.note)];
     case 'onward-referral.made':
       return [h('p', { class: 'detail' }, `To ${words(d.agency)}.`), free('Reason', d.reason)];
     case 'onward-referral.started':

@@ -30,11 +30,13 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
   const x = (iso) => label + ((Date.parse(iso) - from) / Math.max(to - from, DAY)) * (width - label - 110);
 
   const description = summary.onwardReferrals.map((o) => `${o.agency}: ${o.waiting ? `still waiting after ${o.waitDays} days` : `started after ${o.waitDays} days`}`).join('; ') || 'No onward referrals.';
-  const svg = h('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'wait-title wait-desc' },
-    h('title', { id: 'wait-title' }, 'Waiting times of onward referrals, and contacts with the child'),
-    h('desc', { id: 'wait-desc' }, description),
+  // Ids of its own: a caseload draws one chart per case on one page.
+  const n = ++charts;
+  const svg = h('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `wait-title-${n} wait-desc-${n}` },
+    h('title', { id: `wait-title-${n}` }, 'Waiting times of onward referrals, and contacts with the child'),
+    h('desc', { id: `wait-desc-${n}` }, description),
   );
-  const hatch = `hatch-${++charts}`;
+  const hatch = `hatch-${n}`;
   svg.append(defs(hatch));
   summary.onwardReferrals.forEach((o, i) => {
     const y = 10 + i * rowH;

@@ -35,3 +35,15 @@ export function mount(el, ...children) {
   append(el, children);
   return el;
 }
+
+/**
+ * Makes `wanted` the children of `parent`, in order, moving only what is out of place and removing
+ * the rest: elements already in place keep their focus and whatever is being typed into them.
+ */
+export function reconcile(parent, wanted) {
+  wanted.forEach((el, i) => {
+    if (parent.children[i] !== el) parent.insertBefore(el, parent.children[i] ?? null);
+  });
+  while (parent.children.length > wanted.length) parent.lastElementChild.remove();
+  return parent;
+}

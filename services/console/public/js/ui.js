@@ -20,3 +20,8 @@ export function heading(text, sub) {
 }
 
 export const caseLink = (caseId, text) => h('a', { href: `#/case/${encodeURIComponent(caseId)}` }, text ?? `Case ${String(caseId).slice(0, 8)}`);
+
+/** Where each role starts after signing in, and when a page is not found. */
+export function homeFor(role) {
+  return { auditor: '#/audit', social_worker: '#/my-cases' }[role] ?? '#/alerts';
+}

@@ -14,12 +14,12 @@ export const RULES = {
   LONG_WAIT: 'An onward referral has been waiting too long',
   LABELLING_LANGUAGE: 'Case notes use labelling or victim-blaming language',
 };
-export const CLOSURE_RULES = Object.keys(RULES).filter((r) => r.startsWith('CLOSURE_'));
 export const ruleWords = (rule) => RULES[rule] ?? rule;
 
 const EVENT_WORDS = {
   'referral.received': 'Referral received',
   'case.opened': 'Case opened',
+  'case.allocated': 'Case allocated',
   'onward-referral.made': 'Onward referral made',
   'onward-referral.started': 'Onward referral started',
   'intervention.logged': 'Intervention',

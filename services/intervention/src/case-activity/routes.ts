@@ -8,6 +8,8 @@ import { requireRole, type ServiceApp } from '@syv/service-kit';
 import { decideActivity, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
 
 const isoTime = () => z.iso.datetime({ offset: true });
+/** The longest notes an intervention takes, and so the longest text the language check reads. */
+const NOTES_MAX = 10_000;
 const caseParams = z.object({ caseId: z.uuid() });
 
 const interventionBody = z
@@ -18,7 +20,7 @@ const interventionBody = z
     withChild: z.boolean().describe('The child was there: this is what counts as contact with the child.'),
     withFamily: z.boolean(),
     durationMinutes: z.number().int().min(1).max(24 * 60),
-    notes: z.string().max(10_000).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written.'),
+    notes: z.string().max(NOTES_MAX).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written.'),
   })
   .strict()
   .meta({
@@ -39,6 +41,11 @@ const languageFlag = z.object({
   matched: z.string().describe('The words as written.'),
   suggestion: z.string(),
 });
+
+const languageCheckBody = z
+  .object({ text: z.string().max(NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.') })
+  .strict()
+  .meta({ example: { text: 'Mum worries he is putting himself at risk by associating with older boys.' } });
 
 const incidentBody = z
   .object({ kind: incidentKindSchema, severity: riskLevelSchema, occurredAt: isoTime() })
@@ -102,6 +109,8 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
     },
   );
 
+  languageCheckRoute(app);
+
   app.post(
     '/v1/cases/:caseId/incidents',
     {
@@ -141,6 +150,31 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
       const { caseId } = request.params;
       const answer = await record(request, caseId, { kind: 'assess-risk', data: { assessmentId, caseId, ...request.body } }, `risk-assessment-${assessmentId}`, () => ({ assessmentId }));
       return reply.code(answer.status).send(answer.body);
+    },
+  );
+}
+
+/**
+ * POST /v1/language-checks: the labelling-language check of an intervention's notes, without
+ * recording anything, so a worker sees the suggestions while writing. The same matcher as the
+ * intervention route, so what the check shows is what the saved intervention answers.
+ */
+export function languageCheckRoute(app: ServiceApp): void {
+  app.post(
+    '/v1/language-checks',
+    {
+      schema: {
+        summary: 'Check notes for labelling language',
+        description:
+          'Social workers and supervisors. Answers the labelling or victim-blaming phrases in `text`, each with its position and the wording to use instead: the same check POST /v1/cases/{caseId}/interventions makes of its notes. Records nothing and publishes nothing, so it needs no Idempotency-Key; the text is never stored or logged. The worker stays free to save the notes as written.',
+        tags: ['interventions'],
+        body: languageCheckBody,
+        response: { 200: z.object({ languageFlags: z.array(languageFlag) }), ...problemResponses(400, 401, 403, 413, 415) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'social_worker', 'supervisor');
+      return { languageFlags: findLabellingLanguage(request.body.text) };
     },
   );
 }

@@ -1,6 +1,6 @@
 import { h, mount } from '../h.js';
 import { session } from '../api.js';
-import { errorBox, heading } from '../ui.js';
+import { errorBox, heading, homeFor } from '../ui.js';
 
 const looksLikeJwt = (t) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(t.trim());
 
@@ -9,8 +9,7 @@ export function signInView(main, { navigate }) {
   const tokenInput = h('textarea', { id: 'token', name: 'token', rows: '4', required: true, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'token-hint' });
   const problem = h('div', { 'aria-live': 'polite' });
   const done = () => {
-    const claims = session.claims();
-    navigate(claims?.role === 'auditor' ? '#/audit' : '#/alerts');
+    navigate(homeFor(session.claims()?.role));
   };
 
   const pasteForm = h(
@@ -36,7 +35,7 @@ export function signInView(main, { navigate }) {
   );
 
   const devSection = h('div');
-  mount(main, heading('Sign in', 'Supervisors and auditors: alerts, held closures, case histories, replays.'), problem, pasteForm, devSection);
+  mount(main, heading('Sign in', 'Social workers: your cases, their alerts and records. Supervisors and auditors: alerts, held closures, case histories, replays.'), problem, pasteForm, devSection);
 
   // The button exists only when the console runs with CONSOLE_DEV_TOKENS=1 (npm start); elsewhere
   // /dev-token answers 404 and nothing is shown.

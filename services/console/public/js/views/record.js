@@ -1,0 +1,209 @@
+import { h, mount } from '../h.js';
+import { api, idempotencyKey, vocabulary } from '../api.js';
+import { markedText, suggestionList } from '../language.js';
+import { errorBox, heading, statusLine } from '../ui.js';
+import { plural, severityBadge, timeEl, words } from '../words.js';
+
+const NOTES_MAX = 10_000; // the intervention service's limit on notes, and on a language check
+const CHECK_AFTER_MS = 400; // typing pauses this long before the wording is checked
+
+const caseTitle = (caseId) => `Case ${caseId.slice(0, 8)}`;
+const yesNo = (b) => (b ? 'yes' : 'no');
+
+/**
+ * A case's record read back (GET /v1/cases/{id}/record): referrals, allocations, onward referrals,
+ * interventions with their notes, incidents and risk assessments, each in the order it happened.
+ * Notes are text, with the labelling phrases the service found marked and their suggestions listed.
+ */
+export async function recordView(main, { params, signal }) {
+  const { caseId } = params;
+  const state = statusLine('Loading the record…');
+  const here = `#/my-cases/${encodeURIComponent(caseId)}`;
+  mount(
+    main,
+    heading(`Record of ${caseTitle(caseId)}`, `Case id ${caseId}. Everything recorded on the case, in the order it happened.`),
+    h('p', { class: 'buttons' },
+      h('a', { href: `${here}/intervention`, class: 'button primary' }, 'Log an intervention'),
+      h('a', { href: `#/case/${encodeURIComponent(caseId)}`, class: 'button' }, 'Waits and history')),
+    state,
+  );
+  let record;
+  try {
+    record = await api('projection', `/v1/cases/${caseId}/record`, { signal });
+  } catch (err) {
+    if (!signal.aborted) mount(state, errorBox(err));
+    return;
+  }
+  state.remove();
+  const section = (id, title, items, body) =>
+    h('section', { class: 'card record-part', id, 'aria-labelledby': `${id}-title` },
+      h('h2', { id: `${id}-title` }, `${title} (${items.length})`),
+      items.length ? body(items) : h('p', { class: 'empty' }, 'None recorded.'));
+  const table = (headings, rows) =>
+    h('table', {}, h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows));
+
+  main.append(
+    section('referrals', 'Referrals', record.referrals, (items) => table(['Received', 'From', 'Concerns', 'Risk at referral', 'Re-referral'],
+      items.map((r) => h('tr', { 'data-event-id': r.eventId }, h('td', {}, timeEl(r.receivedAt)), h('td', {}, words(r.sourceAgency)), h('td', {}, r.concerns.map(words).join(', ')), h('td', {}, r.riskLevel), h('td', {}, yesNo(r.reReferral)))))),
+    section('allocations', 'Allocations', record.allocations, (items) => h('ol', { class: 'record-list' }, items.map((a) =>
+      h('li', { 'data-event-id': a.eventId },
+        h('p', {}, timeEl(a.allocatedAt), ` — allocated to ${a.allocatedTo} by ${a.allocatedBy}`, a.previouslyAllocatedTo ? ` (before: ${a.previouslyAllocatedTo})` : ''),
+        a.note ? h('p', { class: 'free-text' }, h('span', { class: 'label' }, 'Note: '), a.note) : null)))),
+    section('onward-referrals', 'Onward referrals', record.onwardReferrals, (items) => table(['Agency', 'Referred', 'Started', 'Reason'],
+      items.map((o) => h('tr', { 'data-event-id': o.eventId }, h('td', {}, words(o.agency)), h('td', {}, timeEl(o.referredAt, true)), h('td', {}, o.startedAt ? timeEl(o.startedAt, true) : h('strong', {}, 'still waiting')), h('td', { class: 'free-text' }, o.reason))))),
+    section('interventions', 'Interventions', record.interventions, (items) => h('ol', { class: 'record-list' }, items.map(interventionItem))),
+    section('incidents', 'Incidents', record.incidents, (items) => table(['When', 'What', 'Severity'],
+      items.map((i) => h('tr', { 'data-event-id': i.eventId }, h('td', {}, timeEl(i.occurredAt)), h('td', {}, words(i.kind)), h('td', {}, severityBadge(i.severity)))))),
+    section('risk-assessments', 'Risk assessments', record.riskAssessments, (items) => table(['Assessed', 'Risk', 'Harm outside the home'],
+      items.map((r) => h('tr', { 'data-event-id': r.eventId }, h('td', {}, timeEl(r.assessedAt)), h('td', {}, severityBadge(r.riskLevel)), h('td', {}, yesNo(r.extraFamilialHarm)))))),
+  );
+}
+
+function interventionItem(i) {
+  const flags = i.languageFlags ?? [];
+  return h('li', { class: 'intervention', 'data-intervention-id': i.interventionId, 'data-event-id': i.eventId },
+    h('p', { class: 'what' }, timeEl(i.deliveredAt), ` — ${words(i.kind)} by ${words(i.agency)}, ${i.durationMinutes} min · with the child: ${yesNo(i.withChild)} · with the family: ${yesNo(i.withFamily)}`),
+    i.notes ? h('p', { class: 'notes free-text' }, markedText(i.notes, flags)) : h('p', { class: 'meta' }, 'No notes.'),
+    flags.length
+      ? h('div', { class: 'language' },
+        h('p', { class: 'hint' }, `${plural(flags.length, 'phrase')} in these notes could be written in a child-centred way:`),
+        suggestionList(i.notes, flags))
+      : null,
+  );
+}
+
+/** A local date-time for <input type="datetime-local">: the browser's own time zone, to the minute. */
+function localNow() {
+  const d = new Date();
+  d.setSeconds(0, 0);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * Log an intervention. While the worker writes the notes, the intervention service's language
+ * check (POST /v1/language-checks, which records nothing) shows the labelling phrases and the
+ * wording to use instead; the worker decides, and may save the notes as written.
+ */
+export async function interventionFormView(main, { params, signal }) {
+  const { caseId } = params;
+  const back = `#/my-cases/${encodeURIComponent(caseId)}`;
+  const state = statusLine('');
+  mount(main, heading('Log an intervention', `${caseTitle(caseId)} · case id ${caseId}`), state);
+  let vocab;
+  try {
+    vocab = await vocabulary();
+  } catch (err) {
+    mount(state, errorBox(err));
+    return;
+  }
+  state.remove();
+
+  const choose = (id, values, attrs = {}) => h('select', { id, name: id, required: true, ...attrs }, h('option', { value: '' }, 'Choose…'), values.map((v) => h('option', { value: v }, words(v))));
+  const agency = choose('agency', vocab.agencies, { 'aria-describedby': 'agency-hint' });
+  const kind = choose('kind', vocab.interventionKinds);
+  const deliveredAt = h('input', { type: 'datetime-local', id: 'delivered-at', name: 'deliveredAt', required: true, value: localNow(), 'aria-describedby': 'delivered-at-hint' });
+  const withChild = h('input', { type: 'checkbox', id: 'with-child', name: 'withChild', 'aria-describedby': 'with-child-hint' });
+  const withFamily = h('input', { type: 'checkbox', id: 'with-family', name: 'withFamily' });
+  const duration = h('input', { type: 'number', id: 'duration', name: 'durationMinutes', required: true, min: '1', max: '1440', step: '1', inputmode: 'numeric', value: '60' });
+  const notes = h('textarea', { id: 'notes', name: 'notes', rows: '8', maxlength: String(NOTES_MAX), 'aria-describedby': 'notes-hint language-state' });
+  const languageState = h('p', { id: 'language-state', class: 'hint', role: 'status' }, 'Suggestions on wording appear here as you write.');
+  const suggestions = h('div', { id: 'language-suggestions' });
+  const result = h('div', { id: 'save-result', 'aria-live': 'polite' });
+  const save = h('button', { type: 'submit', class: 'primary', id: 'save-intervention' }, 'Save the intervention');
+  let key = idempotencyKey(); // one per intervention meant: a retry of this form is the same request
+
+  // The wording check: after a pause in typing, the latest text only (an earlier check still on its
+  // way is cancelled), and never in the way of saving.
+  let timer;
+  let checking;
+  const check = async () => {
+    checking?.abort();
+    const text = notes.value;
+    if (!text.trim()) {
+      languageState.textContent = 'Suggestions on wording appear here as you write.';
+      suggestions.replaceChildren();
+      return;
+    }
+    checking = new AbortController();
+    const done = checking.signal;
+    try {
+      const { languageFlags } = await api('intervention', '/v1/language-checks', { method: 'POST', body: { text }, signal: done });
+      if (done.aborted) return;
+      languageState.textContent = languageFlags.length
+        ? `${plural(languageFlags.length, 'phrase')} could be written in a child-centred way. You can still save the notes as written.`
+        : 'No labelling language found.';
+      mount(suggestions, languageFlags.length ? suggestionList(text, languageFlags, { 'aria-label': 'Wording suggestions' }) : null);
+    } catch (err) {
+      if (err.name === 'AbortError' || done.aborted) return;
+      languageState.textContent = `The wording check is not available just now (${err.message}); you can still save.`;
+      suggestions.replaceChildren();
+    }
+  };
+  notes.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void check(), CHECK_AFTER_MS);
+  });
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    checking?.abort();
+  }, { once: true });
+
+  const form = h(
+    'form',
+    {
+      class: 'card intervention-form',
+      id: 'intervention-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!form.reportValidity()) return;
+        save.disabled = true;
+        result.replaceChildren(statusLine('Saving…'));
+        const body = {
+          agency: agency.value,
+          kind: kind.value,
+          deliveredAt: new Date(deliveredAt.value).toISOString(),
+          withChild: withChild.checked,
+          withFamily: withFamily.checked,
+          durationMinutes: Number(duration.value),
+          notes: notes.value,
+        };
+        try {
+          const answer = await api('intervention', `/v1/cases/${caseId}/interventions`, { method: 'POST', body, headers: { 'idempotency-key': key } });
+          key = idempotencyKey();
+          mount(result, h('div', { class: 'saved', role: 'status', 'data-intervention-id': answer.interventionId },
+            h('p', {}, h('strong', {}, h('span', { 'aria-hidden': 'true' }, '✓ '), 'Saved.'), answer.languageFlags.length ? ` The notes were kept as written, with ${plural(answer.languageFlags.length, 'phrase')} a reader will see marked.` : ''),
+            h('p', { class: 'hint' }, 'The record shows it as soon as the case’s history has it, usually within a second or two.'),
+            h('p', { class: 'buttons' }, h('a', { href: back }, 'Back to the record'), h('button', { type: 'button', class: 'link', onclick: () => { form.reset(); deliveredAt.value = localNow(); void check(); save.disabled = false; result.replaceChildren(); agency.focus(); } }, 'Log another'))));
+        } catch (err) {
+          save.disabled = false;
+          mount(result, errorBox(err));
+        }
+      },
+    },
+    h('label', { for: 'agency' }, 'Agency'),
+    h('p', { class: 'hint', id: 'agency-hint' }, 'The agency that did the work.'),
+    agency,
+    h('label', { for: 'kind' }, 'Kind of work'),
+    kind,
+    h('label', { for: 'delivered-at' }, 'When'),
+    h('p', { class: 'hint', id: 'delivered-at-hint' }, 'When the work took place, in your time zone; not in the future.'),
+    deliveredAt,
+    h('fieldset', {},
+      h('legend', {}, 'Who was there'),
+      h('p', {}, withChild, h('label', { for: 'with-child', class: 'inline' }, ' The child')),
+      h('p', { class: 'hint', id: 'with-child-hint' }, 'Only work with the child there counts as contact with the child.'),
+      h('p', {}, withFamily, h('label', { for: 'with-family', class: 'inline' }, ' The family'))),
+    h('label', { for: 'duration' }, 'Duration in minutes'),
+    duration,
+    h('label', { for: 'notes' }, 'Notes'),
+    h('p', { class: 'hint', id: 'notes-hint' }, `What happened and what the child said, up to ${NOTES_MAX.toLocaleString('en-GB')} characters. Kept as you write them.`),
+    notes,
+    h('section', { class: 'language-check', 'aria-labelledby': 'language-title' },
+      h('h2', { id: 'language-title' }, 'Wording'),
+      languageState,
+      suggestions),
+    result,
+    h('p', { class: 'buttons' }, save, h('a', { href: back, class: 'button' }, 'Cancel')),
+  );
+  main.append(form);
+}
