@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { provisionInfra, stopLocalKafka } from '@syv/infra';
+import { portIsFree, provisionInfra, stopLocalKafka } from '@syv/infra';
 import { repoRoot } from './paths.js';
 import type { TestInfra } from './infra.js';
 
@@ -11,10 +11,8 @@ const log = (msg: string) => console.log(`[test infra] ${msg}`);
 // Docker, or the local broker with the machine's or an embedded PostgreSQL). Test files each make
 // their own database and topics from what is provided here.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { port, dataDir, ownerFile } = claimBrokerSlot();
-  // A fresh broker log per run: test topics are throwaway and would otherwise pile up. A broker
-  // left behind by a run that died is stopped first; one that belongs to a live run never is.
-  await stopLocalKafka({ dataDir, log }).catch(() => undefined);
+  const { port, dataDir, ownerFile } = await claimBrokerSlot();
+  // A fresh broker log per run: test topics are throwaway and would otherwise pile up.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const started = Date.now();
@@ -30,22 +28,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 /**
  * The local broker's port and directory for this run. `TEST_KAFKA_PORT` chooses them; otherwise the
- * first of a few slots whose owner (the process that last claimed it) is no longer running, so two
- * test runs on one machine get a broker each instead of stopping each other's.
+ * first of a few slots whose owner (the process that last claimed it) is no longer running and
+ * whose ports nothing else holds (a test run of another checkout), so two test runs on one machine
+ * get a broker each instead of stopping each other's. A broker left behind in the slot by a run that
+ * died is stopped first; one that belongs to a live run never is.
  */
-function claimBrokerSlot(): { port: number; dataDir: string; ownerFile: string } {
+async function claimBrokerSlot(): Promise<{ port: number; dataDir: string; ownerFile: string }> {
   const given = process.env.TEST_KAFKA_PORT;
   const candidates = given ? [Number(given)] : [19092, 19192, 19292, 19392];
   for (const port of candidates) {
     const dataDir = join(repoRoot, '.data', port === 19092 ? 'test-run' : `test-run-${port}`);
     const ownerFile = `${dataDir}.owner`;
     if (!given && ownerAlive(ownerFile)) continue;
+    await stopLocalKafka({ dataDir, log }).catch(() => undefined);
+    // The broker listens on the port and its controller on the next one.
+    if (!given && !((await portIsFree(port)) && (await portIsFree(port + 1)))) continue;
     mkdirSync(join(dataDir, '..'), { recursive: true });
     writeFileSync(ownerFile, String(process.pid));
-    if (port !== candidates[0]) log(`port ${candidates[0]} belongs to another test run; this run uses ${port}`);
+    if (port !== candidates[0]) log(`port ${candidates[0]} belongs to another test run or process; this run uses ${port}`);
     return { port, dataDir, ownerFile };
   }
-  throw new Error(`every local broker slot (${candidates.join(', ')}) belongs to a running test run; set TEST_KAFKA_PORT to another port`);
+  throw new Error(`every local broker slot (${candidates.join(', ')}) is taken by a running test run or another process; set TEST_KAFKA_PORT to another port`);
 }
 
 function ownerAlive(ownerFile: string): boolean {

@@ -88,7 +88,8 @@ describe('the auditor CLI', () => {
     expect(none.err).toContain('no token');
     const worker = await h.token('social_worker', [AREA], 'sw-cli');
     let err = '';
-    const code = await runAuditCli(['history', story.caseId], { stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) }, env: { SYV_TOKEN: worker, SYV_PROJECTION_URL: url } });
+    // The access log is the auditors' alone.
+    const code = await runAuditCli(['access-log', '--case', story.caseId], { stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) }, env: { SYV_TOKEN: worker, SYV_PROJECTION_URL: url } });
     expect(code).toBe(1);
     expect(err).toMatch(/403/);
     expect(err).not.toContain('    at ');
