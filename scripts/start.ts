@@ -71,6 +71,6 @@ for (const s of system?.services ?? []) {
 log('ready:');
 for (const s of system?.services ?? []) log(`  ${s.name.padEnd(13)} ${s.url}   docs ${s.url}/docs`);
 const consoleService = system?.services.find((s) => s.name === 'console');
-if (consoleService) log(`console (supervisors, auditors): ${consoleService.url}/`);
+if (consoleService) log(`console (social workers, supervisors, auditors): ${consoleService.url}/`);
 log('mint a development token:  npm run -s token -- --role social_worker --areas E09000001');
 log('Ctrl-C to stop');
