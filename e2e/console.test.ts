@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -184,6 +184,15 @@ describe('supervisor', () => {
     await page.goto(`${consoleUrl}/#/overview`);
     await page.locator(`section[data-area="${AREA}"]`).waitFor({ timeout: 15_000 });
     await shot(page, 'overview');
+    // A period picked with the two dates, and its CSV fetched with the token and handed over as a file.
+    await page.getByLabel('From', { exact: true }).fill('2000-01-01');
+    await page.getByLabel('To', { exact: true }).fill(new Date().toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByText('Figures from').waitFor({ timeout: 15_000 });
+    await page.locator(`section[data-area="${AREA}"]`).waitFor({ timeout: 15_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^stats-2000-01-01T000000\.000Z-\d{4}-\d{2}-\d{2}T235959\.999Z\.csv$/);
+    expect(readFileSync(await download.path(), 'utf8').split('\r\n')[0]).toBe('area,measure,agency,value');
     await page.close();
   });
 });

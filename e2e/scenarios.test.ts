@@ -360,4 +360,18 @@ describe('queries', () => {
     expect(area.waitsByAgency.map((w) => w.agency)).toEqual(['camhs']);
     expect((await api(urls.projection, 'GET', '/v1/stats', { token: worker })).status).toBe(403);
   });
+
+  it('gives the same stats over a period as a CSV file', async () => {
+    // A period that holds everything this run recorded, so the figures are the all-time ones above.
+    const from = '2000-01-01T00:00:00.000Z';
+    const to = new Date().toISOString();
+    const res = await fetch(`${urls.projection}/v1/stats?area=${AREA}&format=csv&from=${from}&to=${to}`, { headers: { authorization: `Bearer ${auditor}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="stats-${from.replaceAll(':', '')}-${to.replaceAll(':', '')}.csv"`);
+    const rows = (await res.text()).split('\r\n');
+    expect(rows[0]).toBe('area,measure,agency,value');
+    expect(rows).toContain(`${AREA},closures,,2`);
+    expect(rows).toContain(`${AREA},closuresFlagged,,0`);
+  });
 });

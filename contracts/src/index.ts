@@ -1,4 +1,5 @@
 export * from './enums.js';
+export * from './limits.js';
 export { areaCode, childId, flagSchema, isoDateTime, userId, type ClosureFlag, type Flag } from './fields.js';
 export { actorSchema, anyEnvelopeSchema, DATA_CONTENT_TYPE, envelopeOf, SOURCES, SPEC_VERSION, type Actor, type AnyEnvelope, type Source } from './envelope.js';
 export * from './events/referral.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agencySchema, incidentKindSchema, interventionKindSchema, riskLevelSchema } from '../enums.js';
 import { isoDateTime, text, uuid } from '../fields.js';
+import { INTERVENTION_MINUTES_MAX } from '../limits.js';
 
 // Emitted by the intervention service: what agencies did with the child, what happened to the child,
 // and how risky things are judged to be. These are the facts the closure rules weigh.
@@ -13,7 +14,9 @@ export const interventionLoggedData = z.object({
   deliveredAt: isoDateTime(),
   withChild: z.boolean().describe('The child was there; only this counts as contact with the child.'),
   withFamily: z.boolean(),
-  durationMinutes: z.int().min(0).max(24 * 60),
+  // The minimum stays 0 (routes take INTERVENTION_MINUTES_MIN): events already published must still parse.
+  durationMinutes: z.int().min(0).max(INTERVENTION_MINUTES_MAX),
+  // Routes take INTERVENTION_NOTES_MAX; the wider bound still reads events already published.
   notes: text(20_000).describe('Case recording; never logged. Checked for labelling language.'),
 });
 export type InterventionLogged = z.infer<typeof interventionLoggedData>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { commandContext, executeCommand, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
-import { closureReasonSchema, flagSchema } from '@syv/contracts';
+import { caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, flagSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { areasToList, canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { findClosureRequest, listClosureRequests, projectClosureRequests } from './closure-requests.js';
@@ -10,12 +10,11 @@ import { closureDecider, statusAfter, type ClosureEvent } from './decider.js';
 export const closureStreamId = (caseId: string) => `case-closure-${caseId}`;
 
 const statusSchema = z.enum(['pending_assessment', 'held_for_review', 'closed', 'rejected']);
-const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
 
 const requestBody = z
   .object({
     reason: closureReasonSchema,
-    summary: text(20_000).describe('Closing summary: what was done, what is still in place for the child.'),
+    summary: closureRequestedData.shape.summary.describe('Closing summary: what was done, what is still in place for the child.'),
   })
   .strict()
   .meta({ example: { reason: 'support_completed', summary: 'Twelve weeks of mentoring completed; college place started; family know who to call.' } });
@@ -23,15 +22,23 @@ const requestBody = z
 const decisionBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    rationale: text(5_000).describe('Why: needed for either decision; at least 20 characters.'),
+    rationale: closureRejectedData.shape.rationale.describe('Why: needed for either decision; at least 20 characters.'),
   })
   .strict()
   .meta({ example: { decision: 'reject', rationale: 'CAMHS has not started yet; keep the case open until the first appointment.' } });
 
 const reopenBody = z
-  .object({ reason: text(2_000) })
+  .object({ reason: caseReopenedData.shape.reason })
   .strict()
   .meta({ example: { reason: 'New referral from school: missing episodes again.' } });
+
+/** Each body and the events its fields become: route-limits.test.ts holds their bounds equal. */
+export const bodiesAndEvents = [
+  { route: 'POST /v1/cases/{caseId}/closure-requests', body: requestBody, event: 'closure.requested.v1' },
+  { route: 'POST /v1/closure-requests/{closureRequestId}/decision', body: decisionBody, event: 'closure.rejected.v1' },
+  { route: 'POST /v1/closure-requests/{closureRequestId}/decision', body: decisionBody, event: 'case.closed.v1' },
+  { route: 'POST /v1/cases/{caseId}/reopen', body: reopenBody, event: 'case.reopened.v1' },
+] as const;
 
 const statusAnswer = z.object({ closureRequestId: z.uuid(), caseId: z.uuid(), status: statusSchema });
 

@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { commandContext, executeCommand, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema, findLabellingLanguage, incidentKindSchema, interventionKindSchema, riskLevelSchema } from '@syv/contracts';
+import {
+  agencySchema,
+  findLabellingLanguage,
+  incidentKindSchema,
+  INTERVENTION_MINUTES_MAX,
+  INTERVENTION_MINUTES_MIN,
+  INTERVENTION_NOTES_MAX,
+  interventionKindSchema,
+  riskLevelSchema,
+} from '@syv/contracts';
 import { requireRole, type ServiceApp } from '@syv/service-kit';
 
 import { decideActivity, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
 
 const isoTime = () => z.iso.datetime({ offset: true });
-/** The longest notes an intervention takes, and so the longest text the language check reads. */
-const NOTES_MAX = 10_000;
 const caseParams = z.object({ caseId: z.uuid() });
 
 const interventionBody = z
@@ -19,8 +26,8 @@ const interventionBody = z
     deliveredAt: isoTime().describe('When the work took place.'),
     withChild: z.boolean().describe('The child was there: this is what counts as contact with the child.'),
     withFamily: z.boolean(),
-    durationMinutes: z.number().int().min(1).max(24 * 60),
-    notes: z.string().max(NOTES_MAX).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written.'),
+    durationMinutes: z.number().int().min(INTERVENTION_MINUTES_MIN).max(INTERVENTION_MINUTES_MAX),
+    notes: z.string().max(INTERVENTION_NOTES_MAX).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written.'),
   })
   .strict()
   .meta({
@@ -43,7 +50,7 @@ const languageFlag = z.object({
 });
 
 const languageCheckBody = z
-  .object({ text: z.string().max(NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.') })
+  .object({ text: z.string().max(INTERVENTION_NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.') })
   .strict()
   .meta({ example: { text: 'Mum worries he is putting himself at risk by associating with older boys.' } });
 
@@ -60,6 +67,14 @@ const riskBody = z
   })
   .strict()
   .meta({ example: { riskLevel: 'high', extraFamilialHarm: true, assessedAt: '2026-11-23T11:00:00Z' } });
+
+/** Each body and the event its fields become: route-limits.test.ts holds their bounds equal. */
+export const bodiesAndEvents = [
+  { route: 'POST /v1/cases/{caseId}/interventions', body: interventionBody, event: 'intervention.logged.v1' },
+  { route: 'POST /v1/language-checks', body: languageCheckBody, event: 'intervention.logged.v1', fields: { text: 'notes' } },
+  { route: 'POST /v1/cases/{caseId}/incidents', body: incidentBody, event: 'incident.recorded.v1' },
+  { route: 'POST /v1/cases/{caseId}/risk-assessments', body: riskBody, event: 'risk.assessed.v1' },
+] as const;
 
 const responses = (ok: z.ZodType) => ({ 201: ok, ...writeResponses, ...problemResponses(404, 409) });
 

@@ -41,7 +41,9 @@ export function formatCase(c: CaseView): string {
     `  closed          ${c.closedAt ?? '-'}`,
     `  risk            ${c.riskLevel ?? '-'}`,
     `  support days    ${c.supportDays ?? '-'}`,
-    `  interventions   ${c.interventions} by ${c.agencies.join(', ') || 'nobody'}`,
+    `  interventions   ${c.interventions}`,
+    // Agencies as the summary counts them: with interventions or a started onward referral.
+    `  agencies        ${c.agencies.join(', ') || 'none'}`,
     `  incidents       ${c.incidents}`,
     `  last contact    ${c.lastContactWithChild ? `${c.lastContactWithChild.at} (${c.lastContactWithChild.daysAgo} days before, ${c.lastContactWithChild.agency})` : '-'}`,
     `  onward          ${c.onwardReferrals.map((r) => `${r.agency} ${r.waiting ? 'waiting' : 'started after'} ${r.waitDays} days`).join('; ') || '-'}`,

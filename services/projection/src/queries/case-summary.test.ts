@@ -27,6 +27,17 @@ describe('summariseCase', () => {
     });
   });
 
+  it('given an onward referral that has started, when summarised, then its agency counts among the agencies, as CLOSURE_SINGLE_AGENCY counts it', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(2, { agency: 'social_care' });
+    const camhs = s.onward(5, 'camhs');
+    s.onward(6, 'housing');
+    s.started(20, camhs.data.onwardReferralId);
+    expect(summariseCase(buildCaseHistory(s.events), s.events, s.day(19)).agencies).toEqual(['social_care']);
+    expect(summariseCase(buildCaseHistory(s.events), s.events, s.day(40)).agencies).toEqual(['camhs', 'social_care']);
+  });
+
   it('given a closed case, when summarised later, then support and waits stop at the closure', () => {
     const s = caseStory(START);
     s.referral(0);

@@ -1,5 +1,5 @@
 import type { CaseEvent, ClosureRequestStatus } from '@syv/contracts';
-import { currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
+import { agenciesOfCase, currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
 import { daysBetween } from '../rules/days.js';
 
 export interface OnwardReferralView {
@@ -27,6 +27,7 @@ export interface CaseSummary {
   supportDays: number | null;
   firstInterventionAt: string | null;
   interventions: number;
+  /** The agencies working with the child, as CLOSURE_SINGLE_AGENCY counts them: see agenciesOfCase. */
   agencies: string[];
   onwardReferrals: OnwardReferralView[];
   lastContactWithChild: { at: string; daysAgo: number; agency: string; kind: string } | null;
@@ -78,7 +79,7 @@ export function summariseCase(history: CaseHistory, events: readonly CaseEvent[]
     supportDays: first ? wholeDays(first.deliveredAt, end) : null,
     firstInterventionAt: first?.deliveredAt.toISOString() ?? null,
     interventions: view.interventions.length,
-    agencies: [...new Set(view.interventions.map((i) => i.agency))].sort(),
+    agencies: agenciesOfCase(view),
     onwardReferrals: view.onwardReferrals.map((o) => ({
       onwardReferralId: o.onwardReferralId,
       agency: o.agency,

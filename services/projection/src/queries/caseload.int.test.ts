@@ -107,7 +107,7 @@ interface CaseItem {
   caseId: string;
   allocatedTo: string | null;
   daysSinceContact: number | null;
-  lastContactAt: string | null;
+  lastContactWithChildAt: string | null;
   onwardReferralsWaiting: { onwardReferralId: string; agency: string; referredAt: string; waitDays: number }[];
   flags: { rule: string }[];
 }
@@ -130,14 +130,14 @@ describe('a caseload', () => {
     const seen = items.find((i) => i.caseId === mine.caseId)!;
     expect(seen).toMatchObject({
       allocatedTo: 'sw-1',
-      lastContactAt: mine.day(50).toISOString(),
+      lastContactWithChildAt: mine.day(50).toISOString(),
       daysSinceContact: 10,
       onwardReferralsWaiting: [{ onwardReferralId: camhs, agency: 'camhs', referredAt: mine.day(20).toISOString(), waitDays: 40 }],
     });
     expect(seen.flags.map((f) => f.rule).sort()).toEqual(['LABELLING_LANGUAGE', 'LONG_WAIT']);
 
     const unseen = items.find((i) => i.caseId === quiet.caseId)!;
-    expect(unseen).toMatchObject({ allocatedTo: 'sw-1', daysSinceContact: null, lastContactAt: null, onwardReferralsWaiting: [] });
+    expect(unseen).toMatchObject({ allocatedTo: 'sw-1', daysSinceContact: null, lastContactWithChildAt: null, onwardReferralsWaiting: [] });
     expect(unseen.flags.map((f) => f.rule)).toEqual(['SLOW_START']);
   });
 

@@ -113,6 +113,16 @@ describe('case queries', () => {
     expect((await get(`/v1/cases?area=${OTHER}`, worker)).statusCode).toBe(403);
   });
 
+  it('counts as agencies those with interventions and those whose onward referral started, in the summary and the list alike', async () => {
+    // The closed case: school and health worked with the child, housing's onward referral started.
+    const expected = ['health', 'housing', 'school'];
+    expect((await get(`/v1/cases/${closed.caseId}`, worker)).json().agencies).toEqual(expected);
+    const listed = (await get('/v1/cases?status=closed', worker)).json().items as { caseId: string; agencies: string[] }[];
+    expect(listed.find((c) => c.caseId === closed.caseId)?.agencies).toEqual(expected);
+    // Before housing started, it was not working with the child yet.
+    expect((await get(`/v1/cases/${closed.caseId}?asOf=${encodeURIComponent(closed.day(10).toISOString())}`, worker)).json().agencies).toEqual(['health', 'school']);
+  });
+
   it('gives the case events to social workers, supervisors and auditors of the area, in order', async () => {
     // The projection's own closure.assessed goes out through its outbox and comes back through Kafka.
     const eventsOf = async () => (await get(`/v1/cases/${closed.caseId}/events`, auditor)).json().events as { id: string; type: string; source: string }[];
@@ -177,6 +187,8 @@ describe('alerts and stats', () => {
         closures: 1,
         closuresFlagged: 0,
         shareOfClosuresFlagged: 0,
+        closuresFlaggedApprovedAnyway: 0,
+        shareOfClosuresFlaggedApprovedAnyway: 0,
         closuresFollowedByReReferral: 0,
         referrals: 2,
         reReferrals: 0,
@@ -186,10 +198,168 @@ describe('alerts and stats', () => {
     expect((await get('/v1/stats', worker)).statusCode).toBe(403);
   });
 
+  it('echoes an open period when none is asked for', async () => {
+    expect((await get(`/v1/stats?area=${AREA}`, auditor)).json()).toMatchObject({ asOf: NOW.toISOString(), period: { from: null, to: null } });
+  });
+
   it('is ready with PostgreSQL, Kafka and both consumers, and exposes its metrics', async () => {
     expect((await get('/health/ready')).statusCode).toBe(200);
     const metrics = await get('/metrics');
     expect(metrics.body).toContain('projection_alerts_raised_total');
     expect(metrics.body).toMatch(/projection_events_applied\{[^}]*\} [1-9]/);
+  });
+});
+
+describe('stats over a period', () => {
+  // Its own area, so the figures are this story's alone. Days count from Monday 3 July 2023; the
+  // service's now (May 2024) is after both quarters.
+  const THIRD = 'E09000033';
+  const Q3 = { from: '2023-07-01T00:00:00.000Z', to: '2023-09-30T23:59:59.999Z' };
+  const Q4 = { from: '2023-10-01T00:00:00.000Z', to: '2023-12-31T23:59:59.999Z' };
+  let reader: string;
+  let approvedAnyway: CaseStory;
+
+  beforeAll(async () => {
+    reader = await h.token('supervisor', [THIRD], 'sup-9');
+    const start = new Date('2023-07-03T09:00:00Z');
+    // Q3: referred, one agency for 20 days of a criminal-exploitation case (SHORT_SUPPORT and
+    // SINGLE_AGENCY), closed on day 21 with a supervisor's approval over those flags.
+    approvedAnyway = caseStory(start, { area: THIRD });
+    approvedAnyway.referral(0);
+    approvedAnyway.intervention(1);
+    const request = approvedAnyway.requestClosure(20);
+    approvedAnyway.close(21, request.data.closureRequestId, { approvedBy: 'sup-9' });
+    // Referred in Q3 (day 60), closed without flags in Q4 (day 104) after 43 days of support; its
+    // housing referral is made on day 61 and starts on day 71.
+    const clean = caseStory(start, { area: THIRD });
+    clean.referral(60, { concerns: ['mental_health'], riskLevel: 'low' });
+    const housing = clean.onward(61, 'housing');
+    for (let d = 61; d <= 103; d += 7) clean.intervention(d, { agency: d % 2 ? 'school' : 'health' });
+    clean.started(71, housing.data.onwardReferralId);
+    const cleanRequest = clean.requestClosure(104);
+    clean.close(104, cleanRequest.data.closureRequestId);
+    // Q4: a new case (day 100) whose CAMHS referral (day 102) never starts, and the first child
+    // referred again (day 150), within 12 months of their closure.
+    const open = caseStory(start, { area: THIRD });
+    open.referral(100);
+    open.intervention(101);
+    open.onward(102, 'camhs');
+    const back = caseStory(start, { area: THIRD, childId: approvedAnyway.childId });
+    back.referral(150, { reReferral: true });
+
+    const publisher = await casePublisher(h.topics.caseEvents);
+    const events = [...approvedAnyway.events, ...clean.events, ...open.events, ...back.events];
+    await publisher.publish(events);
+    await publisher.close();
+    await waitForApplied(h.pool, 'projection', events.map((e) => e.id));
+    await waitFor(async () => (await h.pool.query(`SELECT 1 FROM projection.closure_assessments WHERE closure_request_id = $1`, [request.data.closureRequestId])).rowCount === 1, {
+      what: 'the flagged closure assessed',
+    });
+  });
+
+  const stats = (query: string, headers: Record<string, string> = {}) =>
+    p.app.inject({ method: 'GET', url: `/v1/stats?area=${THIRD}${query}`, headers: { authorization: `Bearer ${reader}`, ...headers } });
+  const period = (q: { from: string; to: string }) => `&from=${encodeURIComponent(q.from)}&to=${encodeURIComponent(q.to)}`;
+
+  it('counts each fact in the period it happened in', async () => {
+    const q3 = await stats(period(Q3));
+    expect(q3.statusCode).toBe(200);
+    expect(q3.json()).toEqual({
+      asOf: NOW.toISOString(),
+      period: Q3,
+      areas: [
+        {
+          area: THIRD,
+          // The Q4 closure's case was still open at the end of Q3.
+          openCases: 1,
+          medianSupportDays: 20,
+          waitsByAgency: [{ agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0 }],
+          closures: 1,
+          closuresFlagged: 1,
+          shareOfClosuresFlagged: 1,
+          closuresFlaggedApprovedAnyway: 1,
+          shareOfClosuresFlaggedApprovedAnyway: 1,
+          closuresFollowedByReReferral: 1,
+          referrals: 2,
+          reReferrals: 0,
+          reReferralRate: 0,
+        },
+      ],
+    });
+    const q4 = await stats(period(Q4));
+    expect(q4.json().areas).toEqual([
+      {
+        area: THIRD,
+        openCases: 2,
+        medianSupportDays: 43,
+        // Still waiting at the end of the period: 13 October 09:00 to 31 December 23:59:59.999.
+        waitsByAgency: [{ agency: 'camhs', medianWaitDays: 79.6, started: 0, waiting: 1 }],
+        closures: 1,
+        closuresFlagged: 0,
+        shareOfClosuresFlagged: 0,
+        closuresFlaggedApprovedAnyway: 0,
+        shareOfClosuresFlaggedApprovedAnyway: 0,
+        closuresFollowedByReReferral: 0,
+        referrals: 2,
+        reReferrals: 1,
+        reReferralRate: 0.5,
+      },
+    ]);
+    // Without a period: all time, open cases now, a running wait up to now (203 days).
+    const all = await stats('');
+    expect(all.json().areas[0]).toMatchObject({
+      openCases: 2,
+      medianSupportDays: 31.5,
+      waitsByAgency: [
+        { agency: 'camhs', medianWaitDays: 203, started: 0, waiting: 1 },
+        { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0 },
+      ],
+      closures: 2,
+      closuresFlagged: 1,
+      shareOfClosuresFlagged: 0.5,
+      closuresFlaggedApprovedAnyway: 1,
+      shareOfClosuresFlaggedApprovedAnyway: 0.5,
+      referrals: 4,
+      reReferrals: 1,
+      reReferralRate: 0.25,
+    });
+  });
+
+  it('answers the same figures as CSV, asked by format or by Accept', async () => {
+    const csv = await stats(`${period(Q3)}&format=csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="stats-2023-07-01T000000.000Z-2023-09-30T235959.999Z.csv"');
+    expect(csv.body).toBe(
+      [
+        'area,measure,agency,value',
+        `${THIRD},openCases,,1`,
+        `${THIRD},medianSupportDays,,20`,
+        `${THIRD},closures,,1`,
+        `${THIRD},closuresFlagged,,1`,
+        `${THIRD},shareOfClosuresFlagged,,1`,
+        `${THIRD},closuresFlaggedApprovedAnyway,,1`,
+        `${THIRD},shareOfClosuresFlaggedApprovedAnyway,,1`,
+        `${THIRD},closuresFollowedByReReferral,,1`,
+        `${THIRD},referrals,,2`,
+        `${THIRD},reReferrals,,0`,
+        `${THIRD},reReferralRate,,0`,
+        `${THIRD},medianWaitDays,housing,10`,
+        `${THIRD},started,housing,1`,
+        `${THIRD},waiting,housing,0`,
+        '',
+      ].join('\r\n'),
+    );
+    const accepted = await stats(period(Q4), { accept: 'text/csv' });
+    expect(accepted.headers['content-type']).toMatch(/^text\/csv/);
+    expect(accepted.body.split('\r\n')).toEqual(expect.arrayContaining([`${THIRD},reReferralRate,,0.5`, `${THIRD},medianWaitDays,camhs,79.6`]));
+  });
+
+  it('refuses a period that ends before it starts, naming the field', async () => {
+    const res = await stats(`&from=${encodeURIComponent(Q4.from)}&to=${encodeURIComponent(Q3.to)}&format=csv`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.from' }] });
+    const notADate = await stats('&to=yesterday');
+    expect(notADate.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.to' }] });
   });
 });

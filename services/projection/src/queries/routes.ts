@@ -20,15 +20,22 @@ import { flagsOfCases, type StoredFlag } from './stored-flags.js';
 import { loadCaseEvents } from '../read-model/case-events.js';
 import type { ReadModel } from '../read-model/context.js';
 import { wholeDaysBetween } from '../rules/days.js';
-import { buildCaseHistory } from '../rules/index.js';
+import { agenciesWorkingWith, buildCaseHistory } from '../rules/index.js';
 import { caseRecord } from './case-record.js';
 import { summariseCase } from './case-summary.js';
 import { flagsAsOf } from './flags-as-of.js';
-import { areaStats } from './stats.js';
-import { caseArea, listCases, waitingOnwardReferrals } from './store.js';
+import { toCsv } from './csv.js';
+import { areaStats, statsRows } from './stats.js';
+import { caseArea, listCases, startedOnwardAgencies, waitingOnwardReferrals } from './store.js';
 import { areaWorkload } from './workload.js';
 
 const flagView = flagSchema.extend({ since: z.string().optional().describe('When the flag started (live view only).') });
+
+const agenciesView = z
+  .array(z.string())
+  .describe(
+    'The agencies working with the child, each once, sorted: every agency that delivered an intervention and every agency whose onward referral has started (its sessions are recorded in its own system). The same count CLOSURE_SINGLE_AGENCY weighs.',
+  );
 
 const caseListItem = z.object({
   caseId: z.uuid(),
@@ -38,8 +45,8 @@ const caseListItem = z.object({
   riskLevel: z.string().nullable(),
   openedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
-  lastContactAt: z.string().nullable(),
-  agencies: z.array(z.string()),
+  lastContactWithChildAt: z.string().nullable().describe('When the last intervention with the child took place (lastContactWithChild.at in the case summary), or null if there has been none.'),
+  agencies: agenciesView,
   allocatedTo: z.string().nullable().describe('The worker the case is allocated to, or null while nobody is.'),
   daysSinceContact: z.number().int().nullable().describe('Whole days since the last intervention with the child, or null if there has been none.'),
   onwardReferralsWaiting: z
@@ -62,7 +69,7 @@ const caseSummaryView = z.object({
   supportDays: z.number().int().nullable().describe('Whole days from the first intervention to the closure, or to asOf while open.'),
   firstInterventionAt: z.string().nullable(),
   interventions: z.number().int(),
-  agencies: z.array(z.string()),
+  agencies: agenciesView,
   onwardReferrals: z.array(
     z.object({ onwardReferralId: z.uuid(), agency: z.string(), referredAt: z.string(), startedAt: z.string().nullable(), waitDays: z.number().int(), waiting: z.boolean() }),
   ),
@@ -74,24 +81,38 @@ const caseSummaryView = z.object({
 
 const statsView = z.object({
   asOf: z.string(),
+  period: z
+    .object({ from: z.string().nullable(), to: z.string().nullable() })
+    .describe('The period asked for; null where that side is open (all time before or up to now).'),
   areas: z.array(
     z.object({
       area: z.string(),
-      openCases: z.number().int(),
-      medianSupportDays: z.number().nullable().describe('Median days from first intervention to closure, over closed cases.'),
+      openCases: z.number().int().describe('Cases open at the end of the period (`to`), or now.'),
+      medianSupportDays: z.number().nullable().describe('Median days from first intervention to closure, over cases closed in the period.'),
       waitsByAgency: z
         .array(z.object({ agency: z.string(), medianWaitDays: z.number(), started: z.number().int(), waiting: z.number().int() }))
-        .describe('Onward referrals per agency; a wait not yet over counts up to now (or to the case’s closure).'),
-      closures: z.number().int(),
-      closuresFlagged: z.number().int(),
+        .describe('Onward referrals made in the period, per agency; a wait not over by `to` (or now) counts up to then (or to the case’s closure).'),
+      closures: z.number().int().describe('Cases closed in the period.'),
+      closuresFlagged: z.number().int().describe('Closures whose assessment found at least one flag.'),
       shareOfClosuresFlagged: z.number().nullable(),
+      closuresFlaggedApprovedAnyway: z.number().int().describe('Flagged closures that a supervisor approved all the same.'),
+      shareOfClosuresFlaggedApprovedAnyway: z.number().nullable().describe('closuresFlaggedApprovedAnyway over closures.'),
       closuresFollowedByReReferral: z.number().int(),
-      referrals: z.number().int(),
-      reReferrals: z.number().int(),
+      referrals: z.number().int().describe('Referrals received in the period.'),
+      reReferrals: z
+        .number()
+        .int()
+        .describe('Referrals received within 12 months of an earlier case of the child closing (the DfE measure), or that a REREFERRAL_AFTER_CLOSURE flag names.'),
       reReferralRate: z.number().nullable(),
     }),
   ),
 });
+
+/** The CSV file's name: the period's bounds with the colons a file system may refuse taken out. */
+function statsFileName(from: string | undefined, to: string): string {
+  const part = (iso: string) => iso.replaceAll(':', '');
+  return `stats-${from === undefined ? 'start' : part(from)}-${part(to)}.csv`;
+}
 
 /**
  * Whose caseload a list asks for: `me` is the caller; another worker's id is for supervisors and
@@ -187,7 +208,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const rows = await listCases(pool, schema, { areas: areasToList(user, q.area), status: q.status, flag: q.flag, allocatedTo, limit: q.limit + 1, offset: q.offset });
       const page = rows.slice(0, q.limit);
       const ids = page.map((r) => r.caseId);
-      const [flags, waiting] = await Promise.all([flagsOfCases(pool, schema, ids), waitingOnwardReferrals(pool, schema, ids)]);
+      const [flags, waiting, started] = await Promise.all([flagsOfCases(pool, schema, ids), waitingOnwardReferrals(pool, schema, ids), startedOnwardAgencies(pool, schema, ids)]);
       const at = now();
       await recordAccess(pool, schema, user, page.map((r) => r.caseId), 'list');
       return {
@@ -199,8 +220,8 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
           riskLevel: r.riskLevel,
           openedAt: r.openedAt?.toISOString() ?? null,
           closedAt: r.closedAt?.toISOString() ?? null,
-          lastContactAt: r.lastContactAt?.toISOString() ?? null,
-          agencies: r.agencies,
+          lastContactWithChildAt: r.lastContactAt?.toISOString() ?? null,
+          agencies: agenciesWorkingWith(r.agencies, started.get(r.caseId) ?? []),
           allocatedTo: r.allocatedTo,
           daysSinceContact: r.lastContactAt ? wholeDaysBetween(r.lastContactAt, at) : null,
           onwardReferralsWaiting: (waiting.get(r.caseId) ?? []).map((o) => ({
@@ -302,16 +323,40 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       schema: {
         summary: 'Per-area numbers',
         description:
-          'Supervisors and auditors. Per area: open cases, median support days, median wait by agency, share of closures flagged, re-referral rate.',
+          'Supervisors and auditors. Per area: open cases, median support days, median wait by agency, closures flagged and flagged closures approved anyway, re-referral rate. ' +
+          'With `from` and/or `to` (both inclusive): referrals counted by when they were received, closures and support by when the case closed, onward referrals by when they were made, open cases as at `to`; without them, all time and open cases now. ' +
+          'As CSV (`Accept: text/csv` or `format=csv`): the header `area,measure,agency,value`, then one row per area and measure (agency set only for medianWaitDays, started and waiting), sent as an attachment named `stats-<from>-<to>.csv`.',
         tags: ['stats'],
-        querystring: z.object({ area: areaCode().optional() }).strict(),
+        produces: ['application/json', 'text/csv'],
+        querystring: z
+          .object({
+            area: areaCode().optional(),
+            from: z.iso.datetime({ offset: true }).optional().describe('Start of the period (inclusive).'),
+            to: z.iso.datetime({ offset: true }).optional().describe('End of the period (inclusive); open cases are counted as at this time.'),
+            format: z.enum(['json', 'csv']).optional().describe('csv: the same numbers as CSV, as `Accept: text/csv` asks.'),
+          })
+          .strict(),
         response: { 200: statsView, ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const user = requireRole(request, 'supervisor', 'auditor');
+      const { area, from, to, format } = request.query;
+      const period = { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to) };
+      if (period.from && period.to && period.from > period.to) {
+        throw problem('VALIDATION_FAILED', 'The field query.from is invalid: it is after to.', { errors: [{ field: 'query.from', message: 'must not be after to' }] });
+      }
       const at = now();
-      return { asOf: at.toISOString(), areas: await areaStats(pool, schema, areasToList(user, request.query.area), at) };
+      const areas = await areaStats(pool, schema, areasToList(user, area), at, period);
+      const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(request.headers.accept ?? ''));
+      if (wantsCsv) {
+        const fileName = statsFileName(period.from?.toISOString(), (period.to ?? at).toISOString());
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${fileName}"`)
+          .send(toCsv(statsRows(areas)));
+      }
+      return { asOf: at.toISOString(), period: { from: period.from?.toISOString() ?? null, to: period.to?.toISOString() ?? null }, areas };
     },
   );
 

@@ -1,19 +1,29 @@
 import type pg from 'pg';
+import type { CsvValue } from './csv.js';
 
-interface AreaStats {
+export interface AreaStats {
   area: string;
   openCases: number;
-  /** Median whole-case support (first intervention to closure) of closed cases, in days. */
+  /** Median whole-case support (first intervention to closure) of cases closed in the period, in days. */
   medianSupportDays: number | null;
   waitsByAgency: { agency: string; medianWaitDays: number; started: number; waiting: number }[];
   closures: number;
   closuresFlagged: number;
   /** Share of closures whose assessment found at least one flag. */
   shareOfClosuresFlagged: number | null;
+  /** Closures whose assessment found flags and that a supervisor approved all the same. */
+  closuresFlaggedApprovedAnyway: number;
+  shareOfClosuresFlaggedApprovedAnyway: number | null;
   closuresFollowedByReReferral: number;
   referrals: number;
   reReferrals: number;
   reReferralRate: number | null;
+}
+
+/** Bounds of the period, both inclusive; a missing bound leaves that side open. */
+export interface StatsPeriod {
+  from?: Date | undefined;
+  to?: Date | undefined;
 }
 
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
@@ -21,37 +31,53 @@ const ratio = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 1
 
 const DAY = 86_400;
 
-/** Statistics per area; a wait still running counts up to now (or to the case's closure). */
-export async function areaStats(db: pg.Pool, schema: string, areas: readonly string[], now: Date): Promise<AreaStats[]> {
+/** `column` within the period: `$2` is `from` and `$3` is `to` in every query below (null when open). */
+const inPeriod = (column: string) => `($2::timestamptz IS NULL OR ${column} >= $2) AND ($3::timestamptz IS NULL OR ${column} <= $3)`;
+
+/**
+ * Statistics per area. Referrals count by when they were received, closures (and the support of the
+ * cases they closed) by when they closed, onward referrals by when they were made; open cases are
+ * those open at `to`, or now. A wait still running counts up to `to` or now (or to the case's closure).
+ */
+export async function areaStats(db: pg.Pool, schema: string, areas: readonly string[], now: Date, period: StatsPeriod = {}): Promise<AreaStats[]> {
+  const from = period.from ?? null;
+  const to = period.to ?? null;
+  const end = to ?? now;
   const [cases, waits, closures, referrals] = await Promise.all([
     db.query<{ area: string; open_cases: string; median_support: number | null }>(
-      `SELECT area, count(*) FILTER (WHERE status = 'open') AS open_cases,
+      // Without `to`, open means open now (as the row says). With it, a case counts if it had opened
+      // by then and its closure, if any, came later.
+      `SELECT area,
+              count(*) FILTER (WHERE CASE WHEN $3::timestamptz IS NULL THEN status = 'open'
+                                          ELSE opened_at <= $3 AND (status = 'open' OR closed_at > $3) END) AS open_cases,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - first_intervention_at) / ${DAY})
-                FILTER (WHERE status = 'closed' AND first_intervention_at IS NOT NULL) AS median_support
+                FILTER (WHERE status = 'closed' AND first_intervention_at IS NOT NULL AND ${inPeriod('closed_at')}) AS median_support
          FROM ${schema}.cases WHERE area = ANY($1::text[]) GROUP BY area`,
-      [areas],
+      [areas, from, to],
     ),
     db.query<{ area: string; agency: string; median_wait: number; started: string; waiting: string }>(
       `SELECT o.area, o.agency,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM COALESCE(o.started_at, c.closed_at, $2) - o.referred_at) / ${DAY}) AS median_wait,
-              count(*) FILTER (WHERE o.started_at IS NOT NULL) AS started, count(*) FILTER (WHERE o.started_at IS NULL) AS waiting
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM LEAST(COALESCE(o.started_at, c.closed_at, $4), $4) - o.referred_at) / ${DAY}) AS median_wait,
+              count(*) FILTER (WHERE o.started_at <= $4) AS started, count(*) FILTER (WHERE o.started_at IS NULL OR o.started_at > $4) AS waiting
          FROM ${schema}.onward_referrals o JOIN ${schema}.cases c USING (case_id)
-        WHERE o.area = ANY($1::text[]) AND o.referred_at IS NOT NULL GROUP BY o.area, o.agency ORDER BY o.area, o.agency`,
-      [areas, now],
+        WHERE o.area = ANY($1::text[]) AND o.referred_at IS NOT NULL AND ${inPeriod('o.referred_at')}
+        GROUP BY o.area, o.agency ORDER BY o.area, o.agency`,
+      [areas, from, to, end],
     ),
-    db.query<{ area: string; closures: string; flagged: string; rereferred: string }>(
+    db.query<{ area: string; closures: string; flagged: string; flagged_approved: string; rereferred: string }>(
       `SELECT c.area, count(*) AS closures,
               count(*) FILTER (WHERE jsonb_array_length(a.flags) > 0) AS flagged,
+              count(*) FILTER (WHERE jsonb_array_length(a.flags) > 0 AND c.approved_by IS NOT NULL) AS flagged_approved,
               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${schema}.case_flags f
                                               WHERE f.case_id = c.case_id AND f.flag_key = 'REREFERRAL_AFTER_CLOSURE:' || c.closure_request_id)) AS rereferred
          FROM ${schema}.closures c LEFT JOIN ${schema}.closure_assessments a USING (closure_request_id)
-        WHERE c.area = ANY($1::text[]) GROUP BY c.area`,
-      [areas],
+        WHERE c.area = ANY($1::text[]) AND ${inPeriod('c.closed_at')} GROUP BY c.area`,
+      [areas, from, to],
     ),
     db.query<{ area: string; referrals: string; rereferrals: string }>(
       `SELECT area, count(*) AS referrals, count(*) FILTER (WHERE re_referral) AS rereferrals FROM ${schema}.referrals
-        WHERE area = ANY($1::text[]) GROUP BY area`,
-      [areas],
+        WHERE area = ANY($1::text[]) AND ${inPeriod('received_at')} GROUP BY area`,
+      [areas, from, to],
     ),
   ]);
   return areas.map((area) => {
@@ -60,6 +86,7 @@ export async function areaStats(db: pg.Pool, schema: string, areas: readonly str
     const rf = referrals.rows.find((r) => r.area === area);
     const closureCount = Number(cl?.closures ?? 0);
     const flagged = Number(cl?.flagged ?? 0);
+    const flaggedApproved = Number(cl?.flagged_approved ?? 0);
     const referralCount = Number(rf?.referrals ?? 0);
     const reReferrals = Number(rf?.rereferrals ?? 0);
     return {
@@ -72,10 +99,39 @@ export async function areaStats(db: pg.Pool, schema: string, areas: readonly str
       closures: closureCount,
       closuresFlagged: flagged,
       shareOfClosuresFlagged: ratio(flagged, closureCount),
+      closuresFlaggedApprovedAnyway: flaggedApproved,
+      shareOfClosuresFlaggedApprovedAnyway: ratio(flaggedApproved, closureCount),
       closuresFollowedByReReferral: Number(cl?.rereferred ?? 0),
       referrals: referralCount,
       reReferrals,
       reReferralRate: ratio(reReferrals, referralCount),
     };
   });
+}
+
+/** The area measures in the order the CSV lists them (the per-agency waits follow them). */
+const AREA_MEASURES = [
+  'openCases',
+  'medianSupportDays',
+  'closures',
+  'closuresFlagged',
+  'shareOfClosuresFlagged',
+  'closuresFlaggedApprovedAnyway',
+  'shareOfClosuresFlaggedApprovedAnyway',
+  'closuresFollowedByReReferral',
+  'referrals',
+  'reReferrals',
+  'reReferralRate',
+] as const satisfies readonly (keyof AreaStats)[];
+
+const AGENCY_MEASURES = ['medianWaitDays', 'started', 'waiting'] as const;
+
+/** The statistics as `area,measure,agency,value` rows, header first; agency is empty but for the waits. */
+export function statsRows(areas: readonly AreaStats[]): CsvValue[][] {
+  const rows: CsvValue[][] = [['area', 'measure', 'agency', 'value']];
+  for (const a of areas) {
+    for (const m of AREA_MEASURES) rows.push([a.area, m, '', a[m]]);
+    for (const w of a.waitsByAgency) for (const m of AGENCY_MEASURES) rows.push([a.area, m, w.agency, w[m]]);
+  }
+  return rows;
 }

@@ -72,6 +72,23 @@ export async function waitingOnwardReferrals(db: pg.Pool, schema: string, caseId
   return byCase;
 }
 
+/**
+ * The agencies of these cases' onward referrals that have started, per case: with the agencies of
+ * a row's interventions, what agenciesWorkingWith counts. The row's own `agencies` column stays the
+ * agencies of interventions only: it is part of the read model's checksum.
+ */
+export async function startedOnwardAgencies(db: pg.Pool, schema: string, caseIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byCase = new Map<string, string[]>();
+  if (caseIds.length === 0) return byCase;
+  const { rows } = await db.query<{ case_id: string; agency: string }>(
+    `SELECT DISTINCT case_id, agency FROM ${schema}.onward_referrals
+      WHERE case_id = ANY($1::uuid[]) AND started_at IS NOT NULL AND referred_at IS NOT NULL`,
+    [caseIds],
+  );
+  for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.agency]);
+  return byCase;
+}
+
 export async function caseArea(db: pg.Pool, schema: string, caseId: string): Promise<string | undefined> {
   const { rows } = await db.query<{ area: string }>(`SELECT area FROM ${schema}.cases WHERE case_id = $1`, [caseId]);
   return rows[0]?.area;

@@ -1,12 +1,13 @@
+import { agenciesOfCase } from './agencies.js';
 import { closureContext, closureKey } from './closure-context.js';
 import type { Rule } from './flag.js';
 import { currentRisk } from './risk.js';
 import { agencyName, formatDate, plural } from './words.js';
 
 /**
- * CLOSURE_SINGLE_AGENCY: "work together more collaboratively". An onward referral that
- * has started counts as a second agency working with the child, since that agency's sessions are
- * usually recorded in its own system, not here. A case with no intervention at all is left to
+ * CLOSURE_SINGLE_AGENCY: "work together more collaboratively". The agencies are those
+ * {@link agenciesOfCase} counts, so an onward referral that has started counts as a second agency
+ * working with the child. A case with no intervention at all is left to
  * CLOSURE_NO_RECENT_CONTACT and CLOSURE_SHORT_SUPPORT.
  */
 export const closureSingleAgency: Rule = (history, asOf) => {
@@ -15,9 +16,9 @@ export const closureSingleAgency: Rule = (history, asOf) => {
   const { request, view } = ctx;
   const risk = currentRisk(view);
   if (!risk || risk.level === 'low') return [];
-  const agencies = new Set<string>([...view.interventions.map((i) => i.agency), ...view.onwardReferrals.filter((o) => o.started).map((o) => o.agency)]);
+  const agencies = agenciesOfCase(view);
   const only = view.interventions[0]?.agency;
-  if (only === undefined || agencies.size !== 1) return [];
+  if (only === undefined || agencies.length !== 1) return [];
   return [
     {
       rule: 'CLOSURE_SINGLE_AGENCY',

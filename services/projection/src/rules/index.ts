@@ -13,6 +13,7 @@ import { longWait } from './long-wait.js';
 import { rereferralAfterClosure, type ReferralFacts } from './rereferral-after-closure.js';
 import { slowStart } from './slow-start.js';
 
+export { agenciesOfCase, agenciesWorkingWith } from './agencies.js';
 export { historyAsOf } from './as-of.js';
 export type { Flag } from './flag.js';
 export { addFact, buildCaseHistory, emptyFold } from './history.js';

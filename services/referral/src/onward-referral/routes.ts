@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { commandContext, executeCommand, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema } from '@syv/contracts';
+import { agencySchema, onwardReferralMadeData } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { readStream } from '@syv/event-store';
 import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 const makeBody = z
   .object({
     agency: agencySchema.describe('The agency the child is referred on to, e.g. camhs.'),
-    reason: z.string().min(1).max(2_000).regex(/\S/, 'must not be blank').describe('Why the child is referred on.'),
+    reason: onwardReferralMadeData.shape.reason.describe('Why the child is referred on.'),
     referredAt: z.iso.datetime({ offset: true }),
   })
   .strict()
@@ -22,6 +22,12 @@ const startBody = z
   .object({ startedAt: z.iso.datetime({ offset: true }).describe('When the agency first worked with the child.') })
   .strict()
   .meta({ example: { startedAt: '2026-12-18T10:00:00Z' } });
+
+/** Each body and the event its fields become: route-limits.test.ts holds their bounds equal. */
+export const bodiesAndEvents = [
+  { route: 'POST /v1/cases/{caseId}/onward-referrals', body: makeBody, event: 'onward-referral.made.v1' },
+  { route: 'POST /v1/onward-referrals/{onwardReferralId}/start', body: startBody, event: 'onward-referral.started.v1' },
+] as const;
 
 const startAnswer = z.object({
   onwardReferralId: z.uuid(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { executeCommand, commandContext, writeResponses, type CommandService } from '@syv/command-service';
-import { userId } from '@syv/contracts';
+import { caseAllocatedData, userId } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent } from './decider.js';
@@ -8,10 +8,13 @@ import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent }
 const allocationBody = z
   .object({
     allocatedTo: userId().describe("The worker to allocate the case to: their token's `sub`."),
-    note: z.string().max(2000).optional().describe('Why, in a few words (e.g. a handover). Kept with the allocation; never logged.'),
+    note: caseAllocatedData.shape.note.describe('Why, in a few words (e.g. a handover). Kept with the allocation; never logged.'),
   })
   .strict()
   .meta({ example: { allocatedTo: 'sw-4821', note: 'Handover: J. moves to the youth team.' } });
+
+/** The body and the event its fields become: route-limits.test.ts holds their bounds equal. */
+export const bodiesAndEvents = [{ route: 'POST /v1/cases/{caseId}/allocation', body: allocationBody, event: 'case.allocated.v1' }] as const;
 
 const allocationAnswer = z.object({
   caseId: z.uuid(),

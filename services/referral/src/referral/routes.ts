@@ -2,22 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applyToCaseView, casesOfChild } from '@syv/case-view';
 import { commandContext, executeCommand, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema, concernSchema, riskLevelSchema, userId } from '@syv/contracts';
+import { agencySchema, areaCode, childId, concernSchema, REFERRAL_CONCERNS_MAX, riskLevelSchema, userId } from '@syv/contracts';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { fold } from '@syv/decider';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent, type ChildState } from './decider.js';
 
 const referralBody = z
   .object({
-    childId: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name')
-      .describe("The child's pseudonymous id in the referring system; never a name."),
-    area: z.string().min(1).max(16).regex(/^[A-Za-z0-9_-]+$/, 'must be a local-authority code such as E09000022').describe('Local-authority code.'),
+    childId: childId().describe("The child's pseudonymous id in the referring system; never a name."),
+    area: areaCode().describe('Local-authority code.'),
     sourceAgency: agencySchema.describe('Who made the referral.'),
-    concerns: z.array(concernSchema).min(1, 'name at least one concern').max(10).refine((c) => new Set(c).size === c.length, 'must not repeat a concern'),
+    concerns: z.array(concernSchema).min(1, 'name at least one concern').max(REFERRAL_CONCERNS_MAX).refine((c) => new Set(c).size === c.length, 'must not repeat a concern'),
     riskLevel: riskLevelSchema,
     receivedAt: z.iso.datetime({ offset: true }).describe('When the referral was received (ISO 8601 with offset).'),
     allocatedTo: userId()
@@ -35,6 +30,12 @@ const referralBody = z
       receivedAt: '2026-11-24T09:00:00Z',
     },
   });
+
+/** The body and the events its fields become: route-limits.test.ts holds their bounds equal. */
+export const bodiesAndEvents = [
+  { route: 'POST /v1/referrals', body: referralBody, event: 'referral.received.v1' },
+  { route: 'POST /v1/referrals', body: referralBody, event: 'case.allocated.v1' },
+] as const;
 
 const referralAnswer = z.object({
   referralId: z.uuid(),

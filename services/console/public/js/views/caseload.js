@@ -101,5 +101,5 @@ function waits(c, asOf) {
   return h('div', { class: 'waits' },
     h('h4', {}, 'Waiting'),
     h('p', { class: 'legend' }, h('span', { class: 'swatch wait', 'aria-hidden': 'true' }), ' still waiting (hatched) · dashed line: the wait limit · dot: the last contact with the child'),
-    waitChart(summary, c.lastContactAt ? [c.lastContactAt] : []));
+    waitChart(summary, c.lastContactWithChildAt ? [c.lastContactWithChildAt] : []));
 }

@@ -4,7 +4,6 @@ import { markedText, suggestionList } from '../language.js';
 import { errorBox, heading, statusLine } from '../ui.js';
 import { plural, severityBadge, timeEl, words } from '../words.js';
 
-const NOTES_MAX = 10_000; // the intervention service's limit on notes, and on a language check
 const CHECK_AFTER_MS = 400; // typing pauses this long before the wording is checked
 
 const caseTitle = (caseId) => `Case ${caseId.slice(0, 8)}`;
@@ -104,8 +103,8 @@ export async function interventionFormView(main, { params, signal }) {
   const deliveredAt = h('input', { type: 'datetime-local', id: 'delivered-at', name: 'deliveredAt', required: true, value: localNow(), 'aria-describedby': 'delivered-at-hint' });
   const withChild = h('input', { type: 'checkbox', id: 'with-child', name: 'withChild', 'aria-describedby': 'with-child-hint' });
   const withFamily = h('input', { type: 'checkbox', id: 'with-family', name: 'withFamily' });
-  const duration = h('input', { type: 'number', id: 'duration', name: 'durationMinutes', required: true, min: '1', max: '1440', step: '1', inputmode: 'numeric', value: '60' });
-  const notes = h('textarea', { id: 'notes', name: 'notes', rows: '8', maxlength: String(NOTES_MAX), 'aria-describedby': 'notes-hint language-state' });
+  const duration = h('input', { type: 'number', id: 'duration', name: 'durationMinutes', required: true, min: String(vocab.intervention.minutesMin), max: String(vocab.intervention.minutesMax), step: '1', inputmode: 'numeric', value: '60' });
+  const notes = h('textarea', { id: 'notes', name: 'notes', rows: '8', maxlength: String(vocab.intervention.notesMax), 'aria-describedby': 'notes-hint language-state' });
   const languageState = h('p', { id: 'language-state', class: 'hint', role: 'status' }, 'Suggestions on wording appear here as you write.');
   const suggestions = h('div', { id: 'language-suggestions' });
   const result = h('div', { id: 'save-result', 'aria-live': 'polite' });
@@ -196,7 +195,7 @@ export async function interventionFormView(main, { params, signal }) {
     h('label', { for: 'duration' }, 'Duration in minutes'),
     duration,
     h('label', { for: 'notes' }, 'Notes'),
-    h('p', { class: 'hint', id: 'notes-hint' }, `What happened and what the child said, up to ${NOTES_MAX.toLocaleString('en-GB')} characters. Kept as you write them.`),
+    h('p', { class: 'hint', id: 'notes-hint' }, `What happened and what the child said, up to ${vocab.intervention.notesMax.toLocaleString('en-GB')} characters. Kept as you write them.`),
     notes,
     h('section', { class: 'language-check', 'aria-labelledby': 'language-title' },
       h('h2', { id: 'language-title' }, 'Wording'),
