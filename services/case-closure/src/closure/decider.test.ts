@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spec } from '@syv/decider/testing';
 import { closureDecider, type ClosureEvent } from './decider.js';
 
@@ -89,6 +89,13 @@ describe('supervisor decision', () => {
     given([own, held]).when(decision('approve')).thenRejects('FOUR_EYES');
     given([own, held]).when(decision('reject')).thenRejects('FOUR_EYES');
     given([own, held]).when({ ...decision('approve'), supervisor: 'sup-2' }).events();
+  });
+  it('knows the requester of a request recorded before requests named them, from the record of requests', () => {
+    const { requestedBy: _unnamed, ...older } = requested.data as typeof requested.data & { requestedBy?: string };
+    const before = { type: 'closure.requested.v1', data: older } as ClosureEvent;
+    given([before, held]).when({ ...decision('approve'), requestedByOnRecord: 'sup-1' }).thenRejects('FOUR_EYES');
+    const events = given([before, held]).when({ ...decision('approve'), requestedByOnRecord: 'sw-9' }).events();
+    expect(events[0]?.data).toMatchObject({ approvedBy: 'sup-1', requestedBy: 'sw-9' });
   });
   it('cannot be made twice', () => {
     const first = given([requested, held]).when(decision('approve')).events();

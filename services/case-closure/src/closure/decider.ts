@@ -10,7 +10,20 @@ export type ClosureEvent = DomainEvent<'closure.requested.v1' | 'closure.held.v1
 export type ClosureCommand =
   | { kind: 'request'; closureRequestId: string; caseId: string; reason: ClosureReason; summary: string; requestedAt: string; requestedBy: string }
   | { kind: 'apply-assessment'; closureRequestId: string; caseId: string; flags: ClosureFlag[]; assessedAt: string }
-  | { kind: 'decide'; closureRequestId: string; caseId: string; decision: 'approve' | 'reject'; rationale: string; supervisor: string; decidedAt: string }
+  | {
+      kind: 'decide';
+      closureRequestId: string;
+      caseId: string;
+      decision: 'approve' | 'reject';
+      rationale: string;
+      supervisor: string;
+      decidedAt: string;
+      /**
+       * Who made the request, as the service's closure requests table recorded it (the event's
+       * actor): for a request recorded before `closure.requested` carried `requestedBy`.
+       */
+      requestedByOnRecord?: string;
+    }
   | { kind: 'reopen'; caseId: string; reason: string; reopenedAt: string };
 
 export type RequestStatus = 'pending_assessment' | 'held_for_review';
@@ -96,10 +109,11 @@ function decide(command: ClosureCommand, state: ClosureState): Decision<ClosureE
         );
       }
       // Four eyes: a flagged closure is decided by someone other than the person who asked for it.
-      if (pending.requestedBy === command.supervisor) {
+      const requester = pending.requestedBy ?? command.requestedByOnRecord;
+      if (requester === command.supervisor) {
         return reject('FOUR_EYES', 'You asked for this closure, so another supervisor must approve or reject it.');
       }
-      const requestedBy = pending.requestedBy === undefined ? {} : { requestedBy: pending.requestedBy };
+      const requestedBy = requester === undefined ? {} : { requestedBy: requester };
       const rationale = command.rationale.trim();
       if (rationale.length < MIN_RATIONALE_LENGTH) {
         return reject(

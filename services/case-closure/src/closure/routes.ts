@@ -175,6 +175,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
               rationale: request.body.rationale,
               supervisor: user.sub,
               decidedAt: ctx.now.toISOString(),
+              requestedByOnRecord: held.requestedBy,
             },
             fold(closureDecider, history),
           ),
