@@ -106,7 +106,7 @@ describe('a caseload', () => {
   it("moves the case to the new worker's caseload when a supervisor hands it over", async () => {
     const handover = await post(urls.referral, `/v1/cases/${caseId}/allocation`, tokens.supervisor, { allocatedTo: 'sw-0002', note: 'Handover: the youth team takes the case.' });
     expect(handover.status).toBe(200);
-    expect(handover.body).toEqual({ caseId, allocatedTo: 'sw-0002', previouslyAllocatedTo: 'sw-0001' });
+    expect(handover.body).toEqual({ caseId, allocatedTo: 'sw-0002', previouslyAllocatedTo: 'sw-0001', languageFlags: [] });
 
     expect((await caseload(tokens.colleague, true)).find((i) => i.caseId === caseId)?.allocatedTo).toBe('sw-0002');
     await caseload(tokens.worker, false);

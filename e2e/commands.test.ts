@@ -144,11 +144,19 @@ describe('referrals', () => {
 describe('onward referrals', () => {
   it('are made, cannot start before they were made, start once, not twice', async () => {
     const caseId = await openCase();
-    const made = await api<{ onwardReferralId: string }>(referralUrl, 'POST', `/v1/cases/${caseId}/onward-referrals`, {
+    const made = await api<{ onwardReferralId: string; languageFlags: unknown[] }>(referralUrl, 'POST', `/v1/cases/${caseId}/onward-referrals`, {
       token: worker,
       body: { agency: 'camhs', reason: 'Low mood since the assault', referredAt: iso(20) },
     });
     expect(made.status).toBe(201);
+    expect(made.body.languageFlags).toEqual([]);
+    // Every free text is read for labelling language when it is written, and the answer names the field.
+    const labelled = await api<{ languageFlags: { field: string; matched: string }[] }>(referralUrl, 'POST', `/v1/cases/${caseId}/onward-referrals`, {
+      token: worker,
+      body: { agency: 'housing', reason: 'Family say his offending is a lifestyle choice.', referredAt: iso(20) },
+    });
+    expect(labelled.status).toBe(201);
+    expect(labelled.body.languageFlags.map((f) => `${f.field}: ${f.matched}`)).toEqual(['reason: lifestyle choice']);
     const id = made.body.onwardReferralId;
     const early = await api<{ code: string }>(referralUrl, 'POST', `/v1/onward-referrals/${id}/start`, { token: worker, body: { startedAt: iso(25) } });
     expect(early.status).toBe(400);
@@ -188,7 +196,7 @@ describe('interventions, incidents and risk assessments', () => {
     );
     expect(res.status).toBe(201);
     expect(res.body.languageFlags).toEqual([
-      { phrase: 'putting themselves at risk', position: 8, matched: 'putting themselves at risk', suggestion: 'is at risk of exploitation / may have been groomed' },
+      { field: 'notes', phrase: 'putting themselves at risk', position: 8, matched: 'putting themselves at risk', suggestion: 'is at risk of exploitation / may have been groomed' },
     ]);
     const incident = await api(interventionUrl, 'POST', `/v1/cases/${caseId}/incidents`, { token: worker, body: { kind: 'weapon', severity: 'high', occurredAt: iso(2) } });
     expect(incident.status).toBe(201);

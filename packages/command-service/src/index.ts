@@ -6,4 +6,5 @@ export { fromStoredEvent, toDomainEvent, toStoredEvent } from './stored-event.js
 export { caseForCommand, refuseIfClosed, visibleCase } from './case-lookup.js';
 export { writeResponses, problemResponses } from './openapi.js';
 export { notInFuture, CLOCK_SKEW_MS } from './time-checks.js';
+export { languageFlagSchema, languageFlagsOf, type LanguageFlag } from './language.js';
 export { REJECTED_MESSAGES_PATH } from './rejected-messages-route.js';

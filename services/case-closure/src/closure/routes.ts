@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { commandContext, executeCommand, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import { caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, flagSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { areasToList, canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
@@ -41,6 +41,10 @@ export const bodiesAndEvents = [
 ] as const;
 
 const statusAnswer = z.object({ closureRequestId: z.uuid(), caseId: z.uuid(), status: statusSchema });
+/** What a write answers: the status, and the labelling phrases in what the caller wrote (recorded as written). */
+const languageFlags = z.array(languageFlagSchema).describe('Labelling or victim-blaming phrases in the free text of the request, with suggested wording.');
+const writtenAnswer = statusAnswer.extend({ languageFlags });
+const reopenAnswer = z.object({ caseId: z.uuid(), status: z.literal('open'), languageFlags });
 
 export function closureRoutes(app: ServiceApp, service: CommandService): void {
   const { store } = service;
@@ -57,7 +61,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         tags: ['closure'],
         params: z.object({ caseId: z.uuid() }),
         body: requestBody,
-        response: { 202: statusAnswer, ...writeResponses, ...problemResponses(404, 409) },
+        response: { 202: writtenAnswer, ...writeResponses, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {
@@ -65,7 +69,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
       const ctx = commandContext(request, user);
       const found = await service.caseFor(user, request.params.caseId);
       const closureRequestId = randomUUID();
-      const answer = await executeCommand<ClosureEvent, z.infer<typeof statusAnswer>, 202>({
+      const answer = await executeCommand<ClosureEvent, z.infer<typeof writtenAnswer>, 202>({
         store,
         request,
         ctx,
@@ -77,7 +81,10 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
             { kind: 'request', closureRequestId, caseId: found.caseId, ...request.body, requestedAt: ctx.now.toISOString(), requestedBy: user.sub },
             fold(closureDecider, history),
           ),
-        answer: () => ({ status: 202, body: { closureRequestId, caseId: found.caseId, status: 'pending_assessment' } }),
+        answer: () => ({
+          status: 202,
+          body: { closureRequestId, caseId: found.caseId, status: 'pending_assessment', languageFlags: languageFlagsOf({ summary: request.body.summary }) },
+        }),
         project,
       });
       return reply.code(answer.status).send(answer.body);
@@ -150,7 +157,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         tags: ['closure'],
         params: z.object({ closureRequestId: z.uuid() }),
         body: decisionBody,
-        response: { 200: statusAnswer, ...writeResponses, ...problemResponses(404, 409) },
+        response: { 200: writtenAnswer, ...writeResponses, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {
@@ -158,7 +165,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
       const ctx = commandContext(request, user);
       const held = await findClosureRequest(store.pool, store.schema, request.params.closureRequestId);
       if (!held || !canSeeArea(user, held.area)) throw problem('NOT_FOUND', `There is no closure request ${request.params.closureRequestId} in your areas.`);
-      const answer = await executeCommand<ClosureEvent, z.infer<typeof statusAnswer>, 200>({
+      const answer = await executeCommand<ClosureEvent, z.infer<typeof writtenAnswer>, 200>({
         store,
         request,
         ctx,
@@ -181,7 +188,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
           ),
         answer: (events) => {
           const status = events.map(statusAfter).find((s) => s !== undefined) ?? 'held_for_review';
-          return { status: 200, body: { closureRequestId: held.closureRequestId, caseId: held.caseId, status } };
+          return { status: 200, body: { closureRequestId: held.closureRequestId, caseId: held.caseId, status, languageFlags: languageFlagsOf({ rationale: request.body.rationale }) } };
         },
         project,
       });
@@ -197,14 +204,14 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         tags: ['closure'],
         params: z.object({ caseId: z.uuid() }),
         body: reopenBody,
-        response: { 200: z.object({ caseId: z.uuid(), status: z.literal('open') }), ...writeResponses, ...problemResponses(404, 409) },
+        response: { 200: reopenAnswer, ...writeResponses, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {
       const user = requireRole(request, 'social_worker', 'supervisor');
       const ctx = commandContext(request, user);
       const found = await service.caseFor(user, request.params.caseId);
-      const answer = await executeCommand<ClosureEvent, { caseId: string; status: 'open' }, 200>({
+      const answer = await executeCommand<ClosureEvent, z.infer<typeof reopenAnswer>, 200>({
         store,
         request,
         ctx,
@@ -213,7 +220,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         area: found.area,
         decide: (history) =>
           closureDecider.decide({ kind: 'reopen', caseId: found.caseId, reason: request.body.reason, reopenedAt: ctx.now.toISOString() }, fold(closureDecider, history)),
-        answer: () => ({ status: 200, body: { caseId: found.caseId, status: 'open' } }),
+        answer: () => ({ status: 200, body: { caseId: found.caseId, status: 'open' as const, languageFlags: languageFlagsOf({ reason: request.body.reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
     },

@@ -33,7 +33,7 @@ describe('POST /v1/language-checks', () => {
     const res = await check({ text: NOTES });
     expect(res.statusCode).toBe(200);
     const { languageFlags } = res.json<{ languageFlags: { phrase: string; position: number; suggestion: string }[] }>();
-    expect(languageFlags).toEqual(findLabellingLanguage(NOTES));
+    expect(languageFlags).toEqual(findLabellingLanguage(NOTES).map((f) => ({ field: 'text', ...f })));
     expect(languageFlags.map((f) => f.phrase)).toEqual(['putting himself at risk', 'associating with']);
     expect(languageFlags[0]).toMatchObject({ position: NOTES.indexOf('putting'), suggestion: 'is at risk of exploitation / may have been groomed' });
   });

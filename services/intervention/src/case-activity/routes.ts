@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { commandContext, executeCommand, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import {
   agencySchema,
-  findLabellingLanguage,
   incidentKindSchema,
   INTERVENTION_MINUTES_MAX,
   INTERVENTION_MINUTES_MIN,
@@ -42,12 +41,6 @@ const interventionBody = z
     },
   });
 
-const languageFlag = z.object({
-  phrase: z.string(),
-  position: z.number().int().describe('Zero-based character offset in the notes.'),
-  matched: z.string().describe('The words as written.'),
-  suggestion: z.string(),
-});
 
 const languageCheckBody = z
   .object({ text: z.string().max(INTERVENTION_NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.') })
@@ -106,7 +99,7 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
         tags: ['interventions'],
         params: caseParams,
         body: interventionBody,
-        response: responses(z.object({ interventionId: z.uuid(), languageFlags: z.array(languageFlag) })),
+        response: responses(z.object({ interventionId: z.uuid(), languageFlags: z.array(languageFlagSchema) })),
       },
     },
     async (request, reply) => {
@@ -118,7 +111,7 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
         caseId,
         { kind: 'log-intervention', data: { interventionId, caseId, ...request.body } },
         `intervention-${interventionId}`,
-        () => ({ interventionId, languageFlags: findLabellingLanguage(request.body.notes) }),
+        () => ({ interventionId, languageFlags: languageFlagsOf({ notes: request.body.notes }) }),
       );
       return reply.code(answer.status).send(answer.body);
     },
@@ -184,12 +177,12 @@ export function languageCheckRoute(app: ServiceApp): void {
           'Social workers and supervisors. Answers the labelling or victim-blaming phrases in `text`, each with its position and the wording to use instead: the same check POST /v1/cases/{caseId}/interventions makes of its notes. Records nothing and publishes nothing, so it needs no Idempotency-Key; the text is never stored or logged. The worker stays free to save the notes as written.',
         tags: ['interventions'],
         body: languageCheckBody,
-        response: { 200: z.object({ languageFlags: z.array(languageFlag) }), ...problemResponses(400, 401, 403, 413, 415) },
+        response: { 200: z.object({ languageFlags: z.array(languageFlagSchema) }), ...problemResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request) => {
       requireRole(request, 'social_worker', 'supervisor');
-      return { languageFlags: findLabellingLanguage(request.body.text) };
+      return { languageFlags: languageFlagsOf({ text: request.body.text }) };
     },
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { commandContext, executeCommand, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService, type LanguageFlag } from '@syv/command-service';
 import { agencySchema, onwardReferralMadeData } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { readStream } from '@syv/event-store';
@@ -43,11 +43,12 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
     {
       schema: {
         summary: 'Refer the child on to another agency',
-        description: 'Records a referral to another agency (e.g. CAMHS). The wait until it starts is watched: a long wait, or a closure while it has not started, is flagged.',
+        description:
+          'Records a referral to another agency (e.g. CAMHS). The wait until it starts is watched: a long wait, or a closure while it has not started, is flagged. Answers languageFlags: labelling or victim-blaming phrases in the reason, with suggested wording (the reason is recorded as written).',
         tags: ['onward referrals'],
         params: z.object({ caseId: z.uuid() }),
         body: makeBody,
-        response: { 201: z.object({ onwardReferralId: z.uuid() }), ...writeResponses, ...problemResponses(404, 409) },
+        response: { 201: z.object({ onwardReferralId: z.uuid(), languageFlags: z.array(languageFlagSchema) }), ...writeResponses, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {
@@ -57,7 +58,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       const found = await service.caseFor(user, request.params.caseId);
       refuseIfClosed(found, 'an onward referral');
       const onwardReferralId = randomUUID();
-      const answer = await executeCommand<OnwardEvent, { onwardReferralId: string }, 201>({
+      const answer = await executeCommand<OnwardEvent, { onwardReferralId: string; languageFlags: LanguageFlag[] }, 201>({
         store: service.store,
         request,
         ctx,
@@ -66,7 +67,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         area: found.area,
         decide: (history) =>
           onwardReferralDecider.decide({ kind: 'make', onwardReferralId, caseId: found.caseId, ...request.body }, fold(onwardReferralDecider, history)),
-        answer: () => ({ status: 201, body: { onwardReferralId } }),
+        answer: () => ({ status: 201, body: { onwardReferralId, languageFlags: languageFlagsOf({ reason: request.body.reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { executeCommand, commandContext, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, writeResponses, type CommandService } from '@syv/command-service';
 import { caseAllocatedData, userId } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
@@ -20,6 +20,7 @@ const allocationAnswer = z.object({
   caseId: z.uuid(),
   allocatedTo: z.string(),
   previouslyAllocatedTo: z.string().nullable(),
+  languageFlags: z.array(languageFlagSchema).describe('Labelling or victim-blaming phrases in the note, with suggested wording.'),
 });
 
 /**
@@ -64,7 +65,10 @@ export function allocationRoutes(app: ServiceApp, service: CommandService): void
         answer: (events) => {
           const allocated = events.find((e) => e.type === 'case.allocated.v1');
           if (allocated?.type !== 'case.allocated.v1') throw new Error('an allocation always records case.allocated');
-          return { status: 200, body: { caseId, allocatedTo: allocated.data.allocatedTo, previouslyAllocatedTo: allocated.data.previouslyAllocatedTo } };
+          return {
+            status: 200,
+            body: { caseId, allocatedTo: allocated.data.allocatedTo, previouslyAllocatedTo: allocated.data.previouslyAllocatedTo, languageFlags: languageFlagsOf({ note }) },
+          };
         },
       });
       return reply.code(answer.status).send(answer.body);
