@@ -172,7 +172,7 @@ describe("the report's stories", () => {
   it('a child waiting for CAMHS: the sweep raises LONG_WAIT while nothing happens, and closing the case is held', async () => {
     const { caseId } = await refer(child(), 100, { concerns: ['serious_youth_violence_victim'] });
     await weekly(caseId, 98, 3, ['social_care', 'youth_service']);
-    // Referred to CAMHS 30 days ago; on the day of the last session (3 days ago) it had waited 27 days, within 28.
+    // Referred to CAMHS 30 days ago; on the day of the last intervention (3 days ago) it had waited 27 days, within 28.
     await post(urls.referral, `/v1/cases/${caseId}/onward-referrals`, { agency: 'camhs', reason: 'Panic attacks since the assault.', referredAt: iso(30) });
 
     // Nobody records anything: only the sweep, at today's date, can see the wait pass 28 days.

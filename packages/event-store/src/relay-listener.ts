@@ -9,7 +9,7 @@ import { eventsChannel } from './schema-name.js';
  * standby takes over on its next try. A broken connection is dropped and made again on demand.
  */
 interface RelayListener {
-  /** Connects and LISTENs if needed; true when this session holds the publishing lock. */
+  /** Connects and LISTENs if needed; true when this connection holds the publishing lock. */
   ensureLeader(): Promise<boolean>;
   /** Drops the session if it no longer answers (after an error somewhere else); lock and LISTEN go with it. */
   check(): Promise<void>;
