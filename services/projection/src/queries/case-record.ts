@@ -1,4 +1,5 @@
 import type { CaseEvent } from '@syv/contracts';
+import { domainTimeOf } from '../fold/domain-time.js';
 import type { LabellingMatcher } from '../rules/index.js';
 
 /**
@@ -28,7 +29,10 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
   };
   // A start may be published before the referral it starts (each service relays its own outbox).
   const started = new Map<string, string>();
-  for (const e of events) {
+  // In the order things happened (an allocation, a decision about the case, where it was recorded);
+  // the sort is stable, so facts of one instant keep their log order.
+  const happened = (e: CaseEvent) => Date.parse(domainTimeOf(e) ?? e.time);
+  for (const e of [...events].sort((a, b) => happened(a) - happened(b))) {
     switch (e.type) {
       case 'referral.received.v1':
         record.referrals.push({ ...e.data, eventId: e.id });
@@ -54,13 +58,5 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
     }
   }
   for (const o of record.onwardReferrals) o.startedAt = started.get(o.onwardReferralId) ?? null;
-  const by = <T>(time: (x: T) => string) => (a: T, b: T) => Date.parse(time(a)) - Date.parse(time(b));
-  record.referrals.sort(by((r) => r.receivedAt));
-  record.onwardReferrals.sort(by((o) => o.referredAt));
-  record.interventions.sort(by((i) => i.deliveredAt));
-  record.incidents.sort(by((i) => i.occurredAt));
-  record.riskAssessments.sort(by((r) => r.assessedAt));
   return record;
 }
-
-export type CaseRecord = ReturnType<typeof caseRecord>;
