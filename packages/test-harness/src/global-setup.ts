@@ -39,16 +39,35 @@ async function claimBrokerSlot(): Promise<{ port: number; dataDir: string; owner
   for (const port of candidates) {
     const dataDir = join(repoRoot, '.data', port === 19092 ? 'test-run' : `test-run-${port}`);
     const ownerFile = `${dataDir}.owner`;
-    if (!given && ownerAlive(ownerFile)) continue;
+    mkdirSync(join(dataDir, '..'), { recursive: true });
+    if (!given && !claim(ownerFile)) continue;
+    if (given) writeFileSync(ownerFile, String(process.pid));
     await stopLocalKafka({ dataDir, log }).catch(() => undefined);
     // The broker listens on the port and its controller on the next one.
-    if (!given && !((await portIsFree(port)) && (await portIsFree(port + 1)))) continue;
-    mkdirSync(join(dataDir, '..'), { recursive: true });
-    writeFileSync(ownerFile, String(process.pid));
+    if (!given && !((await portIsFree(port)) && (await portIsFree(port + 1)))) {
+      rmSync(ownerFile, { force: true });
+      continue;
+    }
     if (port !== candidates[0]) log(`port ${candidates[0]} belongs to another test run or process; this run uses ${port}`);
     return { port, dataDir, ownerFile };
   }
   throw new Error(`every local broker slot (${candidates.join(', ')}) is taken by a running test run or another process; set TEST_KAFKA_PORT to another port`);
+}
+
+/**
+ * Takes the slot for this process, atomically: two runs starting together cannot both take it. A
+ * slot whose owner no longer runs is freed first.
+ */
+function claim(ownerFile: string): boolean {
+  if (ownerAlive(ownerFile)) return false;
+  rmSync(ownerFile, { force: true });
+  try {
+    writeFileSync(ownerFile, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
 }
 
 function ownerAlive(ownerFile: string): boolean {

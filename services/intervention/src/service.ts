@@ -1,6 +1,6 @@
 import { SOURCES } from '@syv/contracts';
 import type { CommandServiceDefinition } from '@syv/command-service';
-import { caseActivityRoutes } from './case-activity/routes.js';
+import { caseActivityRoutes, languageCheckRoute } from './case-activity/routes.js';
 
 export const interventionService: CommandServiceDefinition = {
   name: 'intervention',
@@ -18,5 +18,8 @@ export const interventionService: CommandServiceDefinition = {
       { name: 'risk assessments', description: 'Risk level and extra-familial harm' },
     ],
   },
-  routes: (app, service) => caseActivityRoutes(app, service),
+  routes: (app, service) => {
+    caseActivityRoutes(app, service);
+    languageCheckRoute(app);
+  },
 };

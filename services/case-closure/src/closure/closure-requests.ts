@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { AnyEvent, Flag } from '@syv/contracts';
+import type { AnyEvent, ClosureReason, ClosureRequestStatus, Flag } from '@syv/contracts';
 import type { Migration } from '@syv/event-store';
 
 // The closure requests as a reader asks for them (GET /v1/closure-requests/{id}), written in the
@@ -35,8 +35,8 @@ interface ClosureRequestRow {
   closureRequestId: string;
   caseId: string;
   area: string;
-  status: 'pending_assessment' | 'held_for_review' | 'closed' | 'rejected';
-  reason: string;
+  status: ClosureRequestStatus;
+  reason: ClosureReason;
   flags: Flag[];
   requestedBy: string;
   requestedAt: string;
@@ -82,8 +82,8 @@ interface Row {
   closure_request_id: string;
   case_id: string;
   area: string;
-  status: ClosureRequestRow['status'];
-  reason: string;
+  status: ClosureRequestStatus;
+  reason: ClosureReason;
   flags: Flag[];
   requested_by: string;
   requested_at: Date;
@@ -100,7 +100,7 @@ export async function findClosureRequest(db: pg.Pool, schema: string, id: string
 export async function listClosureRequests(
   db: pg.Pool,
   schema: string,
-  f: { areas: readonly string[]; status?: ClosureRequestRow['status'] | undefined; limit: number; offset: number },
+  f: { areas: readonly string[]; status?: ClosureRequestStatus | undefined; limit: number; offset: number },
 ): Promise<ClosureRequestRow[]> {
   const { rows } = await db.query<Row>(
     `SELECT * FROM ${schema}.closure_requests WHERE area = ANY($1::text[]) AND ($2::text IS NULL OR status = $2)

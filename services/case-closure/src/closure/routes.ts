@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
-import { caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, flagSchema } from '@syv/contracts';
+import { areaCode, caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, closureRequestStatusSchema, flagSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { areasToList, canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { findClosureRequest, listClosureRequests, projectClosureRequests } from './closure-requests.js';
 import { closureDecider, statusAfter, type ClosureEvent } from './decider.js';
 
 export const closureStreamId = (caseId: string) => `case-closure-${caseId}`;
-
-const statusSchema = z.enum(['pending_assessment', 'held_for_review', 'closed', 'rejected']);
 
 const requestBody = z
   .object({
@@ -40,7 +38,7 @@ export const bodiesAndEvents = [
   { route: 'POST /v1/cases/{caseId}/reopen', body: reopenBody, event: 'case.reopened.v1' },
 ] as const;
 
-const statusAnswer = z.object({ closureRequestId: z.uuid(), caseId: z.uuid(), status: statusSchema });
+const statusAnswer = z.object({ closureRequestId: z.uuid(), caseId: z.uuid(), status: closureRequestStatusSchema });
 /** What a write answers: the status, and the labelling phrases in what the caller wrote (recorded as written). */
 const languageFlags = z.array(languageFlagSchema).describe('Labelling or victim-blaming phrases in the free text of the request, with suggested wording.');
 const writtenAnswer = statusAnswer.extend({ languageFlags });
@@ -111,8 +109,8 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         tags: ['closure'],
         querystring: z
           .object({
-            status: statusSchema.optional(),
-            area: z.string().min(1).max(16).optional(),
+            status: closureRequestStatusSchema.optional(),
+            area: areaCode().optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
             offset: z.coerce.number().int().min(0).default(0),
           })
@@ -123,8 +121,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
     async (request) => {
       const q = request.query;
       const rows = await listClosureRequests(store.pool, store.schema, { areas: areasToList(request.user, q.area), status: q.status, limit: q.limit + 1, offset: q.offset });
-      const items = rows.slice(0, q.limit).map(({ reason, ...rest }) => ({ ...rest, reason: reason as z.infer<typeof closureReasonSchema> }));
-      return { items, next: rows.length > q.limit ? q.offset + q.limit : null };
+      return { items: rows.slice(0, q.limit), next: rows.length > q.limit ? q.offset + q.limit : null };
     },
   );
 
@@ -142,8 +139,8 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
       const user = request.user;
       const found = await findClosureRequest(store.pool, store.schema, request.params.closureRequestId);
       if (!found || !canSeeArea(user, found.area)) throw problem('NOT_FOUND', `There is no closure request ${request.params.closureRequestId} in your areas.`);
-      const { area: _area, reason, ...rest } = found;
-      return { ...rest, reason: reason as z.infer<typeof closureReasonSchema> };
+      const { area: _area, ...rest } = found;
+      return rest;
     },
   );
 

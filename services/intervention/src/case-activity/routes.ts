@@ -41,7 +41,6 @@ const interventionBody = z
     },
   });
 
-
 const languageCheckBody = z
   .object({ text: z.string().max(INTERVENTION_NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.') })
   .strict()
@@ -116,8 +115,6 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
       return reply.code(answer.status).send(answer.body);
     },
   );
-
-  languageCheckRoute(app);
 
   app.post(
     '/v1/cases/:caseId/incidents',

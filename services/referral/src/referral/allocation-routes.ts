@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
 import { caseAllocatedData, userId } from '@syv/contracts';
 import { fold } from '@syv/decider';
-import { problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { requireRole, type ServiceApp } from '@syv/service-kit';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent } from './decider.js';
 
 const allocationBody = z
@@ -38,16 +38,14 @@ export function allocationRoutes(app: ServiceApp, service: CommandService): void
         tags: ['referrals'],
         params: z.object({ caseId: z.uuid() }),
         body: allocationBody,
-        response: { 200: allocationAnswer, ...writeResponses },
+        response: { 200: allocationAnswer, ...writeResponses, ...problemResponses(404, 409) },
       },
     },
     async (request, reply) => {
       const user = requireRole(request, 'social_worker', 'supervisor');
       const { caseId } = request.params;
       const found = await service.caseFor(user, caseId);
-      if (found.status === 'closed') {
-        throw problem('CASE_CLOSED', 'This case is closed, so it cannot be allocated. Reopen it first if the child needs support again.');
-      }
+      refuseIfClosed(found, 'an allocation');
       const ctx = commandContext(request, user);
       const by: Allocator = { sub: user.sub, role: user.role as Allocator['role'] };
       const { allocatedTo, note } = request.body;
