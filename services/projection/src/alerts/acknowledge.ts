@@ -25,8 +25,7 @@ interface AcknowledgeContext {
 export async function acknowledgeAlert(pool: pg.Pool, schema: string, alertId: string, ctx: AcknowledgeContext): Promise<AlertRow> {
   return withTransaction(pool, async (client) => {
     const alert = await lockAlert(client, schema, alertId);
-    const visible = alert && canSeeArea(ctx.user, alert.area) && (ctx.user.role !== 'social_worker' || alert.allocatedTo === ctx.user.sub);
-    if (!alert || !visible) throw problem('NOT_FOUND', `There is no alert ${alertId} in your areas.`);
+    if (!alert || !canSeeArea(ctx.user, alert.area) || (ctx.user.role === 'social_worker' && alert.allocatedTo !== ctx.user.sub)) throw problem('NOT_FOUND', `There is no alert ${alertId} in your areas.`);
     if (alert.acknowledgedBy !== null) {
       if (alert.acknowledgedBy === ctx.user.sub) return alert;
       throw problem('ALERT_ALREADY_ACKNOWLEDGED', `Alert ${alertId} was acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt?.toISOString()}.`, {
@@ -58,7 +57,6 @@ export async function acknowledgeAlert(pool: pg.Pool, schema: string, alertId: s
       },
     );
     await appendOutgoing(client, schema, `alert-${alertId}`, event);
-    const { allocatedTo: _allocated, ...row } = alert;
-    return { ...row, acknowledgedBy: ctx.user.sub, acknowledgedAt: ctx.now, acknowledgementNote: note };
+    return { ...alert, acknowledgedBy: ctx.user.sub, acknowledgedAt: ctx.now, acknowledgementNote: note };
   });
 }

@@ -63,7 +63,7 @@ export async function startAlertBroadcast(opts: {
         else logger.warn({ partition, offset: message.offset, error: decoded.error.message }, 'not an alert event; not streamed');
       }
       const allocations = hub.hasWorkers() ? await allocationsFor(events.map((e) => e.subject)) : new Map<string, string>();
-      for (const event of events) hub.publish(event, allocations.get(event.subject) ?? null);
+      for (const event of events) hub.publish(event, allocations.get(event.subject.toLowerCase()) ?? null);
       if (last) next.set(partition, BigInt(last.offset) + 1n);
     },
   });

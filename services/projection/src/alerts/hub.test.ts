@@ -56,4 +56,15 @@ describe('alert hub', () => {
     expect(worker.map((e) => e.id)).toEqual(['33333333-3333-4333-8333-333333333331']);
     expect(supervisor).toHaveLength(3);
   });
+
+  it('given a worker who leaves, when they unsubscribe (twice), then nobody needs allocations looked up', () => {
+    const hub = createAlertHub();
+    hub.subscribe({ areas: ['E1'], send: () => undefined });
+    const off = hub.subscribe({ areas: ['E1'], worker: 'sw-1', send: () => undefined });
+    expect(hub.hasWorkers()).toBe(true);
+    off();
+    off();
+    expect(hub.hasWorkers()).toBe(false);
+    expect(hub.listeners()).toBe(1);
+  });
 });

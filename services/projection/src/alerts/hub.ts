@@ -27,11 +27,19 @@ export interface AlertHub {
  */
 export function createAlertHub(rememberIds = 10_000): AlertHub {
   const listeners = new Set<AlertListener>();
+  let workers = 0;
   const seen = new Set<string>();
   return {
     subscribe(listener) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      if (listener.worker !== undefined) workers++;
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        listeners.delete(listener);
+        if (listener.worker !== undefined) workers--;
+      };
     },
     publish(event, allocatedTo = null) {
       if (seen.has(event.id)) return 0;
@@ -50,6 +58,6 @@ export function createAlertHub(rememberIds = 10_000): AlertHub {
       return delivered;
     },
     listeners: () => listeners.size,
-    hasWorkers: () => [...listeners].some((l) => l.worker !== undefined),
+    hasWorkers: () => workers > 0,
   };
 }

@@ -1,6 +1,6 @@
 import type { CaseEvent, ClosureRequestStatus } from '@syv/contracts';
 import { agenciesOfCase, currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
-import { daysBetween } from '../rules/days.js';
+import { wholeDaysBetween } from '../rules/days.js';
 
 export interface OnwardReferralView {
   onwardReferralId: string;
@@ -35,7 +35,6 @@ export interface CaseSummary {
   closure: { closureRequestId: string; requestedAt: string; reason: string; status: ClosureRequestStatus } | null;
 }
 
-const wholeDays = (from: Date, to: Date) => Math.floor(daysBetween(from, to));
 
 /**
  * The closure request a case had at `asOf` and where it stood. Holding and rejecting have no
@@ -76,7 +75,7 @@ export function summariseCase(history: CaseHistory, events: readonly CaseEvent[]
     closureReason: closure?.reason ?? null,
     riskLevel: risk?.level ?? null,
     extraFamilialHarm: risk?.extraFamilialHarm ?? false,
-    supportDays: first ? wholeDays(first.deliveredAt, end) : null,
+    supportDays: first ? wholeDaysBetween(first.deliveredAt, end) : null,
     firstInterventionAt: first?.deliveredAt.toISOString() ?? null,
     interventions: view.interventions.length,
     agencies: agenciesOfCase(view),
@@ -85,10 +84,10 @@ export function summariseCase(history: CaseHistory, events: readonly CaseEvent[]
       agency: o.agency,
       referredAt: o.referredAt.toISOString(),
       startedAt: o.started?.startedAt.toISOString() ?? null,
-      waitDays: wholeDays(o.referredAt, o.started?.startedAt ?? end),
+      waitDays: wholeDaysBetween(o.referredAt, o.started?.startedAt ?? end),
       waiting: o.started === undefined,
     })),
-    lastContactWithChild: contact ? { at: contact.deliveredAt.toISOString(), daysAgo: wholeDays(contact.deliveredAt, asOf), agency: contact.agency, kind: contact.kind } : null,
+    lastContactWithChild: contact ? { at: contact.deliveredAt.toISOString(), daysAgo: wholeDaysBetween(contact.deliveredAt, asOf), agency: contact.agency, kind: contact.kind } : null,
     incidents: view.incidents.length,
     closure: closureAt(view, events, asOf),
   };

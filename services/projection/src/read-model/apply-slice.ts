@@ -25,7 +25,8 @@ export async function applySlice(client: pg.ClientBase, rm: ReadModel, slice: re
   const archived = await archiveEvents(client, schema, slice);
   const seen = new Set<string>();
   // Once each, and only those archived now (a repeat within the slice counts once).
-  const events = slice.filter((p) => archived.has(p.event.id) && !seen.has(p.event.id) && seen.add(p.event.id));
+  // PostgreSQL answers uuids in lower case; an id may have been written in upper case.
+  const events = slice.filter((p) => archived.has(p.event.id.toLowerCase()) && !seen.has(p.event.id) && seen.add(p.event.id));
   if (events.length === 0) return { applied: [], alerts: [], assessments: [] };
   const settings = { thresholdsFor: rm.thresholdsFor, match: rm.matchLanguage };
   const states = await loadStates(client, schema, [...new Set(events.map((e) => e.event.subject))]);
