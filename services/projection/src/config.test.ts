@@ -31,4 +31,9 @@ describe('projection configuration', () => {
     expect(() => thresholdsConfig(config({ THRESHOLDS_FILE: file('{"defaults":{"slowStartDays":0,"slowStrtDays":3}}') }))).toThrow(/defaults\.slowStartDays.*defaults\.slowStrtDays|defaults\.slowStrtDays.*defaults\.slowStartDays/);
     expect(() => thresholdsConfig(config({ THRESHOLDS_FILE: '/nonexistent/thresholds.json' }))).toThrow(/THRESHOLDS_FILE/);
   });
+
+  it('given the consumer and the sweep would take the whole pool, then the service refuses to start, naming it', () => {
+    expect(() => config({ DATABASE_POOL_SIZE: '4', APPLY_PARTITIONS_CONCURRENTLY: '2', SWEEP_CONCURRENCY: '2' })).toThrow(/SWEEP_CONCURRENCY/);
+    expect(config({ DATABASE_POOL_SIZE: '5', APPLY_PARTITIONS_CONCURRENTLY: '2', SWEEP_CONCURRENCY: '2' }).SWEEP_CONCURRENCY).toBe(2);
+  });
 });

@@ -33,6 +33,11 @@ export const projectionConfigSchema = eventServiceConfigSchema.extend({
   SSE_HEARTBEAT_MS: envInt(15_000, { min: 100, max: 300_000 }),
   /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); the default thresholds when unset. */
   THRESHOLDS_FILE: z.string().trim().min(1).optional(),
+}).refine((c) => c.APPLY_PARTITIONS_CONCURRENTLY + c.SWEEP_CONCURRENCY < c.DATABASE_POOL_SIZE, {
+  // The consumer's partitions and the sweep's pages each hold a connection of the one pool for a
+  // transaction; the HTTP routes and the alert stream need one left, or they wait for a whole round.
+  path: ['SWEEP_CONCURRENCY'],
+  message: 'APPLY_PARTITIONS_CONCURRENTLY + SWEEP_CONCURRENCY must be less than DATABASE_POOL_SIZE, leaving connections for requests',
 });
 export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;
 
