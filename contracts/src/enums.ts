@@ -57,6 +57,25 @@ export const INCIDENT_KINDS = ['violence_victim', 'violence_harm', 'weapon', 'ex
 export const incidentKindSchema = z.enum(INCIDENT_KINDS);
 export type IncidentKind = z.infer<typeof incidentKindSchema>;
 
+/** How another agency's support ended (onward-referral.ended.v1): done, the child stopped coming, the family moved away, or something else. */
+export const SUPPORT_OUTCOMES = ['completed', 'disengaged', 'moved', 'other'] as const;
+export const supportOutcomeSchema = z.enum(SUPPORT_OUTCOMES);
+export type SupportOutcome = z.infer<typeof supportOutcomeSchema>;
+
+/** Where an onward referral stands: waiting for the agency to start, started, refused by it, withdrawn by the referrer, or its support ended. */
+export const ONWARD_REFERRAL_STATUSES = ['waiting', 'started', 'declined', 'withdrawn', 'ended'] as const;
+export const onwardReferralStatusSchema = z.enum(ONWARD_REFERRAL_STATUSES);
+export type OnwardReferralStatus = z.infer<typeof onwardReferralStatusSchema>;
+
+/**
+ * The kinds of harm outside the home a risk assessment names (extra-familial harm): criminal or
+ * sexual exploitation, violence in the community, harm online, harm through the child's peer
+ * group, and harm tied to a place (an estate, a park, a transport hub).
+ */
+export const HARM_OUTSIDE_HOME_KINDS = ['exploitation', 'community_violence', 'online', 'peer_group', 'location'] as const;
+export const harmOutsideHomeKindSchema = z.enum(HARM_OUTSIDE_HOME_KINDS);
+export type HarmOutsideHomeKind = z.infer<typeof harmOutsideHomeKindSchema>;
+
 export const CLOSURE_REASONS = ['support_completed', 'no_further_action', 'moved_area', 'aged_out', 'family_declined', 'transferred'] as const;
 export const closureReasonSchema = z.enum(CLOSURE_REASONS);
 export type ClosureReason = z.infer<typeof closureReasonSchema>;
@@ -93,7 +112,16 @@ export const CLOSURE_RULE_IDS = [
 export type ClosureRuleId = (typeof CLOSURE_RULE_IDS)[number];
 
 /** The projection's rules; the id is what flags, alerts and thresholds refer to. */
-export const RULE_IDS = [...CLOSURE_RULE_IDS, 'REREFERRAL_AFTER_CLOSURE', 'SLOW_START', 'CONTACT_GAP', 'LONG_WAIT', 'LABELLING_LANGUAGE'] as const;
+export const RULE_IDS = [
+  ...CLOSURE_RULE_IDS,
+  'REREFERRAL_AFTER_CLOSURE',
+  'SLOW_START',
+  'CONTACT_GAP',
+  'LONG_WAIT',
+  'LABELLING_LANGUAGE',
+  'ONWARD_REFERRAL_DECLINED',
+  'SUPPORT_ENDED_EARLY',
+] as const;
 export const ruleIdSchema = z.enum(RULE_IDS);
 export type RuleId = z.infer<typeof ruleIdSchema>;
 

@@ -3,7 +3,8 @@ import type { EventData, EventOf, EventType } from './events/catalog.js';
 import type { Flag } from './fields.js';
 
 // One realistic event of every type, all from one case's story: a 14-year-old referred by school for
-// criminal exploitation, a CAMHS referral that took eight weeks to start, a closure held because
+// criminal exploitation, a CAMHS referral that took eight weeks to start and ended with its work
+// completed, a housing referral declined and a youth justice referral withdrawn, a closure held because
 // harm outside the home was still present, then closed months later and reopened. Used as examples
 // in the generated JSON Schema and AsyncAPI documents, and as fixtures in tests. Values are fixed so
 // the generated files do not change from one run to the next.
@@ -25,6 +26,8 @@ const requestId = (n: number) => fixedId('0d8b7c6a', n);
 const ids = {
   referral: '9e2d7a41-3c5b-4e8f-a1d2-6b7c8d9e0f02',
   onwardReferral: '1c4e6a8b-2d3f-4a5b-8c7d-9e0f1a2b3c03',
+  housingReferral: '3d5f7a9b-4e6c-4b8d-9f1a-2b3c4d5e6f17',
+  youthJusticeReferral: '4e6a8b0c-5f7d-4c9e-8a2b-3c4d5e6f7a18',
   intervention: '7d8e9f0a-1b2c-4d3e-b4f5-a6b7c8d9e004',
   incident: '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c05',
   assessment: '8f9a0b1c-2d3e-4f4a-a5b6-c7d8e9f0a106',
@@ -86,6 +89,7 @@ export const examples: { [T in EventType]: EventOf<T> } = {
       riskLevel: 'medium',
       receivedAt: '2026-01-05T09:12:00Z',
       reReferral: false,
+      reason: 'He has missed school for three weeks and was found in another town with cash and two phones he could not explain.',
     },
     { id: eventId(1), source: SOURCES.referral, time: '2026-01-05T09:12:03.412Z', correlationid: requestId(1), causationid: requestId(1), actor: socialWorker },
   ),
@@ -115,6 +119,37 @@ export const examples: { [T in EventType]: EventOf<T> } = {
     { onwardReferralId: ids.onwardReferral, caseId, startedAt: '2026-03-04T10:30:00Z' },
     { id: eventId(4), source: SOURCES.referral, time: '2026-03-04T16:20:05.118Z', correlationid: requestId(3), causationid: requestId(3), actor: socialWorker },
   ),
+  'onward-referral.declined.v1': example(
+    'onward-referral.declined.v1',
+    {
+      onwardReferralId: ids.housingReferral,
+      caseId,
+      reason: 'The family is not homeless or at risk within 56 days, so housing says the threshold is not met.',
+      declinedAt: '2026-02-02T11:00:00Z',
+    },
+    { id: eventId(17), source: SOURCES.referral, time: '2026-02-02T11:40:12.301Z', correlationid: requestId(12), causationid: requestId(12), actor: socialWorker },
+  ),
+  'onward-referral.withdrawn.v1': example(
+    'onward-referral.withdrawn.v1',
+    {
+      onwardReferralId: ids.youthJusticeReferral,
+      caseId,
+      reason: 'Police took no further action after the arrest, so a youth justice referral is no longer needed.',
+      withdrawnAt: '2026-02-20T09:00:00Z',
+    },
+    { id: eventId(18), source: SOURCES.referral, time: '2026-02-20T09:05:44.870Z', correlationid: requestId(13), causationid: requestId(13), actor: socialWorker },
+  ),
+  'onward-referral.ended.v1': example(
+    'onward-referral.ended.v1',
+    {
+      onwardReferralId: ids.onwardReferral,
+      caseId,
+      endedAt: '2026-06-24T10:30:00+01:00',
+      outcome: 'completed',
+      reason: 'Sixteen sessions of trauma-focused work; he sleeps better and knows how to reach the team again.',
+    },
+    { id: eventId(19), source: SOURCES.referral, time: '2026-06-24T12:10:31.442Z', correlationid: requestId(14), causationid: requestId(14), actor: socialWorker },
+  ),
   'intervention.logged.v1': example(
     'intervention.logged.v1',
     {
@@ -128,17 +163,35 @@ export const examples: { [T in EventType]: EventOf<T> } = {
       durationMinutes: 60,
       notes:
         'Met at the youth centre after school. He said older boys have been asking him to carry parcels and he feels unsafe walking home. Agreed two safe routes and who to call.',
+      childViews: 'I want to go back to college but I cannot walk past the chicken shop any more.',
     },
     { id: eventId(5), source: SOURCES.intervention, time: '2026-01-09T17:25:10.550Z', correlationid: requestId(4), causationid: requestId(4), actor: socialWorker },
   ),
   'incident.recorded.v1': example(
     'incident.recorded.v1',
-    { incidentId: ids.incident, caseId, kind: 'missing', severity: 'high', occurredAt: '2026-02-14T21:30:00Z' },
+    {
+      incidentId: ids.incident,
+      caseId,
+      kind: 'missing',
+      severity: 'high',
+      occurredAt: '2026-02-14T21:30:00Z',
+      description: 'Did not come home after school; found by police the next morning at a train station two counties away.',
+    },
     { id: eventId(6), source: SOURCES.intervention, time: '2026-02-15T08:47:22.903Z', correlationid: requestId(5), causationid: requestId(5), actor: socialWorker },
   ),
   'risk.assessed.v1': example(
     'risk.assessed.v1',
-    { assessmentId: ids.assessment, caseId, riskLevel: 'high', extraFamilialHarm: true, assessedAt: '2026-04-10T11:00:00+01:00' },
+    {
+      assessmentId: ids.assessment,
+      caseId,
+      riskLevel: 'high',
+      extraFamilialHarm: true,
+      assessedAt: '2026-04-10T11:00:00+01:00',
+      harmOutsideHome: ['exploitation', 'location'],
+      rationale: 'Adults are still contacting him and he has been seen at the same station twice since February.',
+      childViews: 'He said he owes them money and is scared of what happens if he stops.',
+      familyViews: 'His mum said she does not know who he is with at night and wants help to keep him home.',
+    },
     { id: eventId(7), source: SOURCES.intervention, time: '2026-04-10T10:15:49.260Z', correlationid: requestId(6), causationid: requestId(6), actor: socialWorker },
   ),
   'closure.requested.v1': example(

@@ -3,7 +3,16 @@ import { envelopeOf } from '../envelope.js';
 import { alertAcknowledgedData, alertRaisedData } from './alert.js';
 import { caseClosedData, caseReopenedData, closureAssessedData, closureHeldData, closureRejectedData, closureRequestedData } from './closure.js';
 import { incidentRecordedData, interventionLoggedData, riskAssessedData } from './intervention.js';
-import { caseAllocatedData, caseOpenedData, onwardReferralMadeData, onwardReferralStartedData, referralReceivedData } from './referral.js';
+import {
+  caseAllocatedData,
+  caseOpenedData,
+  onwardReferralDeclinedData,
+  onwardReferralEndedData,
+  onwardReferralMadeData,
+  onwardReferralStartedData,
+  onwardReferralWithdrawnData,
+  referralReceivedData,
+} from './referral.js';
 
 // Every event type, keyed by its CloudEvents `type`. The schema version is part of the type name: a
 // breaking change is a new type (`….v2`) published beside the old one until consumers have moved.
@@ -16,6 +25,9 @@ export const caseEventDataSchemas = {
   'case.allocated.v1': caseAllocatedData,
   'onward-referral.made.v1': onwardReferralMadeData,
   'onward-referral.started.v1': onwardReferralStartedData,
+  'onward-referral.declined.v1': onwardReferralDeclinedData,
+  'onward-referral.withdrawn.v1': onwardReferralWithdrawnData,
+  'onward-referral.ended.v1': onwardReferralEndedData,
   'intervention.logged.v1': interventionLoggedData,
   'incident.recorded.v1': incidentRecordedData,
   'risk.assessed.v1': riskAssessedData,
@@ -54,6 +66,9 @@ const caseOpened = envelopeOf('case.opened.v1', caseOpenedData);
 const caseAllocated = envelopeOf('case.allocated.v1', caseAllocatedData);
 const onwardReferralMade = envelopeOf('onward-referral.made.v1', onwardReferralMadeData);
 const onwardReferralStarted = envelopeOf('onward-referral.started.v1', onwardReferralStartedData);
+const onwardReferralDeclined = envelopeOf('onward-referral.declined.v1', onwardReferralDeclinedData);
+const onwardReferralWithdrawn = envelopeOf('onward-referral.withdrawn.v1', onwardReferralWithdrawnData);
+const onwardReferralEnded = envelopeOf('onward-referral.ended.v1', onwardReferralEndedData);
 const interventionLogged = envelopeOf('intervention.logged.v1', interventionLoggedData);
 const incidentRecorded = envelopeOf('incident.recorded.v1', incidentRecordedData);
 const riskAssessed = envelopeOf('risk.assessed.v1', riskAssessedData);
@@ -73,6 +88,9 @@ export const eventSchemas = {
   'case.allocated.v1': caseAllocated,
   'onward-referral.made.v1': onwardReferralMade,
   'onward-referral.started.v1': onwardReferralStarted,
+  'onward-referral.declined.v1': onwardReferralDeclined,
+  'onward-referral.withdrawn.v1': onwardReferralWithdrawn,
+  'onward-referral.ended.v1': onwardReferralEnded,
   'intervention.logged.v1': interventionLogged,
   'incident.recorded.v1': incidentRecorded,
   'risk.assessed.v1': riskAssessed,
@@ -92,6 +110,9 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   caseAllocated,
   onwardReferralMade,
   onwardReferralStarted,
+  onwardReferralDeclined,
+  onwardReferralWithdrawn,
+  onwardReferralEnded,
   interventionLogged,
   incidentRecorded,
   riskAssessed,

@@ -38,6 +38,22 @@ export const EVENT_INFO: { [T in EventType]: EventInfo } = {
     emittedBy: SOURCES.referral,
     description: 'The receiving agency started working with the child; the wait ends here.',
   },
+  'onward-referral.declined.v1': {
+    title: 'Onward referral declined',
+    emittedBy: SOURCES.referral,
+    description:
+      'The receiving agency refused the referral: the child is no longer waiting for it and still needs that help. The reason is free text, never put in logs or alerts. A referral declined takes no other outcome.',
+  },
+  'onward-referral.withdrawn.v1': {
+    title: 'Onward referral withdrawn',
+    emittedBy: SOURCES.referral,
+    description: 'The referrer withdrew the referral before the agency started; the child is no longer waiting for it. A referral withdrawn takes no other outcome.',
+  },
+  'onward-referral.ended.v1': {
+    title: 'Onward referral ended',
+    emittedBy: SOURCES.referral,
+    description: "The receiving agency's support ended (completed, disengaged, moved or other); only a started referral ends. The length of support runs from the start to the end.",
+  },
   'intervention.logged.v1': {
     title: 'Intervention logged',
     emittedBy: SOURCES.intervention,
