@@ -38,6 +38,16 @@ export const problemCatalog = {
     title: 'The start is before the referral',
     meaning: 'An onward referral cannot start before the date it was made.',
   },
+  OUTCOME_BEFORE_REFERRAL: {
+    status: 400,
+    title: 'The outcome is before the referral',
+    meaning: 'An onward referral cannot be declined or withdrawn before the date it was made.',
+  },
+  ENDED_BEFORE_START: {
+    status: 400,
+    title: 'The end is before the start',
+    meaning: "An onward referral's support cannot end before the date it started.",
+  },
   UNAUTHENTICATED: {
     status: 401,
     title: 'Authentication required',
@@ -107,6 +117,21 @@ export const problemCatalog = {
     status: 409,
     title: 'The onward referral has already started',
     meaning: 'The onward referral was already recorded as started; it starts once.',
+  },
+  ONWARD_REFERRAL_STARTED: {
+    status: 409,
+    title: 'The onward referral has started',
+    meaning: 'The agency has started working with the child, so the referral can no longer be declined or withdrawn; record how its support ended instead.',
+  },
+  ONWARD_REFERRAL_NOT_STARTED: {
+    status: 409,
+    title: 'The onward referral has not started',
+    meaning: 'Only support that started can end: record the start first, or record the referral as declined or withdrawn.',
+  },
+  OUTCOME_ALREADY_RECORDED: {
+    status: 409,
+    title: 'The onward referral already has its outcome',
+    meaning: 'The onward referral was already declined, withdrawn or ended; it takes no other outcome and cannot start.',
   },
   ALERT_ALREADY_ACKNOWLEDGED: {
     status: 409,
