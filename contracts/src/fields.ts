@@ -37,6 +37,16 @@ export const userId = () => z.string().min(1).max(200);
 export const text = (max: number) => z.string().max(max);
 export const requiredText = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
 
+/**
+ * Free text added to an event type that was already published: optional in the same version, and
+ * absent (in an event recorded before the field existed, or when nobody wrote it) means "not
+ * recorded", never "nothing to say". Never logged; checked for labelling language.
+ */
+export const addedText = (max: number, what: string) =>
+  text(max)
+    .optional()
+    .describe(`${what} Never logged; checked for labelling language. Optional: absent (as in every event recorded before the field existed) means not recorded.`);
+
 export const flagSchema = z
   .object({
     rule: ruleIdSchema,

@@ -13,6 +13,15 @@ export const INTERVENTION_MINUTES_MIN = 1;
 /** The most concerns a referral names; each at most once. */
 export const REFERRAL_CONCERNS_MAX = 10;
 
+/** The longest reason a referral gives, in the referrer's words. */
+export const REFERRAL_REASON_MAX = 5_000;
+/** The longest description of an incident. */
+export const INCIDENT_DESCRIPTION_MAX = 5_000;
+/** The longest rationale of a risk assessment. */
+export const RISK_RATIONALE_MAX = 5_000;
+/** The longest account of what the child, or the family, said (childViews, familyViews). */
+export const VIEWS_MAX = 5_000;
+
 /**
  * Per event type, the fields whose route bounds are stricter than the event schema's, as JSON
  * Schema keywords; any other field a route takes has exactly the event schema's bounds.
