@@ -4,18 +4,27 @@ import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import {
   agencySchema,
+  HARM_OUTSIDE_HOME_KINDS,
+  harmOutsideHomeKindSchema,
+  INCIDENT_DESCRIPTION_MAX,
   incidentKindSchema,
   INTERVENTION_MINUTES_MAX,
   INTERVENTION_MINUTES_MIN,
   INTERVENTION_NOTES_MAX,
   interventionKindSchema,
+  RISK_RATIONALE_MAX,
   riskLevelSchema,
+  VIEWS_MAX,
 } from '@syv/contracts';
 import { requireRole, type ServiceApp } from '@syv/service-kit';
 
-import { decideActivity, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
+import { decideActivity, extraFamilialHarmOf, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
 
 const isoTime = () => z.iso.datetime({ offset: true });
+/** Free text a route records as written: optional, never logged, read for labelling language. */
+const narrative = (max: number, what: string) => z.string().max(max).optional().describe(`${what} Optional; recorded as written, never logged, and read for labelling language (languageFlags name the field).`);
+const childViews = () => narrative(VIEWS_MAX, 'What the child said, in their own words.');
+const familyViews = () => narrative(VIEWS_MAX, 'What the parents or carers said, in their own words.');
 const caseParams = z.object({ caseId: z.uuid() });
 
 const interventionBody = z
@@ -27,6 +36,8 @@ const interventionBody = z
     withFamily: z.boolean(),
     durationMinutes: z.number().int().min(INTERVENTION_MINUTES_MIN).max(INTERVENTION_MINUTES_MAX),
     notes: z.string().max(INTERVENTION_NOTES_MAX).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written.'),
+    childViews: childViews(),
+    familyViews: familyViews(),
   })
   .strict()
   .meta({
@@ -38,6 +49,7 @@ const interventionBody = z
       withFamily: false,
       durationMinutes: 60,
       notes: 'Met T at the youth hub; talked about getting back into college.',
+      childViews: 'I want to do the music course but I do not feel safe on the bus.',
     },
   });
 
@@ -47,18 +59,48 @@ const languageCheckBody = z
   .meta({ example: { text: 'Mum worries he is putting himself at risk by associating with older boys.' } });
 
 const incidentBody = z
-  .object({ kind: incidentKindSchema, severity: riskLevelSchema, occurredAt: isoTime() })
+  .object({
+    kind: incidentKindSchema,
+    severity: riskLevelSchema,
+    occurredAt: isoTime(),
+    description: narrative(INCIDENT_DESCRIPTION_MAX, 'What happened, as the worker records it.'),
+  })
   .strict()
-  .meta({ example: { kind: 'violence_victim', severity: 'high', occurredAt: '2026-11-22T21:30:00Z' } });
+  .meta({ example: { kind: 'violence_victim', severity: 'high', occurredAt: '2026-11-22T21:30:00Z', description: 'Stabbed in the leg outside the station; treated at hospital and discharged.' } });
 
 const riskBody = z
   .object({
     riskLevel: riskLevelSchema,
-    extraFamilialHarm: z.boolean().describe('Harm outside the home (exploitation, violence in the community, online) is part of the risk.'),
+    extraFamilialHarm: z
+      .boolean()
+      .optional()
+      .describe('Harm outside the home (exploitation, violence in the community, online) is part of the risk. May be left out when harmOutsideHome is sent: it is then true exactly when that list is not empty.'),
+    harmOutsideHome: z
+      .array(harmOutsideHomeKindSchema)
+      .max(HARM_OUTSIDE_HOME_KINDS.length)
+      .refine((k) => new Set(k).size === k.length, 'must not repeat a kind')
+      .optional()
+      .describe('The kinds of harm outside the home found; an empty list when none. Sent with extraFamilialHarm, the two must agree.'),
     assessedAt: isoTime(),
+    rationale: narrative(RISK_RATIONALE_MAX, 'Why the risk is judged so.'),
+    childViews: childViews(),
+    familyViews: familyViews(),
   })
   .strict()
-  .meta({ example: { riskLevel: 'high', extraFamilialHarm: true, assessedAt: '2026-11-23T11:00:00Z' } });
+  .superRefine((body, ctx) => {
+    const harm = extraFamilialHarmOf(body);
+    if (!harm.ok) ctx.addIssue({ code: 'custom', path: [harm.field], message: harm.message });
+  })
+  .meta({
+    example: {
+      riskLevel: 'high',
+      harmOutsideHome: ['exploitation', 'location'],
+      assessedAt: '2026-11-23T11:00:00Z',
+      rationale: 'Older teenagers are still contacting him and he was found at the station twice this month.',
+      childViews: 'He said he owes them money and is scared of what happens if he stops.',
+      familyViews: 'His mum wants help to keep him home at night.',
+    },
+  });
 
 /** Each body and the event its fields become: route-limits.test.ts holds their bounds equal. */
 export const bodiesAndEvents = [
@@ -94,7 +136,8 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
     {
       schema: {
         summary: 'Log an intervention',
-        description: 'Records work done with the child or family. Answers languageFlags: labelling or victim-blaming phrases in the notes, with suggested wording.',
+        description:
+          "Records work done with the child or family, with what the child and the family said (childViews, familyViews). Answers languageFlags: labelling or victim-blaming phrases in the notes and the views, each naming its field, with suggested wording.",
         tags: ['interventions'],
         params: caseParams,
         body: interventionBody,
@@ -110,7 +153,7 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
         caseId,
         { kind: 'log-intervention', data: { interventionId, caseId, ...request.body } },
         `intervention-${interventionId}`,
-        () => ({ interventionId, languageFlags: languageFlagsOf({ notes: request.body.notes }) }),
+        () => ({ interventionId, languageFlags: languageFlagsOf({ notes: request.body.notes, childViews: request.body.childViews, familyViews: request.body.familyViews }) }),
       );
       return reply.code(answer.status).send(answer.body);
     },
@@ -121,18 +164,22 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
     {
       schema: {
         summary: 'Record an incident',
-        description: 'Violence, a weapon, exploitation, a missing episode, an arrest or a threat. A closure soon after an incident is flagged.',
+        description:
+          'Violence, a weapon, exploitation, a missing episode, an arrest or a threat, with a description of what happened. A closure soon after an incident is flagged. Answers languageFlags for the description.',
         tags: ['incidents'],
         params: caseParams,
         body: incidentBody,
-        response: responses(z.object({ incidentId: z.uuid() })),
+        response: responses(z.object({ incidentId: z.uuid(), languageFlags: z.array(languageFlagSchema) })),
       },
     },
     async (request, reply) => {
       notInFuture(request.body.occurredAt, 'body.occurredAt', new Date());
       const incidentId = randomUUID();
       const { caseId } = request.params;
-      const answer = await record(request, caseId, { kind: 'record-incident', data: { incidentId, caseId, ...request.body } }, `incident-${incidentId}`, () => ({ incidentId }));
+      const answer = await record(request, caseId, { kind: 'record-incident', data: { incidentId, caseId, ...request.body } }, `incident-${incidentId}`, () => ({
+        incidentId,
+        languageFlags: languageFlagsOf({ description: request.body.description }),
+      }));
       return reply.code(answer.status).send(answer.body);
     },
   );
@@ -142,18 +189,23 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
     {
       schema: {
         summary: 'Record a risk assessment',
-        description: 'The latest assessment decides whether a closure is high risk; extra-familial harm counts as high.',
+        description:
+          'The latest assessment decides whether a closure is high risk; extra-familial harm counts as high. Harm outside the home is extraFamilialHarm, the kinds found (harmOutsideHome), or both when they agree. Records the rationale and what the child and the family said; answers languageFlags for those texts, each naming its field.',
         tags: ['risk assessments'],
         params: caseParams,
         body: riskBody,
-        response: responses(z.object({ assessmentId: z.uuid() })),
+        response: responses(z.object({ assessmentId: z.uuid(), languageFlags: z.array(languageFlagSchema) })),
       },
     },
     async (request, reply) => {
       notInFuture(request.body.assessedAt, 'body.assessedAt', new Date());
       const assessmentId = randomUUID();
       const { caseId } = request.params;
-      const answer = await record(request, caseId, { kind: 'assess-risk', data: { assessmentId, caseId, ...request.body } }, `risk-assessment-${assessmentId}`, () => ({ assessmentId }));
+      const { rationale, childViews, familyViews } = request.body;
+      const answer = await record(request, caseId, { kind: 'assess-risk', data: { assessmentId, caseId, ...request.body } }, `risk-assessment-${assessmentId}`, () => ({
+        assessmentId,
+        languageFlags: languageFlagsOf({ rationale, childViews, familyViews }),
+      }));
       return reply.code(answer.status).send(answer.body);
     },
   );

@@ -22,6 +22,7 @@ function referral(overrides: Partial<ReceiveReferral> = {}): ReceiveReferral {
     riskLevel: 'medium',
     receivedAt: '2026-06-01T09:00:00.000Z',
     caseStatuses: [],
+    reReferralWindowDays: 365,
     by: worker,
     at: '2026-06-01T09:05:00.000Z',
     ...overrides,
@@ -40,6 +41,15 @@ describe('a referral', () => {
     expect(events.map((e) => e.type)).toEqual(['case.opened.v1', 'referral.received.v1']);
     expect(events[0]?.data).toMatchObject({ caseId: secondCase, openedAt: '2026-06-01T09:00:00.000Z' });
     expect(events[1]?.data).toMatchObject({ caseId: secondCase, reReferral: false });
+  });
+  it("given no case, when the referral gives a reason, then referral.received records it as written", () => {
+    const reason = 'Seen with older teenagers near the station; says it is a lifestyle choice.';
+    const events = given([]).when(referral({ reason })).events();
+    expect(events[1]?.data).toMatchObject({ reason });
+  });
+  it('given no case, when the referral gives no reason, then referral.received has none (not recorded), as events before the field existed', () => {
+    const events = given([]).when(referral()).events();
+    expect(events[1]?.data).not.toHaveProperty('reason');
   });
   it("joins the child's open case in that area", () => {
     const events = given([opened]).when(referral({ caseStatuses: [{ caseId: firstCase, status: 'open' }] })).events();
@@ -60,6 +70,12 @@ describe('a referral', () => {
     const closedAt = '2025-05-31T08:59:59.000Z';
     const events = given([opened]).when(referral({ caseStatuses: [{ caseId: firstCase, status: 'closed', closedAt }] })).events();
     expect(events[1]?.data).toMatchObject({ reReferral: false });
+  });
+  it("given an area whose window is 180 days, when a case closed 200 days ago is followed by a referral, then it is not a re-referral there, as it would be with the default 365", () => {
+    const closedAt = '2025-11-13T09:00:00.000Z'; // 200 days before
+    const closed = { caseStatuses: [{ caseId: firstCase, status: 'closed' as const, closedAt }] };
+    expect(given([opened]).when(referral({ ...closed, reReferralWindowDays: 180 })).events()[1]?.data).toMatchObject({ reReferral: false });
+    expect(given([opened]).when(referral({ ...closed, reReferralWindowDays: 365 })).events()[1]?.data).toMatchObject({ reReferral: true });
   });
 });
 

@@ -33,7 +33,15 @@ export interface ReceiveReferral {
   concerns: Concern[];
   riskLevel: RiskLevel;
   receivedAt: string;
+  /** Why, in the referrer's words; recorded only when written. */
+  reason?: string;
   caseStatuses: KnownCaseStatus[];
+  /**
+   * The area's re-referral window: a new case opened this many days after the child's previous
+   * case there closed, or fewer, is a re-referral. The same per-area threshold the projection's
+   * REREFERRAL_AFTER_CLOSURE reads, so the two never disagree.
+   */
+  reReferralWindowDays: number;
   /** Allocate the case to this worker, when it has nobody yet. */
   allocateTo?: string;
   by: Allocator;
@@ -63,8 +71,6 @@ export interface ChildState {
 /** A referral joins the open case or opens one; only an allocation it asks for can be refused. */
 export type ReferralRejection = Extract<ProblemCode, 'FORBIDDEN' | 'CASE_ALREADY_ALLOCATED' | 'CASE_NOT_FOUND'>;
 
-/** DfE's re-referral measure: a new referral within 12 months of the previous case closing. */
-export const RE_REFERRAL_WINDOW_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 function evolve(state: ChildState, event: ChildEvent): ChildState {
@@ -134,6 +140,7 @@ function receive(command: ReceiveReferral, state: ChildState): Decision<ChildEve
     concerns: command.concerns,
     riskLevel: command.riskLevel,
     receivedAt: command.receivedAt,
+    ...(command.reason === undefined ? {} : { reason: command.reason }),
   };
   if (openCase) {
     return accept({ type: 'referral.received.v1', data: { ...base, caseId: openCase, reReferral: false } });
@@ -143,7 +150,7 @@ function receive(command: ReceiveReferral, state: ChildState): Decision<ChildEve
     const closedAt = statuses.get(id)?.closedAt;
     if (!closedAt) return false;
     const since = received - Date.parse(closedAt);
-    return since >= 0 && since <= RE_REFERRAL_WINDOW_DAYS * DAY_MS;
+    return since >= 0 && since <= command.reReferralWindowDays * DAY_MS;
   });
   return accept(
     {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applyToCaseView, casesOfChild } from '@syv/case-view';
-import { commandContext, executeCommand, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema, areaCode, childId, concernSchema, REFERRAL_CONCERNS_MAX, riskLevelSchema, userId } from '@syv/contracts';
+import { commandContext, executeCommand, languageFlagSchema, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
+import { agencySchema, areaCode, childId, concernSchema, REFERRAL_CONCERNS_MAX, REFERRAL_REASON_MAX, riskLevelSchema, userId } from '@syv/contracts';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { fold } from '@syv/decider';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent, type ChildState } from './decider.js';
@@ -15,6 +15,11 @@ const referralBody = z
     concerns: z.array(concernSchema).min(1, 'name at least one concern').max(REFERRAL_CONCERNS_MAX).refine((c) => new Set(c).size === c.length, 'must not repeat a concern'),
     riskLevel: riskLevelSchema,
     receivedAt: z.iso.datetime({ offset: true }).describe('When the referral was received (ISO 8601 with offset).'),
+    reason: z
+      .string()
+      .max(REFERRAL_REASON_MAX)
+      .optional()
+      .describe("Why the child is referred, in the referrer's words. Optional; recorded as written, never logged, and read for labelling language (languageFlags)."),
     allocatedTo: userId()
       .optional()
       .describe("The worker to allocate the case to (their token's `sub`) when it has nobody yet; a social worker may name only themselves."),
@@ -28,6 +33,7 @@ const referralBody = z
       concerns: ['criminal_exploitation', 'missing_episodes'],
       riskLevel: 'medium',
       receivedAt: '2026-11-24T09:00:00Z',
+      reason: 'Missing from school for two weeks; seen with older teenagers near the station late at night.',
     },
   });
 
@@ -40,8 +46,9 @@ export const bodiesAndEvents = [
 const referralAnswer = z.object({
   referralId: z.uuid(),
   caseId: z.uuid(),
-  reReferral: z.boolean().describe("True when the child's previous case in this area closed within the last 365 days."),
+  reReferral: z.boolean().describe("True when the child's previous case in this area closed within the area's re-referral window (365 days by default)."),
   allocatedTo: z.string().nullable().describe('The worker the case is allocated to now, or null while nobody is.'),
+  languageFlags: z.array(languageFlagSchema).describe('Labelling or victim-blaming phrases in the reason (field `reason`), with the wording to use instead; the reason is kept as written.'),
 });
 
 export function referralRoutes(app: ServiceApp, service: CommandService): void {
@@ -51,7 +58,7 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
       schema: {
         summary: 'Receive a referral',
         description:
-          "Joins the child's open case in that area, or opens a new case. Marked as a re-referral when the child's previous case in the area closed within the last 365 days. Send an Idempotency-Key to make retries safe.",
+          "Joins the child's open case in that area, or opens a new case. Marked as a re-referral when the child's previous case in the area closed within the area's re-referral window (365 days unless the area's configuration says otherwise). Answers languageFlags: labelling phrases in the reason, with suggested wording. Send an Idempotency-Key to make retries safe.",
         tags: ['referrals'],
         body: referralBody,
         response: { 201: referralAnswer, ...writeResponses },
@@ -84,7 +91,8 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
         area: body.area,
         decide: (history) => {
           state = fold(childReferralsDecider, history);
-          const command = { kind: 'receive' as const, referralId, newCaseId, ...body, caseStatuses, by, at: ctx.now.toISOString(), ...(allocatedTo ? { allocateTo: allocatedTo } : {}) };
+          const reReferralWindowDays = service.rulesFor(body.area).thresholds.rereferralWindowDays;
+          const command = { kind: 'receive' as const, referralId, newCaseId, ...body, caseStatuses, reReferralWindowDays, by, at: ctx.now.toISOString(), ...(allocatedTo ? { allocateTo: allocatedTo } : {}) };
           return childReferralsDecider.decide(command, state);
         },
         answer: (events) => {
@@ -93,7 +101,10 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
           const caseId = received.data.caseId;
           const allocated = events.find((e) => e.type === 'case.allocated.v1');
           const worker = allocated?.type === 'case.allocated.v1' ? allocated.data.allocatedTo : state?.allocatedTo[caseId];
-          return { status: 201, body: { referralId, caseId, reReferral: received.data.reReferral, allocatedTo: worker ?? null } };
+          return {
+            status: 201,
+            body: { referralId, caseId, reReferral: received.data.reReferral, allocatedTo: worker ?? null, languageFlags: service.languageFlags(body.area, { reason: body.reason }) },
+          };
         },
         // The next referral of this child must see this case at once, not after Kafka brings it back.
         project: async (client, events) => {
