@@ -13,14 +13,14 @@
 //
 //   cd bench && pnpm exec tsx memory.ts --help
 import pg from 'pg';
-import { encodeMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { encodeMessage, type CaseEvent } from '@syv/contracts';
 import { migrate, withTransaction } from '@syv/event-store';
 import { createPublisher, topicEndOffsets } from '@syv/messaging';
 import { applySlice } from '../services/projection/src/read-model/apply-slice.js';
 import type { ReadModel } from '../services/projection/src/read-model/context.js';
 import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
-import { DEFAULT_THRESHOLDS, thresholdsFor } from '../services/projection/src/thresholds/index.js';
+import { ruleSettingsOf } from '../services/projection/src/fold/step.js';
 import { parseOptions, positiveInt, rssMiB } from './lib/args.js';
 import { startBenchSystem } from './lib/system.js';
 
@@ -40,7 +40,7 @@ const CHUNK = 5_000;
 const log = (msg: string) => console.error(`[memory ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
 
-const rm: ReadModel = { schema: 'projection', thresholdsFor: (area) => thresholdsFor({ defaults: DEFAULT_THRESHOLDS, areas: {} }, area), matchLanguage: findLabellingLanguage };
+const rm: ReadModel = { schema: 'projection', ...ruleSettingsOf() };
 
 function stories(from: number, n: number): CaseEvent[][] {
   const out: CaseEvent[][] = [];

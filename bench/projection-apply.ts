@@ -6,13 +6,13 @@
 //   cd bench && pnpm exec tsx projection-apply.ts --events 20000
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { type CaseEvent } from '@syv/contracts';
 import { migrate } from '@syv/event-store';
 import { applySlice } from '../services/projection/src/read-model/apply-slice.js';
 import type { ReadModel } from '../services/projection/src/read-model/context.js';
 import { projectionMigrations } from '../services/projection/src/read-model/schema.js';
 import { mixedLog } from '../services/projection/src/testing/mixed-log.js';
-import { DEFAULT_THRESHOLDS, thresholdsFor } from '../services/projection/src/thresholds/index.js';
+import { ruleSettingsOf } from '../services/projection/src/fold/step.js';
 import { parseOptions, positiveInt } from './lib/args.js';
 
 const USAGE = `usage: pnpm exec tsx projection-apply.ts [--events N] [--batch N] [--queries] [--database-url URL]
@@ -40,7 +40,7 @@ const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
 try {
   const schema = 'projection';
   await migrate(pool, schema, projectionMigrations(schema), {});
-  const rm: ReadModel = { schema, thresholdsFor: (area) => thresholdsFor({ defaults: DEFAULT_THRESHOLDS, areas: {} }, area), matchLanguage: findLabellingLanguage };
+  const rm: ReadModel = { schema, ...ruleSettingsOf() };
   const client = await pool.connect();
   const perQuery = new Map<string, { n: number; ms: number }>();
   if (opts.queries) {

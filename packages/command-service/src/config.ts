@@ -6,6 +6,12 @@ export const eventServiceConfigSchema = baseConfigSchema.extend({
   CASE_EVENTS_TOPIC: z.string().trim().min(1).default('case-events'),
   OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
   DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
+  /**
+   * Per-area configuration (JSON; see `packages/area-config/src/default-thresholds.json`): rule
+   * thresholds, the re-referral window and each area's own labelling phrases. Every service reads
+   * the same file; without it every area gets the defaults. A bad file stops the service at start.
+   */
+  THRESHOLDS_FILE: z.string().trim().min(1).optional(),
 });
 
 /** What every command service reads from the environment. */

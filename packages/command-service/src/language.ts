@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findLabellingLanguage } from '@syv/contracts';
+import type { LanguageMatcher } from '@syv/area-config';
 
 // Every free text a worker writes is read for labelling and victim-blaming phrases as it is
 // recorded, and the answer names them with the wording to use instead. The text is recorded as
@@ -14,9 +15,13 @@ export const languageFlagSchema = z.object({
 });
 export type LanguageFlag = z.infer<typeof languageFlagSchema>;
 
-/** The labelling phrases in each named field of a request, in field order then reading order. */
-export function languageFlagsOf(fields: Readonly<Record<string, string | undefined>>): LanguageFlag[] {
+/**
+ * The labelling phrases in each named field of a request, in field order then reading order. A
+ * write passes its area's matcher (the product's lexicon and the area's own phrases, see
+ * `CommandService.languageFlags`); without one, the product's lexicon alone.
+ */
+export function languageFlagsOf(fields: Readonly<Record<string, string | undefined>>, match: LanguageMatcher = findLabellingLanguage): LanguageFlag[] {
   return Object.entries(fields).flatMap(([field, text]) =>
-    text === undefined ? [] : findLabellingLanguage(text).map((f) => ({ field, phrase: f.phrase, position: f.position, matched: f.matched, suggestion: f.suggestion })),
+    text === undefined ? [] : match(text).map((f) => ({ field, phrase: f.phrase, position: f.position, matched: f.matched, suggestion: f.suggestion })),
   );
 }

@@ -16,10 +16,12 @@ import {
   type ServiceApp,
 } from '@syv/service-kit';
 import type { CaseRow } from '@syv/case-view';
+import { areaRulesOf, loadThresholdsFile, type AreaRules } from '@syv/area-config';
 import { caseForCommand, missWait, visibleCase } from './case-lookup.js';
 import { commandServiceConfigSchema, type CommandServiceConfig } from './config.js';
 import type { CommandStore } from './execute.js';
 import { startIdempotencyExpiry } from './idempotency-expiry.js';
+import { languageFlagsOf, type LanguageFlag } from './language.js';
 import { sharedMigrations } from './migrations.js';
 import { rejectedMessagesRoute } from './rejected-messages-route.js';
 import { fromStoredEvent } from './stored-event.js';
@@ -51,6 +53,10 @@ export interface CommandService {
   visibleCase(user: AuthUser, caseId: string): Promise<CaseRow | undefined>;
   /** Before a 404 that needed no case lookup: waits as long as a lookup of a missing case, so the two 404s take the same time. */
   missWait(): Promise<void>;
+  /** An area's thresholds and labelling lexicon, from `THRESHOLDS_FILE`: the same the projection uses. */
+  rulesFor(area: string): AreaRules;
+  /** The labelling phrases in each named free-text field of a write, by the lexicon of the case's area. */
+  languageFlags(area: string, fields: Readonly<Record<string, string | undefined>>): LanguageFlag[];
 }
 
 export interface BuiltCommandService {
@@ -66,6 +72,7 @@ export interface BuiltCommandService {
 export async function buildCommandService(def: CommandServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<BuiltCommandService> {
   const config = loadConfig(commandServiceConfigSchema(def.defaultPort), env);
   const logger = createLogger({ name: def.name, level: config.LOG_LEVEL });
+  const rulesFor = areaRulesOf(loadThresholdsFile(config.THRESHOLDS_FILE));
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   // A PostgreSQL restart surfaces as an error on idle clients; without a listener it would crash the process.
   guardPool(pool, (err) => logger.warn({ err }, 'PostgreSQL connection lost; the client is dropped and the pool opens another'));
@@ -91,6 +98,8 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind),
     visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind),
     missWait: () => missWait(config.CASE_VIEW_WAIT_MS, behind),
+    rulesFor,
+    languageFlags: (area, fields) => languageFlagsOf(fields, rulesFor(area).matchLanguage),
   };
 
   const relay = startOutboxRelay({

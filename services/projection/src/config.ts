@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { eventServiceConfigSchema } from '@syv/command-service';
 import { envInt, envPort } from '@syv/service-kit';
-import { loadThresholds, DEFAULT_THRESHOLDS, type ThresholdsConfig } from './thresholds/index.js';
 
 export const projectionConfigSchema = eventServiceConfigSchema.extend({
   PORT: envPort(3004),
@@ -31,8 +29,6 @@ export const projectionConfigSchema = eventServiceConfigSchema.extend({
   SWEEP_CONCURRENCY: envInt(2, { min: 1, max: 16 }),
   /** Comment lines on the alert stream keep proxies from closing an idle connection. */
   SSE_HEARTBEAT_MS: envInt(15_000, { min: 100, max: 300_000 }),
-  /** Per-area thresholds (JSON, see src/thresholds/default-thresholds.json); the default thresholds when unset. */
-  THRESHOLDS_FILE: z.string().trim().min(1).optional(),
 }).refine((c) => c.APPLY_PARTITIONS_CONCURRENTLY + c.SWEEP_CONCURRENCY < c.DATABASE_POOL_SIZE, {
   // The consumer's partitions and the sweep's pages each hold a connection of the one pool for a
   // transaction; the HTTP routes and the alert stream need one left, or they wait for a whole round.
@@ -40,15 +36,3 @@ export const projectionConfigSchema = eventServiceConfigSchema.extend({
   message: 'APPLY_PARTITIONS_CONCURRENTLY + SWEEP_CONCURRENCY must be less than DATABASE_POOL_SIZE, leaving connections for requests',
 });
 export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;
-
-/** The thresholds configuration, validated at start: a bad file stops the service naming every bad field. */
-export function thresholdsConfig(config: ProjectionConfig): ThresholdsConfig {
-  if (!config.THRESHOLDS_FILE) return { defaults: DEFAULT_THRESHOLDS, areas: {} };
-  let text: string;
-  try {
-    text = readFileSync(config.THRESHOLDS_FILE, 'utf8');
-  } catch (err) {
-    throw new Error(`THRESHOLDS_FILE ${config.THRESHOLDS_FILE} cannot be read: ${(err as Error).message}`);
-  }
-  return loadThresholds(text);
-}

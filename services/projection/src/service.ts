@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { decodeCaseMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { decodeCaseMessage, type CaseEvent } from '@syv/contracts';
 import { guardPool, migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
 import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection } from '@syv/messaging';
@@ -11,16 +11,17 @@ import { createAlertHub, type AlertHub } from './alerts/hub.js';
 import { alertRoutes } from './alerts/routes.js';
 import { alertStreamRoute } from './alerts/stream-route.js';
 import { prepareAudit } from './audit/audit.js';
-import { projectionConfigSchema, thresholdsConfig, type ProjectionConfig } from './config.js';
+import { projectionConfigSchema, type ProjectionConfig } from './config.js';
 import { registerProjectionMetrics } from './metrics.js';
 import { outgoingMessage, outgoingTopicFor } from './outbox/outgoing.js';
 import { queryRoutes } from './queries/routes.js';
 import { applySlice } from './read-model/apply-slice.js';
 import { backfillStates } from './read-model/backfill.js';
 import type { ReadModel } from './read-model/context.js';
+import { ruleSettingsOf } from './fold/step.js';
 import { projectionMigrations } from './read-model/schema.js';
 import { startSweep, type Clock, type Sweep } from './sweep/sweep.js';
-import { thresholdsFor } from './thresholds/index.js';
+import { loadThresholdsFile } from '@syv/area-config';
 
 const SERVICE_NAME = 'projection';
 const READ_MODEL_CONSUMER = 'projection-read-model';
@@ -56,8 +57,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
   const config = loadConfig(projectionConfigSchema, opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ name: SERVICE_NAME, level: config.LOG_LEVEL });
   const clock = opts.clock ?? (() => new Date());
-  const thresholds = thresholdsConfig(config);
-  const readModel: ReadModel = { schema: opts.schema ?? 'projection', thresholdsFor: (area) => thresholdsFor(thresholds, area), matchLanguage: findLabellingLanguage };
+  const readModel: ReadModel = { schema: opts.schema ?? 'projection', ...ruleSettingsOf(loadThresholdsFile(config.THRESHOLDS_FILE)) };
   const { schema } = readModel;
 
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });

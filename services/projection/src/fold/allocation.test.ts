@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findLabellingLanguage, makeEvent, SOURCES, type CaseEvent } from '@syv/contracts';
+import { makeEvent, SOURCES, type CaseEvent } from '@syv/contracts';
 import { caseStory } from '../testing/case-story.js';
-import { DEFAULT_THRESHOLDS, thresholdsFor } from '../thresholds/index.js';
 import { caseRowOf } from './case-row.js';
 import { decodeState, encodeState } from './codec.js';
 import type { CaseState } from './case-state.js';
-import { step, type RuleSettings } from './step.js';
+import { ruleSettingsOf, step } from './step.js';
 
-const settings: RuleSettings = { thresholdsFor: (area) => thresholdsFor({ defaults: DEFAULT_THRESHOLDS, areas: {} }, area), match: findLabellingLanguage };
+const settings = ruleSettingsOf();
 const START = new Date('2024-03-04T09:00:00Z');
 
 function allocated(on: CaseEvent, to: string, previous: string | null): CaseEvent {

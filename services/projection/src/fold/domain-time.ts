@@ -14,6 +14,12 @@ export function domainTimeOf(event: CaseEvent): string | undefined {
       return event.data.referredAt;
     case 'onward-referral.started.v1':
       return event.data.startedAt;
+    case 'onward-referral.declined.v1':
+      return event.data.declinedAt;
+    case 'onward-referral.withdrawn.v1':
+      return event.data.withdrawnAt;
+    case 'onward-referral.ended.v1':
+      return event.data.endedAt;
     case 'intervention.logged.v1':
       return event.data.deliveredAt;
     case 'incident.recorded.v1':

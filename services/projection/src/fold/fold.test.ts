@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { type CaseEvent } from '@syv/contracts';
 import { createPrng } from '@syv/test-harness';
 import { caseStory } from '../testing/case-story.js';
 import { mixedLog } from '../testing/mixed-log.js';
-import { DEFAULT_THRESHOLDS, thresholdsFor } from '../thresholds/index.js';
 import { decodeState, encodeState } from './codec.js';
 import { addFlags, clearFlags, replaceFlags, type CaseState } from './case-state.js';
 import { childRereferrals, type ChildFacts } from './rereferral.js';
 import { foldEvents, type Positioned } from './slice.js';
-import { step, type RuleSettings } from './step.js';
+import { ruleSettingsOf, step } from './step.js';
 
-const settings: RuleSettings = { thresholdsFor: (area) => thresholdsFor({ defaults: DEFAULT_THRESHOLDS, areas: {} }, area), match: findLabellingLanguage };
+const settings = ruleSettingsOf();
 const START = new Date('2024-03-04T09:00:00Z');
 
 function fold(events: readonly CaseEvent[], from?: CaseState): { state: CaseState; alerts: string[]; assessed: number } {
@@ -123,8 +122,8 @@ describe('the re-referral rule over a child', () => {
     };
     const closure = { eventId: closed.id, caseId: a.caseId, closureRequestId: request.data.closureRequestId, reason: 'support_completed' as const, closedAt: a.day(50) };
     const facts = (referrals: CaseEvent[]): ChildFacts => ({ area: a.area, childId: 'child-x', referrals: [...referrals.map(referral), referral(a.events[0]!)], closures: [closure] });
-    const one = childRereferrals(facts([b, c]), DEFAULT_THRESHOLDS);
-    const other = childRereferrals(facts([c, b]), DEFAULT_THRESHOLDS);
+    const one = childRereferrals(facts([b, c]), ruleSettingsOf().thresholdsFor(a.area));
+    const other = childRereferrals(facts([c, b]), ruleSettingsOf().thresholdsFor(a.area));
     expect(one.flags).toEqual(other.flags);
     expect(one.flags).toEqual([expect.objectContaining({ caseId: a.caseId, since: a.day(70) })]);
     expect(one.flags[0]?.flag.evidence).toEqual([closed.id, c.id]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCaseHistory, evaluateTimeRules } from '../rules/index.js';
-import { DEFAULT_THRESHOLDS } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS } from '@syv/area-config';
 import { DAY_MS } from '../rules/days.js';
 import { caseStory } from '../testing/case-story.js';
 import { nextSweepAt } from './next-due.js';

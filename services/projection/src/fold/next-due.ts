@@ -1,6 +1,6 @@
 import { DAY_MS } from '../rules/days.js';
 import type { CaseHistory } from '../rules/index.js';
-import { longWaitDaysFor, type Thresholds } from '../thresholds/index.js';
+import { longWaitDaysFor, type Thresholds } from '@syv/area-config';
 
 /** However quiet a case, the sweep looks at it again within a day, so explanations stay current. */
 const AT_LEAST_DAILY_MS = DAY_MS;

@@ -1,5 +1,5 @@
 import { evaluateRereferral, type ClosureItem, type Flag, type ReferralItem } from '../rules/index.js';
-import type { Thresholds } from '../thresholds/index.js';
+import type { Thresholds } from '@syv/area-config';
 import { alertCandidates, type AlertCandidate, type AlertCause } from './alerts.js';
 
 /** A referral of the child as the re-referral rule reads it across cases, with what its alert is attributed to. */

@@ -1,16 +1,22 @@
 import type { Agency, CaseEvent, EventOf } from '@syv/contracts';
 import { evaluateClosure, interventionLanguageFlags, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
-import type { Thresholds } from '../thresholds/index.js';
+import { areaRulesOf, DEFAULT_THRESHOLDS, type Thresholds, type ThresholdsConfig } from '@syv/area-config';
 import { alertCandidates, causeOf, closureAssessedEvent, contractFlag, type AlertCandidate } from './alerts.js';
 import { areaOf } from './case-row.js';
 import { addFlags, clearFlags, emptyCaseState, evolve, replaceFlags, type CaseState } from './case-state.js';
 import { domainTimeOf } from './domain-time.js';
 import { checkTimeRules } from './time-check.js';
 
-/** The settings the rules run with. */
+/** The settings the rules run with, per area: its thresholds and its labelling lexicon. */
 export interface RuleSettings {
   thresholdsFor(area: string): Thresholds;
-  match: LabellingMatcher;
+  languageFor(area: string): LabellingMatcher;
+}
+
+/** The rule settings of a configuration; without one, every area's are the defaults. */
+export function ruleSettingsOf(config: ThresholdsConfig = { defaults: DEFAULT_THRESHOLDS, areas: {} }): RuleSettings {
+  const rulesFor = areaRulesOf(config);
+  return { thresholdsFor: (area) => rulesFor(area).thresholds, languageFor: (area) => rulesFor(area).matchLanguage };
 }
 
 /** A closure request's assessment, as stored and as published for case-closure to close or hold. */
@@ -86,7 +92,7 @@ const lastRequestIs = (history: CaseHistory, closureRequestId: string) => histor
  * Order within an event: what its type decides, then late facts, then the time rules at its time.
  */
 export function step(before: CaseState | undefined, event: CaseEvent, settings: RuleSettings): { state: CaseState; effects: StepEffects } {
-  let state = evolve(before ?? emptyCaseState(event), event, settings.match);
+  let state = evolve(before ?? emptyCaseState(event), event, settings.languageFor(event.area));
   const history = () => state.facts.history;
   const caseId = event.subject;
   const effects: StepEffects = { alerts: [] };

@@ -1,5 +1,5 @@
 import { evaluateTimeRules, type Flag } from '../rules/index.js';
-import type { Thresholds } from '../thresholds/index.js';
+import type { Thresholds } from '@syv/area-config';
 import { alertCandidates, type AlertCandidate, type AlertCause } from './alerts.js';
 import { areaOf } from './case-row.js';
 import { flagChanges, replaceFlags, type CaseState, type FlagChanges } from './case-state.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLabellingLanguage } from '@syv/contracts';
 import { buildCaseHistory } from '../rules/index.js';
-import { DEFAULT_THRESHOLDS } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS } from '@syv/area-config';
 import { caseStory } from '../testing/case-story.js';
 import { summariseCase } from './case-summary.js';
 import { flagsAsOf } from './flags-as-of.js';

@@ -2,7 +2,7 @@ import type { Flag as ContractFlag } from '@syv/contracts';
 import { contractFlag } from '../fold/alerts.js';
 import type { StoredFlag } from './stored-flags.js';
 import { evaluateClosure, evaluateTimeRules, historyAsOf, languageFlags, type CaseHistory } from '../rules/index.js';
-import type { Thresholds } from '../thresholds/index.js';
+import type { Thresholds } from '@syv/area-config';
 import type { CaseSummary } from './case-summary.js';
 
 /**

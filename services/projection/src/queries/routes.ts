@@ -256,7 +256,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const area = await visibleCaseArea(user, caseId);
       const asOf = request.query.asOf === undefined ? undefined : new Date(request.query.asOf);
       const events = await loadCaseEvents(pool, schema, caseId);
-      const history = buildCaseHistory(events, caseId, rm.matchLanguage);
+      const history = buildCaseHistory(events, caseId, rm.languageFor(area));
       const at = asOf ?? now();
       const summary = summariseCase(history, events, at);
       const stored = (await flagsOfCases(pool, schema, [caseId])).get(caseId) ?? [];
@@ -289,8 +289,8 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
     async (request) => {
       const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
       const { caseId } = request.params;
-      await visibleCaseArea(user, caseId);
-      const record = caseRecord(await loadCaseEvents(pool, schema, caseId), rm.matchLanguage);
+      const area = await visibleCaseArea(user, caseId);
+      const record = caseRecord(await loadCaseEvents(pool, schema, caseId), rm.languageFor(area));
       await recordAccess(pool, schema, user, [caseId], 'record');
       return { caseId, ...record };
     },

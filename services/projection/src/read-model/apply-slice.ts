@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { AlertCandidate } from '../fold/alerts.js';
 import { foldEvents, rereferralsOf, type Positioned } from '../fold/slice.js';
-import type { Assessment } from '../fold/step.js';
+import type { Assessment, RuleSettings } from '../fold/step.js';
 import type { ReadModel } from './context.js';
 import { loadChildren, loadStates } from './load.js';
 import { archiveEvents, raiseAlerts, writeAssessments, writeCases, writeFacts, writeOwnFlags, writeRereferrals } from './write.js';
@@ -28,7 +28,7 @@ export async function applySlice(client: pg.ClientBase, rm: ReadModel, slice: re
   // PostgreSQL answers uuids in lower case; an id may have been written in upper case.
   const events = slice.filter((p) => archived.has(p.event.id.toLowerCase()) && !seen.has(p.event.id) && seen.add(p.event.id));
   if (events.length === 0) return { applied: [], alerts: [], assessments: [] };
-  const settings = { thresholdsFor: rm.thresholdsFor, match: rm.matchLanguage };
+  const settings: RuleSettings = rm;
   const states = await loadStates(client, schema, [...new Set(events.map((e) => e.event.subject))]);
   const fold = foldEvents(states, events, settings);
 

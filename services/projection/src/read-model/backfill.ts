@@ -4,7 +4,7 @@ import type { CaseEvent } from '@syv/contracts';
 import { withTransaction } from '@syv/event-store';
 import type { CaseFlag, CaseState } from '../fold/case-state.js';
 import { encodeStates } from '../fold/codec.js';
-import { step } from '../fold/step.js';
+import { step, type RuleSettings } from '../fold/step.js';
 import type { ReadModel } from './context.js';
 
 const PAGE = 500;
@@ -16,7 +16,7 @@ const PAGE = 500;
  * cases per transaction; a read model that has states already does nothing. Answers the count.
  */
 export async function backfillStates(pool: pg.Pool, rm: ReadModel, logger: Logger): Promise<number> {
-  const settings = { thresholdsFor: rm.thresholdsFor, match: rm.matchLanguage };
+  const settings: RuleSettings = rm;
   let filled = 0;
   for (;;) {
     const n = await withTransaction(pool, async (client) => {

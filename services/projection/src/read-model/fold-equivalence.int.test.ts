@@ -2,13 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLabellingLanguage } from '@syv/contracts';
 import { migrate, withTransaction } from '@syv/event-store';
 import { createPrng, createTestDatabase, type TestDatabase } from '@syv/test-harness';
 import { checksumOf, digestReadModel } from '../audit/checksum.js';
 import type { Positioned } from '../fold/slice.js';
 import { FIXTURE_LOGS, positioned } from '../testing/fixture-logs.js';
-import { DEFAULT_THRESHOLDS, thresholdsFor } from '../thresholds/index.js';
+import { ruleSettingsOf } from '../fold/step.js';
 import { applySlice } from './apply-slice.js';
 import { backfillStates } from './backfill.js';
 import type { ReadModel } from './context.js';
@@ -37,7 +36,7 @@ afterAll(async () => {
 async function freshReadModel(): Promise<ReadModel> {
   const schema = `rm_${++schemas}`;
   await migrate(pool, schema, projectionMigrations(schema), {});
-  return { schema, thresholdsFor: (area) => thresholdsFor({ defaults: DEFAULT_THRESHOLDS, areas: {} }, area), matchLanguage: findLabellingLanguage };
+  return { schema, ...ruleSettingsOf() };
 }
 
 async function checksumAfter(slices: readonly (readonly Positioned[])[], between?: { at: number; run: (rm: ReadModel) => Promise<void> }): Promise<{ checksum: string; cases: number }> {

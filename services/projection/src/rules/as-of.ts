@@ -7,10 +7,23 @@ function notAfter(at: Date): (t: Date) => boolean {
   return (t) => t.getTime() <= at.getTime();
 }
 
+/** Whether a start or outcome of the referral is dated after `at`, so that part does not count yet. */
+function partLaterThan(o: OnwardReferralItem, at: Date): boolean {
+  const later = (t: Date | undefined) => t !== undefined && t.getTime() > at.getTime();
+  return later(o.started?.startedAt) || later(o.declined?.declinedAt) || later(o.withdrawn?.withdrawnAt) || later(o.ended?.endedAt);
+}
+
 function onwardAsOf(o: OnwardReferralItem, at: Date): OnwardReferralItem {
-  if (o.started === undefined || notAfter(at)(o.started.startedAt)) return o;
-  const { started: _later, ...waiting } = o;
-  return waiting;
+  if (!partLaterThan(o, at)) return o;
+  const counts = notAfter(at);
+  const { started, declined, withdrawn, ended, ...made } = o;
+  return {
+    ...made,
+    ...(started && counts(started.startedAt) ? { started } : {}),
+    ...(declined && counts(declined.declinedAt) ? { declined } : {}),
+    ...(withdrawn && counts(withdrawn.withdrawnAt) ? { withdrawn } : {}),
+    ...(ended && counts(ended.endedAt) ? { ended } : {}),
+  };
 }
 
 /**
@@ -40,7 +53,7 @@ function whollyCounted(h: CaseHistory, at: Date): boolean {
     lastNotAfter(h.closureRequests, (c) => c.requestedAt, limit) &&
     lastNotAfter(h.closures, (c) => c.closedAt, limit) &&
     lastNotAfter(h.reopenings, (r) => r.reopenedAt, limit) &&
-    h.onwardReferrals.every((o) => o.started === undefined || o.started.startedAt.getTime() <= limit)
+    h.onwardReferrals.every((o) => !partLaterThan(o, at))
   );
 }
 
@@ -57,7 +70,7 @@ export function historyAsOf(history: CaseHistory, at: Date): CaseHistory {
     interventions: prefix(history.interventions, (i) => i.deliveredAt, at),
     incidents: prefix(history.incidents, (i) => i.occurredAt, at),
     riskAssessments: prefix(history.riskAssessments, (r) => r.assessedAt, at),
-    onwardReferrals: onward.some((o) => o.started !== undefined && !counts(o.started.startedAt)) ? onward.map((o) => onwardAsOf(o, at)) : onward,
+    onwardReferrals: onward.some((o) => partLaterThan(o, at)) ? onward.map((o) => onwardAsOf(o, at)) : onward,
     closureRequests: prefix(history.closureRequests, (c) => c.requestedAt, at),
     closures: prefix(history.closures, (c) => c.closedAt, at),
     reopenings: prefix(history.reopenings, (r) => r.reopenedAt, at),

@@ -1,6 +1,7 @@
 import { closureContext, closureKey } from './closure-context.js';
 import { wholeDaysBetween } from './days.js';
 import type { Flag, Rule } from './flag.js';
+import { isWaiting } from './onward.js';
 import { agencyName, formatDate, plural } from './words.js';
 
 /**
@@ -12,7 +13,7 @@ export const closurePendingOnwardReferral: Rule = (history, asOf) => {
   if (!ctx) return [];
   const { request } = ctx;
   return ctx.view.onwardReferrals
-    .filter((o) => o.started === undefined)
+    .filter(isWaiting)
     .map(
       (o): Flag => ({
         rule: 'CLOSURE_PENDING_ONWARD_REFERRAL',

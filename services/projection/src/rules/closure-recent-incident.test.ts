@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thresholdsFor, loadThresholds } from '../thresholds/index.js';
+import { thresholdsFor, loadThresholds } from '@syv/area-config';
 import { closureRecentIncident } from './closure-recent-incident.js';
 import { AREA, day, ruleStory, thresholds } from '../testing/rule-story.js';
 

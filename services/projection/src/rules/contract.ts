@@ -4,7 +4,7 @@
 import type { CaseEvent as ContractCaseEvent } from '@syv/contracts';
 
 export { AGENCIES, areaCode } from '@syv/contracts';
-export type { Agency, ClosureReason, Concern, Flag as ContractFlag, IncidentKind, InterventionKind, RiskLevel } from '@syv/contracts';
+export type { Agency, ClosureReason, Concern, Flag as ContractFlag, IncidentKind, InterventionKind, RiskLevel, SupportOutcome } from '@syv/contracts';
 
 /** The event types the rules read; closure.assessed, closure.held and closure.rejected change no fact they weigh. */
 type UsedEventType =
@@ -12,6 +12,9 @@ type UsedEventType =
   | 'case.opened.v1'
   | 'onward-referral.made.v1'
   | 'onward-referral.started.v1'
+  | 'onward-referral.declined.v1'
+  | 'onward-referral.withdrawn.v1'
+  | 'onward-referral.ended.v1'
   | 'intervention.logged.v1'
   | 'incident.recorded.v1'
   | 'risk.assessed.v1'
@@ -24,6 +27,9 @@ const USED_EVENT_TYPES: ReadonlySet<string> = new Set<UsedEventType>([
   'case.opened.v1',
   'onward-referral.made.v1',
   'onward-referral.started.v1',
+  'onward-referral.declined.v1',
+  'onward-referral.withdrawn.v1',
+  'onward-referral.ended.v1',
   'intervention.logged.v1',
   'incident.recorded.v1',
   'risk.assessed.v1',

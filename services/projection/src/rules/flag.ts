@@ -1,4 +1,4 @@
-import type { Thresholds } from '../thresholds/index.js';
+import type { Thresholds } from '@syv/area-config';
 import type { ContractFlag } from './contract.js';
 import type { CaseHistory } from './history.js';
 

@@ -1,5 +1,5 @@
 import type { LabellingMatcher } from './labelling-language.js';
-import { isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type IncidentKind, type InterventionKind, type RiskLevel } from './contract.js';
+import { isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
 
 // One case as the rules read it: facts grouped by kind, each in domain-time order, each keeping
 // the id of the event that recorded it so a flag can cite it. Times are the times the data gives
@@ -58,7 +58,16 @@ export interface OnwardReferralItem {
   reason: string;
   referredAt: Date;
   started?: { eventId: string; startedAt: Date };
+  /** Refused by the receiving agency; the reason it gave is not kept (rules never quote it). */
+  declined?: { eventId: string; declinedAt: Date };
+  /** Withdrawn by the referrer; the reason is not kept. */
+  withdrawn?: { eventId: string; withdrawnAt: Date };
+  /** The agency's support ended, after it started. */
+  ended?: { eventId: string; endedAt: Date; outcome: SupportOutcome };
 }
+
+/** How an onward referral ended, as its item keeps it: declined, withdrawn or ended. */
+export type OnwardOutcome = Pick<OnwardReferralItem, 'declined' | 'withdrawn' | 'ended'>;
 
 export interface ClosureRequestItem {
   eventId: string;
@@ -108,10 +117,17 @@ export interface PendingStart {
   startedAt: Date;
 }
 
-/** A case's facts as a fold keeps them between events: the history, and starts waiting for their referral. */
+/** An outcome whose onward referral has not arrived yet: attached when it does, as a start is. */
+export interface PendingOutcome extends OnwardOutcome {
+  onwardReferralId: string;
+}
+
+/** A case's facts as a fold keeps them between events: the history, and starts and outcomes waiting for their referral. */
 export interface FactFold {
   history: CaseHistory;
   pendingStarts: PendingStart[];
+  /** Absent until an outcome arrives before its referral (and in states stored before outcomes existed). */
+  pendingOutcomes?: PendingOutcome[];
 }
 
 // A fact placed at the wrong time would silently change what a rule says about a child, so an
@@ -150,6 +166,21 @@ function labellingIn(notes: string, match: LabellingMatcher): LabellingFinding[]
 const NO_LABELLING: LabellingMatcher = () => [];
 
 /**
+ * An onward referral's outcome added: to its item when the referral is known, else kept until it
+ * arrives (an outcome of the same kind recorded again replaces the earlier one, as a start does).
+ */
+function withOutcome(fold: FactFold, onwardReferralId: string, outcome: OnwardOutcome): FactFold {
+  const h = fold.history;
+  if (h.onwardReferrals.some((o) => o.onwardReferralId === onwardReferralId)) {
+    return { ...fold, history: { ...h, onwardReferrals: h.onwardReferrals.map((o) => (o.onwardReferralId === onwardReferralId ? { ...o, ...outcome } : o)) } };
+  }
+  const pending = fold.pendingOutcomes ?? [];
+  const had = pending.find((p) => p.onwardReferralId === onwardReferralId);
+  const next = had ? pending.map((p) => (p === had ? { ...p, ...outcome } : p)) : [...pending, { onwardReferralId, ...outcome }];
+  return { ...fold, pendingOutcomes: next };
+}
+
+/**
  * One event added to a case's facts: pure, returning a new fold and sharing what did not change.
  * Events the rules do not use are passed over; an event of another case is refused, since mixing
  * two children's facts would be worse than failing. Notes are read here, once, by `match`; the
@@ -159,7 +190,7 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
   if (!isUsedEvent(event)) return fold;
   const h = fold.history;
   if (event.data.caseId !== h.caseId) throw new Error(`event ${event.id} belongs to case ${event.data.caseId}, not to case ${h.caseId}`);
-  const next = (history: CaseHistory, pendingStarts = fold.pendingStarts): FactFold => ({ history, pendingStarts });
+  const next = (history: CaseHistory, pendingStarts = fold.pendingStarts): FactFold => ({ ...fold, history, pendingStarts });
 
   switch (event.type) {
     case 'referral.received.v1': {
@@ -184,6 +215,7 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
     case 'onward-referral.made.v1': {
       const d = event.data;
       const waiting = fold.pendingStarts.filter((p) => p.onwardReferralId === d.onwardReferralId).at(-1);
+      const outcome = fold.pendingOutcomes?.find((p) => p.onwardReferralId === d.onwardReferralId);
       const item: OnwardReferralItem = {
         eventId: event.id,
         onwardReferralId: d.onwardReferralId,
@@ -191,11 +223,13 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
         reason: d.reason,
         referredAt: domainTime(event, 'referredAt', d.referredAt),
         ...(waiting ? { started: { eventId: waiting.eventId, startedAt: waiting.startedAt } } : {}),
+        ...(outcome ? { ...outcome, onwardReferralId: d.onwardReferralId } : {}),
       };
-      return next(
+      const added = next(
         { ...h, onwardReferrals: placed(h.onwardReferrals, item, (o) => o.referredAt) },
         waiting ? fold.pendingStarts.filter((p) => p.onwardReferralId !== d.onwardReferralId) : fold.pendingStarts,
       );
+      return outcome ? { ...added, pendingOutcomes: added.pendingOutcomes!.filter((p) => p !== outcome) } : added;
     }
     case 'onward-referral.started.v1': {
       const d = event.data;
@@ -206,6 +240,12 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
       }
       return next(h, [...fold.pendingStarts.filter((p) => p.onwardReferralId !== d.onwardReferralId), { onwardReferralId: d.onwardReferralId, ...started }]);
     }
+    case 'onward-referral.declined.v1':
+      return withOutcome(fold, event.data.onwardReferralId, { declined: { eventId: event.id, declinedAt: domainTime(event, 'declinedAt', event.data.declinedAt) } });
+    case 'onward-referral.withdrawn.v1':
+      return withOutcome(fold, event.data.onwardReferralId, { withdrawn: { eventId: event.id, withdrawnAt: domainTime(event, 'withdrawnAt', event.data.withdrawnAt) } });
+    case 'onward-referral.ended.v1':
+      return withOutcome(fold, event.data.onwardReferralId, { ended: { eventId: event.id, endedAt: domainTime(event, 'endedAt', event.data.endedAt), outcome: event.data.outcome } });
     case 'intervention.logged.v1': {
       const d = event.data;
       const item: InterventionItem = {

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../thresholds/index.js';
+import type { Thresholds } from '@syv/area-config';
 import { closureHighRisk } from './closure-high-risk.js';
 import { closureNoRecentContact } from './closure-no-recent-contact.js';
 import { closurePendingOnwardReferral } from './closure-pending-onward-referral.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadThresholds, thresholdsFor } from '../thresholds/index.js';
+import { loadThresholds, thresholdsFor } from '@syv/area-config';
 import type { Agency } from './contract.js';
 import { longWait } from './long-wait.js';
 import { AREA, day, ruleStory, thresholds } from '../testing/rule-story.js';

@@ -1,6 +1,7 @@
-import { longWaitDaysFor } from '../thresholds/index.js';
+import { longWaitDaysFor } from '@syv/area-config';
 import { daysBetween, wholeDaysBetween } from './days.js';
 import type { Flag, Rule } from './flag.js';
+import { isWaiting } from './onward.js';
 import { severityForRisk } from './risk.js';
 import { openCaseAt } from './time-context.js';
 import { agencyName, formatDate, plural } from './words.js';
@@ -13,7 +14,7 @@ export const longWait: Rule = (history, asOf, thresholds) => {
   const view = openCaseAt(history, asOf);
   if (!view) return [];
   return view.onwardReferrals
-    .filter((o) => o.started === undefined && daysBetween(o.referredAt, asOf) > longWaitDaysFor(thresholds, o.agency))
+    .filter((o) => isWaiting(o) && daysBetween(o.referredAt, asOf) > longWaitDaysFor(thresholds, o.agency))
     .map(
       (o): Flag => ({
         rule: 'LONG_WAIT',

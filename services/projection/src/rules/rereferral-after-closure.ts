@@ -1,4 +1,4 @@
-import type { Thresholds } from '../thresholds/index.js';
+import type { Thresholds } from '@syv/area-config';
 import { daysBetween, wholeDaysBetween } from './days.js';
 import type { Flag } from './flag.js';
 import type { ClosureItem, ReferralItem } from './history.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../thresholds/index.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '@syv/area-config';
 import { addDays } from '../rules/days.js';
 import { caseStory, type CaseStory } from './case-story.js';
 

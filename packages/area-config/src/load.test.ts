@@ -15,6 +15,7 @@ describe('given the default thresholds file', () => {
         slowStartDays: 14,
         contactGapDays: 28,
         longWaitDays: { default: 42, camhs: 28 },
+        labellingPhrases: [],
       },
       areas: {},
     });
@@ -64,5 +65,12 @@ describe('given a bad configuration', () => {
   it('when several fields are bad, then every one is named', () => {
     const parsed = parseThresholds({ defaults: { slowStartDays: 0 }, areas: { E09000001: { contactGapDays: 99999 } } });
     expect(!parsed.ok && parsed.issues.map((i) => i.field)).toEqual(['defaults.slowStartDays', 'areas.E09000001.contactGapDays']);
+  });
+});
+
+describe('given labelling phrases in a configuration', () => {
+  it('when a phrase is too short or has no suggestion, then the error names the field', () => {
+    const parsed = parseThresholds({ areas: { E09000001: { labellingPhrases: [{ phrases: ['x'], suggestion: '' }] } } });
+    expect(!parsed.ok && parsed.issues.map((i) => i.field)).toEqual(['areas.E09000001.labellingPhrases.0.phrases.0', 'areas.E09000001.labellingPhrases.0.suggestion']);
   });
 });

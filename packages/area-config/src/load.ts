@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from './defaults.js';
 import { mergeThresholds } from './merge.js';
@@ -49,4 +50,20 @@ export function loadThresholds(input: unknown): ThresholdsConfig {
   const parsed = parseThresholds(input);
   if (parsed.ok) return parsed.config;
   throw new Error(`invalid thresholds configuration: ${parsed.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+}
+
+/**
+ * The configuration in the file `THRESHOLDS_FILE` names, or the defaults when it names none. Every
+ * service that checks language or applies a rule reads the same file, so an area's numbers and
+ * phrases mean the same thing at write time and in the projection.
+ */
+export function loadThresholdsFile(path: string | undefined): ThresholdsConfig {
+  if (!path) return { defaults: DEFAULT_THRESHOLDS, areas: {} };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`THRESHOLDS_FILE ${path} cannot be read: ${(err as Error).message}`);
+  }
+  return loadThresholds(text);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENCIES, areaCode, type Agency } from '../rules/contract.js';
+import { AGENCIES, areaCode, type Agency } from '@syv/contracts';
 
 // The rules' thresholds, per area. Every value is a whole number of days: a threshold of 0
 // would flag every case and one of decades would silence a rule, so both are refused.
@@ -32,10 +32,24 @@ const fields = {
   contactGapDays: days,
 };
 
-export const thresholdsSchema = z.strictObject({ ...fields, longWaitDays });
+/**
+ * An area's own labelling phrases, added to the product's lexicon (never replacing it): words a
+ * local safeguarding partnership has agreed to stop using, each with the wording to use instead.
+ */
+const labellingPhrase = z.strictObject({
+  phrases: z.array(z.string().trim().min(2, { error: 'must be at least 2 characters' }).max(100)).min(1).max(20),
+  suggestion: z.string().trim().min(1).max(300),
+});
+const labellingPhrases = z.array(labellingPhrase).max(200);
+
+export const thresholdsSchema = z.strictObject({ ...fields, longWaitDays, labellingPhrases: labellingPhrases.default([]) });
 
 /** The same fields, each optional: what a configuration changes. */
-const thresholdOverridesSchema = thresholdsSchema.partial().extend({ longWaitDays: longWaitOverrides.optional() });
+const thresholdOverridesSchema = z.strictObject({
+  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> },
+  longWaitDays: longWaitOverrides.optional(),
+  labellingPhrases: labellingPhrases.optional(),
+});
 
 /** What a configuration file holds: changes to the default thresholds, for all areas and per area. */
 export const thresholdsFileSchema = z.strictObject({
@@ -44,7 +58,8 @@ export const thresholdsFileSchema = z.strictObject({
   areas: z.record(areaCode(), thresholdOverridesSchema).optional(),
 });
 
-export type Thresholds = z.infer<typeof thresholdsSchema>;
+export type Thresholds = z.output<typeof thresholdsSchema>;
+export type LabellingPhrase = z.infer<typeof labellingPhrase>;
 export type ThresholdOverrides = z.infer<typeof thresholdOverridesSchema>;
 
 /** A validated configuration: complete defaults, and what each area changes. */
