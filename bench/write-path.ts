@@ -9,6 +9,7 @@ import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
 import { repoRoot } from './lib/paths.js';
 import { measure, type Measurement } from './write-path/measure.js';
 import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
+import { formatWaits, sampleWaits } from './lib/pg-waits.js';
 
 const usage = `usage: pnpm --filter @syv/bench write -- [options]
 
@@ -27,9 +28,13 @@ options:
   --base-port P     services on P+1, P+2; the plain server on P+9 (default 22000)
   --kafka-port K    own broker (default 22592)
   --pg-port Q       own PostgreSQL (default 22432)
+  --cpu-prof DIR    write CPU profiles of the services into DIR (node --cpu-prof; summarise one with
+                    bench/cpu-profile-summary.ts FILE)
+  --waits           sample pg_stat_activity every 50 ms during each measured run and print what the
+                    active backends waited on
   --help            this text`;
 
-const values = parseOptions(usage, { duration: '20', connections: '32', rate: '500', cases: '200', rounds: '1', 'base-port': '22000', 'kafka-port': '22592', 'pg-port': '22432' });
+const values = parseOptions(usage, { duration: '20', connections: '32', rate: '500', cases: '200', rounds: '1', 'base-port': '22000', 'kafka-port': '22592', 'pg-port': '22432', 'cpu-prof': '', waits: false });
 const int = (name: keyof typeof values): number => positiveInt(name, String(values[name]), usage);
 const durationS = int('duration');
 const connections = int('connections');
@@ -114,7 +119,12 @@ let plain: ChildProcess | undefined;
 let failed = false;
 try {
   infra = await startOwnInfra({ name: 'write-path', pgPort: int('pg-port'), kafkaPort: int('kafka-port'), log });
-  sys = await startOwnSystem(infra, { only: ['referral', 'intervention'], basePort, env: { DATABASE_POOL_SIZE: String(POOL_SIZE) } });
+  sys = await startOwnSystem(infra, {
+    only: ['referral', 'intervention'],
+    basePort,
+    env: { DATABASE_POOL_SIZE: String(POOL_SIZE) },
+    ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] } : {}),
+  });
   const token = await sys.token('social_worker', [AREA], 'sw-write-path');
   log(`opening ${caseCount} cases`);
   const caseIds = await openCases(sys, token);
@@ -129,8 +139,10 @@ try {
     for (const mode of ['saturation', `${rate} req/s`]) {
       for (const [target, url] of Object.entries(targets)) {
         log(`round ${round}/${rounds}: ${target}, ${mode}, ${durationS} s, ${connections} connections`);
+        const sampler = values.waits ? await sampleWaits(sys.databaseUrl) : undefined;
         const m = await measure({ target, mode, url, caseIds, token, body, connections, durationS, ...(mode === 'saturation' ? {} : { rate }) });
         log(fmt(m));
+        if (sampler) log(`pg_stat_activity during ${target}, ${mode}:\n${formatWaits(await sampler.stop())}`);
         results.push(m);
       }
     }

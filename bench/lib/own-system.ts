@@ -20,7 +20,10 @@ export interface OwnSystem {
 }
 
 /** The services as real processes on a fresh database and fresh topics of an OwnInfra. */
-export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[]; basePort: number; env?: Record<string, string> }): Promise<OwnSystem> {
+export async function startOwnSystem(
+  infra: OwnInfra,
+  opts: { only: ServiceName[]; basePort: number; env?: Record<string, string>; /** Options for the services' node (e.g. --cpu-prof). */ nodeArgs?: string[] },
+): Promise<OwnSystem> {
   const suffix = randomBytes(4).toString('hex');
   const database = `bench_${suffix}`;
   const databaseUrl = await infra.createDatabase(database);
@@ -47,6 +50,7 @@ export async function startOwnSystem(infra: OwnInfra, opts: { only: ServiceName[
       },
       ports,
       only: opts.only,
+      ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
       // BENCH_SERVICE_LOG=FILE keeps every line of the services' output (the run keeps only the last 2,000).
       ...(process.env.BENCH_SERVICE_LOG ? { onLine: (name: ServiceName, line: string) => appendFileSync(process.env.BENCH_SERVICE_LOG!, `[${name}] ${line}\n`) } : {}),
     });

@@ -139,3 +139,43 @@ describe('RS256 verification against a JWKS URL', () => {
     await app.close();
   });
 });
+
+describe('verified tokens are remembered until they expire', () => {
+  it('answers a token seen before from memory, and forgets it at exp', async () => {
+    let clock = Date.now();
+    const verifier = createVerifier({ JWT_SECRET: TEST_SECRET }, { now: () => clock, cacheSize: 2 });
+    const token = await mintDevToken({ sub: 'u1', role: 'supervisor', areas: ['E09000001'], secret: TEST_SECRET, ttl: '60s' });
+    const first = await verifier.verify(token);
+    expect(first).toEqual({ ok: true, user: { sub: 'u1', role: 'supervisor', areas: ['E09000001'] } });
+    const second = await verifier.verify(token);
+    expect(second).toEqual(first);
+    // The same verified user object, frozen: one request cannot change what the next one sees.
+    expect(second.ok && Object.isFrozen(second.user) && Object.isFrozen(second.user.areas)).toBe(true);
+    // Past exp (by the cache's clock) the entry is dropped and the token verified again.
+    clock += 120_000;
+    expect(await verifier.verify(token)).toEqual(first);
+  });
+
+  it('never remembers a failure, and holds at most cacheSize tokens', async () => {
+    const verifier = createVerifier({ JWT_SECRET: TEST_SECRET }, { cacheSize: 1 });
+    const forged = await mintDevToken({ sub: 'u1', role: 'supervisor', areas: ['E09000001'], secret: 'another-secret-of-enough-length' });
+    expect(await verifier.verify(forged)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifier.verify(forged)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    const a = await mintDevToken({ sub: 'a', role: 'auditor', areas: ['E09000001'], secret: TEST_SECRET });
+    const b = await mintDevToken({ sub: 'b', role: 'auditor', areas: ['E09000001'], secret: TEST_SECRET });
+    expect(await verifier.verify(a)).toMatchObject({ ok: true, user: { sub: 'a' } });
+    expect(await verifier.verify(b)).toMatchObject({ ok: true, user: { sub: 'b' } });
+    expect(await verifier.verify(a)).toMatchObject({ ok: true, user: { sub: 'a' } });
+  });
+
+  it('refuses an expired token that was accepted while it was valid', async () => {
+    let clock = Date.now();
+    const verifier = createVerifier({ JWT_SECRET: TEST_SECRET }, { now: () => clock, clockToleranceSeconds: 0 });
+    const token = await mintDevToken({ sub: 'u1', role: 'supervisor', areas: ['E09000001'], secret: TEST_SECRET, ttl: '1s' });
+    expect((await verifier.verify(token)).ok).toBe(true);
+    // After exp the entry is dropped and jose decides, on the real clock: wait it out.
+    await new Promise((r) => setTimeout(r, 2_100));
+    clock = Date.now();
+    expect(await verifier.verify(token)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+});

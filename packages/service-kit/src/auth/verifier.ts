@@ -29,7 +29,14 @@ export interface VerifierOptions {
   logger?: Pick<Logger, 'warn'>;
   /** Seconds of clock skew tolerated on exp/nbf between machines. */
   clockToleranceSeconds?: number;
+  /** Verified tokens remembered until they expire (default 10,000; 0 verifies every time). */
+  cacheSize?: number;
+  /** Milliseconds since the epoch; for tests. */
+  now?: () => number;
 }
+
+/** A verification that succeeded, with when the token stops being valid (ms since the epoch). */
+type Verified = { ok: true; user: AuthUser; expiresAt: number };
 
 /**
  * RS256 against `JWT_JWKS_URL` when it is set (production), else HS256 with `JWT_SECRET` or the
@@ -45,11 +52,14 @@ export function createVerifier(config: AuthConfig, options: VerifierOptions = {}
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
   };
 
+  const remember = (verify: (token: string) => Promise<Verified | Extract<VerifyResult, { ok: false }>>) =>
+    cacheVerified(verify, options.cacheSize ?? 10_000, options.now ?? Date.now);
+
   if (config.JWT_JWKS_URL) {
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.JWT_JWKS_URL));
     return {
       algorithm: 'RS256',
-      verify: (token) => verifyWith(token, jwks, { ...verifyOptions, algorithms: ['RS256'] }, 'RS256'),
+      verify: remember((token) => verifyWith(token, jwks, { ...verifyOptions, algorithms: ['RS256'] }, 'RS256')),
     };
   }
 
@@ -64,7 +74,35 @@ export function createVerifier(config: AuthConfig, options: VerifierOptions = {}
   const secretKey: JWTVerifyGetKey = () => secret;
   return {
     algorithm: 'HS256',
-    verify: (token) => verifyWith(token, secretKey, { ...verifyOptions, algorithms: ['HS256'] }, 'HS256'),
+    verify: remember((token) => verifyWith(token, secretKey, { ...verifyOptions, algorithms: ['HS256'] }, 'HS256')),
+  };
+}
+
+/**
+ * A client sends the same token with every request until it expires: checking its signature and
+ * claims once is enough. Only successes are kept, each until its own `exp` (never the clock
+ * tolerance beyond it), at most `size` of them; when full, the oldest entry goes. A token is its
+ * own key: nothing but the exact bytes that verified can hit.
+ */
+function cacheVerified(
+  verify: (token: string) => Promise<Verified | Extract<VerifyResult, { ok: false }>>,
+  size: number,
+  now: () => number,
+): (token: string) => Promise<VerifyResult> {
+  const known = new Map<string, Verified>();
+  return async (token) => {
+    const hit = known.get(token);
+    if (hit) {
+      if (hit.expiresAt > now()) return { ok: true, user: hit.user };
+      known.delete(token);
+    }
+    const result = await verify(token);
+    if (!result.ok) return result;
+    if (size > 0 && result.expiresAt > now()) {
+      if (known.size >= size) known.delete(known.keys().next().value as string);
+      known.set(token, result);
+    }
+    return { ok: true, user: result.user };
   };
 }
 
@@ -73,7 +111,7 @@ async function verifyWith(
   key: JWTVerifyGetKey,
   options: JWTVerifyOptions,
   algorithm: 'HS256' | 'RS256',
-): Promise<VerifyResult> {
+): Promise<Verified | Extract<VerifyResult, { ok: false }>> {
   let payload: unknown;
   try {
     payload = (await jwtVerify(token, key, options)).payload;
@@ -85,8 +123,9 @@ async function verifyWith(
     const problems = claims.error.issues.map((i) => `${i.path.map(String).join('.') || 'payload'} ${i.message}`);
     return { ok: false, reason: 'claims_rejected', detail: `The bearer token's claims are not valid: ${problems.join('; ')}.` };
   }
-  const { sub, role, areas } = claims.data;
-  return { ok: true, user: { sub, role, areas } };
+  const { sub, role, areas, exp } = claims.data;
+  // Frozen: one verified user may now serve many requests, and none may change it for the others.
+  return { ok: true, user: Object.freeze({ sub, role, areas: Object.freeze([...areas]) as string[] }), expiresAt: exp * 1_000 };
 }
 
 function describeFailure(err: unknown, algorithm: 'HS256' | 'RS256'): { reason: VerifyFailureReason; detail: string } {
