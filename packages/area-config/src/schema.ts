@@ -30,6 +30,8 @@ const fields = {
   slowStartDays: days,
   /** CONTACT_GAP: no intervention with the child for more than this many days on an open case. */
   contactGapDays: days,
+  /** SUPPORT_ENDED_EARLY: another agency's support ended as disengaged this many days after it started, or fewer. */
+  supportEndedEarlyDays: days,
 };
 
 /**

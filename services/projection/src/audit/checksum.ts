@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { DifferingCase } from './replay-store.js';
 
-/** The time rules: what they flag depends on when they were asked, and the sweep asks by the wall clock. */
-const TIME_RULES = `('SLOW_START', 'CONTACT_GAP', 'LONG_WAIT')`;
+/**
+ * The time rules, and the rules asked with them: when they are first seen depends on when they
+ * were asked, and the sweep asks by the wall clock (a back-dated outcome is seen at the case's last check).
+ */
+const TIME_RULES = `('SLOW_START', 'CONTACT_GAP', 'LONG_WAIT', 'ONWARD_REFERRAL_DECLINED', 'SUPPORT_ENDED_EARLY')`;
 
 /**
  * What the checksum covers: every table of the read model that is a function of the log, keyed by
@@ -43,7 +46,12 @@ const TABLES: readonly { name: string; columns: string; order: string; appended?
     order: 'alert_key',
   },
   { name: 'referrals', columns: `referral_id, area, child_id, received_at, re_referral`, order: 'referral_id' },
-  { name: 'onward_referrals', columns: `onward_referral_id, area, agency, referred_at, started_at`, order: 'onward_referral_id' },
+  {
+    name: 'onward_referrals',
+    columns: `onward_referral_id, area, agency, referred_at, started_at`,
+    order: 'onward_referral_id',
+    appended: `coalesce(' declined_at=' || declined_at, '') || coalesce(' withdrawn_at=' || withdrawn_at, '') || coalesce(' ended_at=' || ended_at, '') || coalesce(' outcome=' || outcome, '')`,
+  },
   { name: 'closure_assessments', columns: `closure_request_id, area, flags, assessed_at`, order: 'closure_request_id' },
   { name: 'closures', columns: `closure_request_id, event_id, area, child_id, reason, closed_at, approved_by`, order: 'closure_request_id' },
 ];

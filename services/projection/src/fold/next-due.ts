@@ -1,5 +1,5 @@
 import { DAY_MS } from '../rules/days.js';
-import type { CaseHistory } from '../rules/index.js';
+import { isWaiting, type CaseHistory } from '../rules/index.js';
 import { longWaitDaysFor, type Thresholds } from '@syv/area-config';
 
 /** However quiet a case, the sweep looks at it again within a day, so explanations stay current. */
@@ -20,6 +20,6 @@ export function nextSweepAt(history: CaseHistory, asOf: Date, thresholds: Thresh
   if (contact) candidates.push(after(contact.deliveredAt, thresholds.contactGapDays));
   const reopening = history.reopenings.at(-1);
   if (reopening) candidates.push(after(reopening.reopenedAt, thresholds.contactGapDays));
-  for (const o of history.onwardReferrals) if (!o.started) candidates.push(after(o.referredAt, longWaitDaysFor(thresholds, o.agency)));
+  for (const o of history.onwardReferrals) if (isWaiting(o)) candidates.push(after(o.referredAt, longWaitDaysFor(thresholds, o.agency)));
   return new Date(Math.min(...candidates.filter((t) => t > asOf.getTime())));
 }

@@ -37,6 +37,10 @@ interface SliceFold {
  * events come one at a time or thousands at once. `states` holds the touched cases' states as
  * stored (a case missing there is new).
  */
+/** The columns of an onward referral's row that one of its events fills. */
+const ONWARD_COLUMNS = ['agency', 'referredAt', 'startedAt', 'declinedAt', 'withdrawnAt', 'endedAt', 'outcome'] as const;
+type OnwardColumn = (typeof ONWARD_COLUMNS)[number];
+
 export function foldEvents(states: ReadonlyMap<string, CaseState>, events: readonly Positioned[], settings: RuleSettings): SliceFold {
   const out: SliceFold = { cases: new Map(), flagChanges: { removed: [], upserted: [] }, referrals: [], onward: new Map(), closures: [], assessments: [], alerts: [], children: new Map() };
   const current = (caseId: string) => out.cases.get(caseId) ?? states.get(caseId);
@@ -49,15 +53,11 @@ export function foldEvents(states: ReadonlyMap<string, CaseState>, events: reado
     out.alerts.push(...effects.alerts.filter((a) => a.caseId !== state.caseId || !had.has(a.flag.key)));
     if (effects.referral) out.referrals.push(effects.referral);
     if (effects.onward) {
-      // Either half of an onward referral fills its own columns, whichever came first.
+      // Each event of an onward referral fills its own columns, whichever came first.
       const o = effects.onward;
       const was = out.onward.get(o.onwardReferralId);
-      out.onward.set(o.onwardReferralId, {
-        ...(was ?? o),
-        ...((o.agency ?? was?.agency) === undefined ? {} : { agency: o.agency ?? was?.agency }),
-        ...((o.referredAt ?? was?.referredAt) === undefined ? {} : { referredAt: o.referredAt ?? was?.referredAt }),
-        ...((o.startedAt ?? was?.startedAt) === undefined ? {} : { startedAt: o.startedAt ?? was?.startedAt }),
-      });
+      const kept = <K extends OnwardColumn>(k: K) => ((o[k] ?? was?.[k]) === undefined ? {} : { [k]: o[k] ?? was?.[k] });
+      out.onward.set(o.onwardReferralId, { ...(was ?? o), ...ONWARD_COLUMNS.reduce((row, k) => ({ ...row, ...kept(k) }), {}) });
     }
     if (effects.closure) out.closures.push(effects.closure);
     if (effects.assessment) out.assessments.push(effects.assessment);

@@ -163,6 +163,13 @@ CREATE INDEX cases_by_worker ON cases (allocated_to, area) WHERE allocated_to IS
 ALTER TABLE alerts ADD COLUMN acknowledgement_note text;
 `;
 
+// An onward referral's outcome (onward-referral.declined/withdrawn/ended.v1, types that did not
+// exist before this version, so no row needs filling): the statistics read declines and the length
+// of support across cases.
+const onwardOutcomesV5 = `
+ALTER TABLE onward_referrals ADD COLUMN declined_at timestamptz, ADD COLUMN withdrawn_at timestamptz, ADD COLUMN ended_at timestamptz, ADD COLUMN outcome text;
+`;
+
 export function projectionMigrations(schema: string): Migration[] {
   return [
     ...eventStoreMigrations,
@@ -171,5 +178,6 @@ export function projectionMigrations(schema: string): Migration[] {
     { component: 'projection', version: 2, name: 'cases.next_sweep_at', sql: nextSweepV2 },
     { component: 'projection', version: 3, name: 'cases.state, referrals: event, source agency, correlation, time', sql: caseStateV3 },
     { component: 'projection', version: 4, name: 'cases.allocated_to, alerts.acknowledgement_note', sql: allocationV4 },
+    { component: 'projection', version: 5, name: 'onward_referrals: declined, withdrawn, ended and outcome', sql: onwardOutcomesV5 },
   ];
 }

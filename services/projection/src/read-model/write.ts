@@ -145,15 +145,20 @@ export async function writeFacts(client: pg.ClientBase, schema: string, f: { ref
     );
   }
   if (f.onward.length > 0) {
-    // A start may arrive before its referral (two services' outboxes); each half fills its own columns.
+    // A start or an outcome may arrive before its referral (two services' outboxes); each event fills its own columns.
     await client.query(
-      `INSERT INTO ${schema}.onward_referrals AS o (onward_referral_id, case_id, area, agency, referred_at, started_at)
-       SELECT id, case_id, area, COALESCE(agency, 'unknown'), referred_at, started_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS u(id, case_id, area, agency, referred_at, started_at)
+      `INSERT INTO ${schema}.onward_referrals AS o (onward_referral_id, case_id, area, agency, referred_at, started_at, declined_at, withdrawn_at, ended_at, outcome)
+       SELECT id, case_id, area, COALESCE(agency, 'unknown'), referred_at, started_at, declined_at, withdrawn_at, ended_at, outcome
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+           AS u(id, case_id, area, agency, referred_at, started_at, declined_at, withdrawn_at, ended_at, outcome)
        ON CONFLICT (onward_referral_id) DO UPDATE SET
          agency = CASE WHEN EXCLUDED.agency = 'unknown' THEN o.agency ELSE EXCLUDED.agency END,
          referred_at = COALESCE(EXCLUDED.referred_at, o.referred_at),
-         started_at = COALESCE(EXCLUDED.started_at, o.started_at)`,
+         started_at = COALESCE(EXCLUDED.started_at, o.started_at),
+         declined_at = COALESCE(EXCLUDED.declined_at, o.declined_at),
+         withdrawn_at = COALESCE(EXCLUDED.withdrawn_at, o.withdrawn_at),
+         ended_at = COALESCE(EXCLUDED.ended_at, o.ended_at),
+         outcome = COALESCE(EXCLUDED.outcome, o.outcome)`,
       [
         f.onward.map((o) => o.onwardReferralId),
         f.onward.map((o) => o.caseId),
@@ -161,6 +166,10 @@ export async function writeFacts(client: pg.ClientBase, schema: string, f: { ref
         f.onward.map((o) => o.agency ?? null),
         f.onward.map((o) => o.referredAt ?? null),
         f.onward.map((o) => o.startedAt ?? null),
+        f.onward.map((o) => o.declinedAt ?? null),
+        f.onward.map((o) => o.withdrawnAt ?? null),
+        f.onward.map((o) => o.endedAt ?? null),
+        f.onward.map((o) => o.outcome ?? null),
       ],
     );
   }

@@ -44,4 +44,22 @@ describe('CLOSURE_PENDING_ONWARD_REFERRAL', () => {
     expect(flags.map((f) => f.explanation.match(/referral to (\w+)/)?.[1])).toEqual(['CAMHS', 'housing']);
     expect(new Set(flags.map((f) => f.key)).size).toBe(2);
   });
+
+  it('given a referral declined or withdrawn before the request, when closure is requested, then nothing fires: the child no longer waits for it', () => {
+    const c = ruleStory();
+    const camhs = c.onward(10, 'camhs');
+    const housing = c.onward(12, 'housing');
+    c.declined(30, camhs.data.onwardReferralId);
+    c.withdrawn(31, housing.data.onwardReferralId);
+    c.requestClosure(100);
+    expect(closurePendingOnwardReferral(c.history(), day(100), thresholds())).toEqual([]);
+  });
+
+  it('given the decline is dated after the request, when the request is assessed, then the referral was still waiting at the request', () => {
+    const c = ruleStory();
+    const camhs = c.onward(10, 'camhs');
+    c.requestClosure(100);
+    c.declined(101, camhs.data.onwardReferralId);
+    expect(closurePendingOnwardReferral(c.history(), day(100), thresholds())).toHaveLength(1);
+  });
 });

@@ -2,6 +2,7 @@ import { examples } from '@syv/contracts';
 import { describe, expect, it } from 'vitest';
 import { historyAsOf } from './as-of.js';
 import { buildCaseHistory, type HistoryInput } from './history.js';
+import { onwardStatus } from './onward.js';
 import { isClosed } from './status.js';
 import { evaluateClosure } from './index.js';
 import { day, ruleStory, thresholds } from '../testing/rule-story.js';
@@ -33,6 +34,28 @@ describe('given the events of one case', () => {
     const reversed = buildCaseHistory([...c.events].reverse());
     for (const h of [c.history(), reversed]) {
       expect(h.onwardReferrals).toEqual([expect.objectContaining({ eventId: made.id, agency: 'camhs', started: { eventId: start.id, startedAt: day(30) } })]);
+    }
+  });
+
+  it('when an onward referral is declined, withdrawn or ended, then the outcome is attached to it, whichever arrived first', () => {
+    const c = ruleStory();
+    const camhs = c.onward(2, 'camhs');
+    const housing = c.onward(3, 'housing');
+    const vcs = c.onward(4, 'vcs');
+    const declined = c.declined(20, camhs.data.onwardReferralId);
+    const withdrawn = c.withdrawn(21, housing.data.onwardReferralId);
+    const started = c.started(10, vcs.data.onwardReferralId);
+    const ended = c.ended(50, vcs.data.onwardReferralId, 'disengaged');
+    const reversed = buildCaseHistory([...c.events].reverse());
+    for (const h of [c.history(), reversed]) {
+      expect(h.onwardReferrals.map((o) => [o.agency, onwardStatus(o)])).toEqual([
+        ['camhs', 'declined'],
+        ['housing', 'withdrawn'],
+        ['vcs', 'ended'],
+      ]);
+      expect(h.onwardReferrals[0]?.declined).toEqual({ eventId: declined.id, declinedAt: day(20) });
+      expect(h.onwardReferrals[1]?.withdrawn).toEqual({ eventId: withdrawn.id, withdrawnAt: day(21) });
+      expect(h.onwardReferrals[2]).toMatchObject({ started: { eventId: started.id }, ended: { eventId: ended.id, endedAt: day(50), outcome: 'disengaged' } });
     }
   });
 
@@ -78,6 +101,18 @@ describe('given a history read as of a date', () => {
     expect(view.interventions).toHaveLength(1);
     expect(view.onwardReferrals[0]?.started).toBeUndefined();
     expect(historyAsOf(c.history(), day(40)).onwardReferrals[0]?.started?.startedAt).toEqual(day(40));
+  });
+
+  it("when a referral's outcome is dated after it, then the referral is as it stood: waiting, or started", () => {
+    const c = ruleStory();
+    const camhs = c.onward(3, 'camhs');
+    c.declined(30, camhs.data.onwardReferralId);
+    const vcs = c.onward(4, 'vcs');
+    c.started(10, vcs.data.onwardReferralId);
+    c.ended(60, vcs.data.onwardReferralId);
+    expect(historyAsOf(c.history(), day(20)).onwardReferrals.map(onwardStatus)).toEqual(['waiting', 'started']);
+    expect(historyAsOf(c.history(), day(30)).onwardReferrals.map(onwardStatus)).toEqual(['declined', 'started']);
+    expect(historyAsOf(c.history(), day(60)).onwardReferrals.map(onwardStatus)).toEqual(['declined', 'ended']);
   });
 
   it('when the case was closed and reopened, then it is open after the reopening and closed between', () => {

@@ -58,4 +58,17 @@ describe('LONG_WAIT (CAMHS 28 days, others 42)', () => {
     expect(longWait(c.history(), day(30), thresholdsFor(config, 'E09000002'))).toEqual([]);
     expect(thresholdsFor(config, AREA).longWaitDays.default).toBe(42);
   });
+
+  it('given the CAMHS referral was declined, when swept past the limit, then nothing fires; before the decline it did', () => {
+    const { c, made } = waitingFor('camhs');
+    c.declined(40, made.data.onwardReferralId);
+    expect(longWait(c.history(), day(60), thresholds())).toEqual([]);
+    expect(longWait(c.history(), day(39), thresholds())).toHaveLength(1);
+  });
+
+  it('given the referral was withdrawn, when swept past the limit, then nothing fires', () => {
+    const { c, made } = waitingFor('housing');
+    c.withdrawn(20, made.data.onwardReferralId);
+    expect(longWait(c.history(), day(60), thresholds())).toEqual([]);
+  });
 });
