@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCaseMessage } from '@syv/contracts';
 import { migrate, withTransaction } from '@syv/event-store';
 import { createPrng, createTestDatabase, type TestDatabase } from '@syv/test-harness';
 import { checksumOf, digestReadModel } from '../audit/checksum.js';
@@ -123,4 +124,28 @@ describe('the read model of a fixed log', () => {
       expect(checksum, `seed ${seed}, slices of 1..${most} (FOLD_SEED=${seed - i} repeats it)`).toBe(expected[fixture.name]?.checksum);
     });
   }
+});
+
+// Events as they were published before the narrative fields (reasons, descriptions, rationales,
+// views) and the onward-referral outcomes existed, stored as written: 20 cases of the perturbed
+// mixed log. Added fields are optional in the same version, so these still parse as they are, and
+// the read model they replay to is the one the implementation of that time recorded. Never
+// re-record this checksum: a difference means old events no longer replay as they did.
+const PUBLISHED_LOG = new URL('./fixtures/published-log.ndjson', import.meta.url);
+const PUBLISHED_CHECKSUM = 'sha256:ef57b68d6ceeaf65ad68430a5f067214a044534114ad2754c4a52c24207431b8';
+
+describe('events published before fields were added to their types', () => {
+  it('parse through the consumer path unchanged and replay to the checksum recorded when they were written', async () => {
+    const lines = readFileSync(PUBLISHED_LOG, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log: Positioned[] = lines.map((line) => {
+      const stored = JSON.parse(line) as { partition: number; offset: string; event: unknown };
+      const decoded = decodeCaseMessage(Buffer.from(JSON.stringify(stored.event), 'utf8'));
+      if (!decoded.ok) throw new Error(`offset ${stored.offset} no longer parses: ${JSON.stringify(decoded.error)}`);
+      expect(decoded.event).toEqual(stored.event);
+      return { event: decoded.event, at: { topic: 'case-events', partition: stored.partition, offset: stored.offset } };
+    });
+    expect(log).toHaveLength(303);
+    const { checksum, cases } = await checksumAfter(randomCuts(log, 7, 50));
+    expect({ cases, checksum }).toEqual({ cases: 20, checksum: PUBLISHED_CHECKSUM });
+  });
 });
