@@ -49,6 +49,46 @@ describe('a case state, event by event', () => {
     expect(encodeState(state)).not.toContain('Private detail');
   });
 
+  it('given labelling language in a referral reason and in a risk assessment\'s views, when folded, then one flag per record and field names the field, and the state and the alerts keep no text', () => {
+    const s = caseStory(START);
+    const referral = s.referral(0, { reason: 'Private detail: mum says it is his lifestyle choice.' });
+    const risk = s.risk(5, 'high', true, { harmOutsideHome: ['exploitation'], childViews: 'Private detail: I am not in a gang.', familyViews: 'Dad says he is streetwise.' });
+    const steps = s.events.map((e, i) => ({ e, i }));
+    let state: CaseState | undefined;
+    const raised: { key: string; explanation: string; evidence: string[] }[] = [];
+    for (const { e } of steps) {
+      const r = step(state, e, settings);
+      state = r.state;
+      raised.push(...r.effects.alerts.filter((a) => a.flag.rule === 'LABELLING_LANGUAGE').map((a) => ({ key: a.flag.key, explanation: a.flag.explanation, evidence: a.flag.evidence })));
+    }
+    const flags = state!.flags.filter((f) => f.rule === 'LABELLING_LANGUAGE');
+    expect(flags.map((f) => [f.key, f.since.toISOString()]).sort()).toEqual(
+      [
+        [`LABELLING_LANGUAGE:${referral.data.referralId}:reason`, s.day(0).toISOString()],
+        [`LABELLING_LANGUAGE:${risk.data.assessmentId}:familyViews`, s.day(5).toISOString()],
+      ].sort(),
+    );
+    expect(raised.map((a) => a.evidence)).toEqual([[referral.id], [risk.id]]);
+    expect(raised[0]?.explanation).toMatch(/^Labelling language in the reason \(field reason\) of the referral from school on 4 March 2024: "lifestyle choice"/);
+    expect(raised[1]?.explanation).toContain("family's views (field familyViews) of the risk assessment of 9 March 2024");
+    const stored = encodeState(state!);
+    for (const text of [stored, ...raised.map((a) => a.explanation)]) expect(text).not.toMatch(/Private detail|mum says|Dad says/);
+  });
+
+  it("given interventions and risk assessments with and without the child's views, when folded, then the state records each that has them, and an older event without the field reads as not recorded", () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(2, { childViews: 'I want to stay at this school.' });
+    s.risk(6, 'medium', false, { childViews: '   ' });
+    s.intervention(9);
+    const { state } = fold(s.events);
+    const h = state.facts.history;
+    expect(h.interventions.map((i) => i.childViewsRecorded ?? false)).toEqual([true, false]);
+    expect(h.riskAssessments[0]).not.toHaveProperty('childViewsRecorded');
+    expect(h.riskAssessments[0]).not.toHaveProperty('harmOutsideHome');
+    expect(decodeState(encodeState(state)).facts.history.interventions[0]?.childViewsRecorded).toBe(true);
+  });
+
   it('given a closure request, when folded, then it is assessed once, with closure flags since the request', () => {
     const s = caseStory(START);
     s.referral(0, { riskLevel: 'high' });

@@ -1,5 +1,5 @@
 import type { Agency, CaseEvent, EventOf } from '@syv/contracts';
-import { evaluateClosure, interventionLanguageFlags, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
+import { evaluateClosure, eventLanguageFlags, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
 import { areaRulesOf, DEFAULT_THRESHOLDS, type Thresholds, type ThresholdsConfig } from '@syv/area-config';
 import { alertCandidates, causeOf, closureAssessedEvent, contractFlag, type AlertCandidate } from './alerts.js';
 import { areaOf } from './case-row.js';
@@ -39,6 +39,18 @@ export interface StepEffects {
   /** The child whose cases the re-referral rule must look at again (a referral or a closure arrived). */
   child?: { area: string; childId: string };
 }
+
+/** The events whose free texts the fold reads for labelling language (history.ts, labellingIn). */
+const TEXT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([
+  'referral.received.v1',
+  'onward-referral.made.v1',
+  'intervention.logged.v1',
+  'incident.recorded.v1',
+  'risk.assessed.v1',
+  'closure.requested.v1',
+  'case.closed.v1',
+  'case.reopened.v1',
+]);
 
 /** Facts about the child a closure assessment weighs; closure events themselves are the saga's. */
 const LATE_FACT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([
@@ -121,18 +133,6 @@ export function step(before: CaseState | undefined, event: CaseEvent, settings: 
     case 'onward-referral.started.v1':
       effects.onward = { onwardReferralId: event.data.onwardReferralId, caseId, area: event.area, startedAt: event.data.startedAt };
       break;
-    case 'intervention.logged.v1': {
-      // LABELLING_LANGUAGE on this intervention's notes as it arrives; the flag stays on the case
-      // (the record outlives the case) and its alert names the phrases, never the notes.
-      const logged = history().interventions.find((i) => i.eventId === event.id);
-      const flags = logged ? interventionLanguageFlags(logged) : [];
-      if (flags.length > 0) {
-        const at = new Date(event.data.deliveredAt);
-        state = { ...state, flags: addFlags(state.flags, 'language', flags, at) };
-        effects.alerts.push(...alertCandidates({ caseId, area: event.area, flags, raisedAt: at, recordedAt: new Date(event.time), cause: causeOf(event) }));
-      }
-      break;
-    }
     case 'closure.requested.v1': {
       const assessed = assess(state, event, settings);
       state = assessed.state;
@@ -161,6 +161,16 @@ export function step(before: CaseState | undefined, event: CaseEvent, settings: 
   }
 
   const domainTime = domainTimeOf(event);
+  if (TEXT_TYPES.has(event.type)) {
+    // LABELLING_LANGUAGE on the texts this event recorded, as it arrives; the flag stays on the
+    // case (the record outlives the case) and its alert names the field and phrases, never the text.
+    const flags = eventLanguageFlags(history(), event.id);
+    if (flags.length > 0) {
+      const at = new Date(domainTime ?? event.time);
+      state = { ...state, flags: addFlags(state.flags, 'language', flags, at) };
+      effects.alerts.push(...alertCandidates({ caseId, area: event.area, flags, raisedAt: at, recordedAt: new Date(event.time), cause: causeOf(event) }));
+    }
+  }
   if (domainTime !== undefined) {
     const at = new Date(domainTime);
     if (LATE_FACT_TYPES.has(event.type)) {

@@ -62,6 +62,40 @@ describe('summariseCase', () => {
   });
 });
 
+describe("summariseCase: the child's voice and harm outside the home", () => {
+  it("given the child's views recorded at a session and later at a risk assessment, when summarised, then childViewsLastRecordedAt is the latest of them as of the summary's date", () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(2, { childViews: 'I feel safe at my nan\'s.' });
+    s.intervention(5, { familyViews: 'Mum wants him home by nine.' });
+    s.risk(9, 'high', true, { childViews: 'They said they know where I live.' });
+    s.intervention(12);
+    const history = buildCaseHistory(s.events);
+    expect(summariseCase(history, s.events, s.day(1)).childViewsLastRecordedAt).toBeNull();
+    expect(summariseCase(history, s.events, s.day(6)).childViewsLastRecordedAt).toBe(s.day(2).toISOString());
+    expect(summariseCase(history, s.events, s.day(20)).childViewsLastRecordedAt).toBe(s.day(9).toISOString());
+  });
+
+  it('given events recorded before views and the kinds of harm could be recorded, when summarised, then the views were never recorded and the kinds are null (not recorded)', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.intervention(2);
+    s.risk(3, 'high', true);
+    const summary = summariseCase(buildCaseHistory(s.events), s.events, s.day(10));
+    expect(summary).toMatchObject({ childViewsLastRecordedAt: null, extraFamilialHarm: true, harmOutsideHome: null });
+  });
+
+  it('given assessments that named the kinds of harm outside the home, when summarised, then the latest list is shown, an empty one as none', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    s.risk(3, 'high', true, { harmOutsideHome: ['exploitation', 'location'] });
+    s.risk(8, 'medium', false, { harmOutsideHome: [] });
+    const history = buildCaseHistory(s.events);
+    expect(summariseCase(history, s.events, s.day(5))).toMatchObject({ extraFamilialHarm: true, harmOutsideHome: ['exploitation', 'location'] });
+    expect(summariseCase(history, s.events, s.day(10))).toMatchObject({ extraFamilialHarm: false, harmOutsideHome: [] });
+  });
+});
+
 describe('flagsAsOf', () => {
   it('given a case that waited for CAMHS and then had a closure rejected, when asked at three dates, then it gives the flags of each date', () => {
     const s = caseStory(START);

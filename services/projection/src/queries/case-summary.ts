@@ -1,5 +1,5 @@
 import type { CaseEvent, ClosureRequestStatus } from '@syv/contracts';
-import { agenciesOfCase, currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
+import { agenciesOfCase, childViewsLastRecordedAt, currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
 import { wholeDaysBetween } from '../rules/days.js';
 
 export interface OnwardReferralView {
@@ -23,6 +23,8 @@ export interface CaseSummary {
   closureReason: string | null;
   riskLevel: string | null;
   extraFamilialHarm: boolean;
+  /** The kinds of harm outside the home the latest risk assessment found; null when it did not record them. */
+  harmOutsideHome: string[] | null;
   /** Whole days from the first intervention to the closure, or to asOf while open. */
   supportDays: number | null;
   firstInterventionAt: string | null;
@@ -31,6 +33,8 @@ export interface CaseSummary {
   agencies: string[];
   onwardReferrals: OnwardReferralView[];
   lastContactWithChild: { at: string; daysAgo: number; agency: string; kind: string } | null;
+  /** When the child's views were last recorded (an intervention or a risk assessment with childViews); null when never. */
+  childViewsLastRecordedAt: string | null;
   incidents: number;
   closure: { closureRequestId: string; requestedAt: string; reason: string; status: ClosureRequestStatus } | null;
 }
@@ -75,6 +79,7 @@ export function summariseCase(history: CaseHistory, events: readonly CaseEvent[]
     closureReason: closure?.reason ?? null,
     riskLevel: risk?.level ?? null,
     extraFamilialHarm: risk?.extraFamilialHarm ?? false,
+    harmOutsideHome: risk?.harmOutsideHome ? [...risk.harmOutsideHome] : null,
     supportDays: first ? wholeDaysBetween(first.deliveredAt, end) : null,
     firstInterventionAt: first?.deliveredAt.toISOString() ?? null,
     interventions: view.interventions.length,
@@ -88,6 +93,7 @@ export function summariseCase(history: CaseHistory, events: readonly CaseEvent[]
       waiting: o.started === undefined,
     })),
     lastContactWithChild: contact ? { at: contact.deliveredAt.toISOString(), daysAgo: wholeDaysBetween(contact.deliveredAt, asOf), agency: contact.agency, kind: contact.kind } : null,
+    childViewsLastRecordedAt: childViewsLastRecordedAt(view)?.toISOString() ?? null,
     incidents: view.incidents.length,
     closure: closureAt(view, events, asOf),
   };

@@ -66,6 +66,10 @@ const caseSummaryView = z.object({
   closureReason: z.string().nullable(),
   riskLevel: z.string().nullable(),
   extraFamilialHarm: z.boolean(),
+  harmOutsideHome: z
+    .array(z.string())
+    .nullable()
+    .describe('The kinds of harm outside the home the latest risk assessment found (empty: none); null when it did not record them, as assessments made before the kinds could be recorded.'),
   supportDays: z.number().int().nullable().describe('Whole days from the first intervention to the closure, or to asOf while open.'),
   firstInterventionAt: z.string().nullable(),
   interventions: z.number().int(),
@@ -74,6 +78,10 @@ const caseSummaryView = z.object({
     z.object({ onwardReferralId: z.uuid(), agency: z.string(), referredAt: z.string(), startedAt: z.string().nullable(), waitDays: z.number().int(), waiting: z.boolean() }),
   ),
   lastContactWithChild: z.object({ at: z.string(), daysAgo: z.number().int(), agency: z.string(), kind: z.string() }).nullable(),
+  childViewsLastRecordedAt: z
+    .string()
+    .nullable()
+    .describe("When the child's views were last recorded: the latest intervention or risk assessment that wrote down what the child said (childViews); null when never."),
   incidents: z.number().int(),
   closure: z.object({ closureRequestId: z.uuid(), requestedAt: z.string(), reason: z.string(), status: z.string() }).nullable(),
   flags: z.array(flagView),
@@ -130,21 +138,28 @@ function caseloadOf(user: AuthUser, asked: string | undefined): string | undefin
 }
 
 const withEvent = { eventId: z.uuid().describe('The event that recorded it.') };
+/** The labelling language found in a record's texts. */
+const withLanguage = (texts: string) => ({
+  ...withEvent,
+  languageFlags: z
+    .array(
+      z.object({
+        field: z.string().describe(`The text the phrase is in: ${texts}.`),
+        phrase: z.string(),
+        position: z.number().int().describe('Zero-based character offset in that text.'),
+        suggestion: z.string(),
+      }),
+    )
+    .describe('Labelling language in the texts of this record, each naming its field, with the wording to use instead.'),
+});
 const caseRecordView = z.object({
   caseId: z.uuid(),
-  referrals: z.array(referralReceivedData.extend(withEvent)),
+  referrals: z.array(referralReceivedData.extend(withLanguage('reason'))),
   allocations: z.array(caseAllocatedData.extend(withEvent)),
-  onwardReferrals: z.array(onwardReferralMadeData.extend({ ...withEvent, startedAt: z.string().nullable() })),
-  interventions: z.array(
-    interventionLoggedData.extend({
-      ...withEvent,
-      languageFlags: z
-        .array(z.object({ phrase: z.string(), position: z.number().int(), suggestion: z.string() }))
-        .describe('Labelling language in the notes, with the wording to use instead.'),
-    }),
-  ),
-  incidents: z.array(incidentRecordedData.extend(withEvent)),
-  riskAssessments: z.array(riskAssessedData.extend(withEvent)),
+  onwardReferrals: z.array(onwardReferralMadeData.extend({ ...withLanguage('reason'), startedAt: z.string().nullable() })),
+  interventions: z.array(interventionLoggedData.extend(withLanguage('notes, childViews or familyViews'))),
+  incidents: z.array(incidentRecordedData.extend(withLanguage('description'))),
+  riskAssessments: z.array(riskAssessedData.extend(withLanguage('rationale, childViews or familyViews'))),
 });
 
 const load = z.object({
@@ -280,7 +295,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       schema: {
         summary: 'The case’s record, read back',
         description:
-          'Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals, allocations, onward referrals (started or still waiting), interventions with their notes and the labelling language found in them, incidents, risk assessments. Every read is in the access log.',
+          "Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals (with the referrer's reason), allocations, onward referrals (started or still waiting), interventions (notes, the child's and the family's views), incidents (description), risk assessments (rationale, the kinds of harm outside the home, the child's and the family's views). Texts are as written; a text not recorded (as on records made before it could be) is absent. Each record lists the labelling language found in its texts, naming the field. Every read is in the access log.",
         tags: ['cases'],
         params: z.object({ caseId: z.uuid() }),
         response: { 200: caseRecordView, ...problemResponses(401, 403, 404) },

@@ -1,5 +1,5 @@
 import type { LabellingMatcher } from './labelling-language.js';
-import { isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
+import { isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type HarmOutsideHomeKind, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
 
 // One case as the rules read it: facts grouped by kind, each in domain-time order, each keeping
 // the id of the event that recorded it so a flag can cite it. Times are the times the data gives
@@ -15,6 +15,8 @@ export interface ReferralItem {
   riskLevel: RiskLevel;
   receivedAt: Date;
   reReferral: boolean;
+  /** Labelling language in the reason, as found when the referral arrived (the reason is not kept). */
+  labelling?: readonly LabellingFinding[];
 }
 
 export interface InterventionItem {
@@ -26,11 +28,18 @@ export interface InterventionItem {
   withChild: boolean;
   withFamily: boolean;
   durationMinutes: number;
-  /** Labelling language the notes used, as found when the intervention was recorded (the notes are not kept). */
+  /** Labelling language the notes and the views used, as found when the intervention was recorded (the texts are not kept). */
   labelling: readonly LabellingFinding[];
+  /** The child's views were recorded with it (non-blank childViews); absent when they were not. */
+  childViewsRecorded?: true;
 }
 
+/** The free-text fields of a case's events that are read for labelling language, by the field's name in its event. */
+export type TextField = 'notes' | 'reason' | 'description' | 'rationale' | 'childViews' | 'familyViews' | 'summary';
+
 export interface LabellingFinding {
+  /** The field the phrase is in; absent in findings stored before other fields than the notes were read: the notes. */
+  field?: TextField;
   phrase: string;
   suggestion: string;
 }
@@ -41,6 +50,8 @@ export interface IncidentItem {
   kind: IncidentKind;
   severity: RiskLevel;
   occurredAt: Date;
+  /** Labelling language in the description (the description is not kept). */
+  labelling?: readonly LabellingFinding[];
 }
 
 export interface RiskAssessmentItem {
@@ -49,6 +60,12 @@ export interface RiskAssessmentItem {
   riskLevel: RiskLevel;
   extraFamilialHarm: boolean;
   assessedAt: Date;
+  /** The kinds of harm outside the home found; absent when the assessment did not record them. */
+  harmOutsideHome?: HarmOutsideHomeKind[];
+  /** Labelling language in the rationale and the views (the texts are not kept). */
+  labelling?: readonly LabellingFinding[];
+  /** The child's views were recorded with it (non-blank childViews); absent when they were not. */
+  childViewsRecorded?: true;
 }
 
 export interface OnwardReferralItem {
@@ -64,6 +81,8 @@ export interface OnwardReferralItem {
   withdrawn?: { eventId: string; withdrawnAt: Date };
   /** The agency's support ended, after it started. */
   ended?: { eventId: string; endedAt: Date; outcome: SupportOutcome };
+  /** Labelling language in the reason for the referral. */
+  labelling?: readonly LabellingFinding[];
 }
 
 /** How an onward referral ended, as its item keeps it: declined, withdrawn or ended. */
@@ -74,6 +93,8 @@ export interface ClosureRequestItem {
   closureRequestId: string;
   reason: ClosureReason;
   requestedAt: Date;
+  /** Labelling language in the closing summary (the summary is not kept). */
+  labelling?: readonly LabellingFinding[];
 }
 
 export interface ClosureItem {
@@ -83,12 +104,16 @@ export interface ClosureItem {
   reason: ClosureReason;
   closedAt: Date;
   approvedBy?: string;
+  /** Labelling language in the rationale of a supervisor who closed despite the flags. */
+  labelling?: readonly LabellingFinding[];
 }
 
 export interface ReopeningItem {
   eventId: string;
   reason: string;
   reopenedAt: Date;
+  /** Labelling language in the reason. */
+  labelling?: readonly LabellingFinding[];
 }
 
 export interface CaseHistory {
@@ -157,10 +182,30 @@ export function emptyFold(caseId: string): FactFold {
   return { history: emptyHistory(caseId), pendingStarts: [] };
 }
 
-/** What a matcher finds in notes, kept without the notes: the phrase and the wording to use instead. */
-function labellingIn(notes: string, match: LabellingMatcher): LabellingFinding[] {
-  return match(notes).map((m) => ({ phrase: m.phrase, suggestion: m.suggestion }));
+/**
+ * The one place a case's free texts meet the labelling matcher: what it finds in each named field
+ * (the field, the phrase, where it is and the wording to use instead), in field order then reading
+ * order. The fold and the record read back both read texts through here, so an area's own lexicon
+ * is swapped in at one place.
+ */
+export function labellingAt(fields: Partial<Record<TextField, string | undefined>>, match: LabellingMatcher): (LabellingFinding & { field: TextField; position: number })[] {
+  const findings: (LabellingFinding & { field: TextField; position: number })[] = [];
+  for (const [field, text] of Object.entries(fields) as [TextField, string | undefined][]) {
+    if (text) for (const m of match(text)) findings.push({ field, phrase: m.phrase, position: m.position, suggestion: m.suggestion });
+  }
+  return findings;
 }
+
+/** What the fold keeps of the findings: no text and no position, only the field, the phrase and the suggestion. */
+function labellingIn(fields: Partial<Record<TextField, string | undefined>>, match: LabellingMatcher): LabellingFinding[] {
+  return labellingAt(fields, match).map(({ field, phrase, suggestion }) => ({ field, phrase, suggestion }));
+}
+
+/** Findings as an item keeps them: none is no property, so the item of a record without texts is as it was. */
+const found = (findings: LabellingFinding[]) => (findings.length === 0 ? {} : { labelling: findings });
+
+/** Whether a text was written: absent, empty or blank is "not recorded". */
+const written = (text: string | undefined) => text !== undefined && /\S/.test(text);
 
 /** For histories whose notes nobody checks (most rule tests): finds nothing. */
 const NO_LABELLING: LabellingMatcher = () => [];
@@ -205,6 +250,7 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
         riskLevel: d.riskLevel,
         receivedAt: domainTime(event, 'receivedAt', d.receivedAt),
         reReferral: d.reReferral,
+        ...found(labellingIn({ reason: d.reason }, match)),
       };
       return next({ ...h, childId: h.childId ?? d.childId, area: h.area ?? d.area, referrals: placed(h.referrals, item, (r) => r.receivedAt) });
     }
@@ -224,6 +270,7 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
         referredAt: domainTime(event, 'referredAt', d.referredAt),
         ...(waiting ? { started: { eventId: waiting.eventId, startedAt: waiting.startedAt } } : {}),
         ...(outcome ? { ...outcome, onwardReferralId: d.onwardReferralId } : {}),
+        ...found(labellingIn({ reason: d.reason }, match)),
       };
       const added = next(
         { ...h, onwardReferrals: placed(h.onwardReferrals, item, (o) => o.referredAt) },
@@ -257,23 +304,46 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
         withChild: d.withChild,
         withFamily: d.withFamily,
         durationMinutes: d.durationMinutes,
-        labelling: labellingIn(d.notes, match),
+        labelling: labellingIn({ notes: d.notes, childViews: d.childViews, familyViews: d.familyViews }, match),
+        ...(written(d.childViews) ? { childViewsRecorded: true as const } : {}),
       };
       return next({ ...h, interventions: placed(h.interventions, item, (i) => i.deliveredAt) });
     }
     case 'incident.recorded.v1': {
       const d = event.data;
-      const item: IncidentItem = { eventId: event.id, incidentId: d.incidentId, kind: d.kind, severity: d.severity, occurredAt: domainTime(event, 'occurredAt', d.occurredAt) };
+      const item: IncidentItem = {
+        eventId: event.id,
+        incidentId: d.incidentId,
+        kind: d.kind,
+        severity: d.severity,
+        occurredAt: domainTime(event, 'occurredAt', d.occurredAt),
+        ...found(labellingIn({ description: d.description }, match)),
+      };
       return next({ ...h, incidents: placed(h.incidents, item, (i) => i.occurredAt) });
     }
     case 'risk.assessed.v1': {
       const d = event.data;
-      const item: RiskAssessmentItem = { eventId: event.id, assessmentId: d.assessmentId, riskLevel: d.riskLevel, extraFamilialHarm: d.extraFamilialHarm, assessedAt: domainTime(event, 'assessedAt', d.assessedAt) };
+      const item: RiskAssessmentItem = {
+        eventId: event.id,
+        assessmentId: d.assessmentId,
+        riskLevel: d.riskLevel,
+        extraFamilialHarm: d.extraFamilialHarm,
+        assessedAt: domainTime(event, 'assessedAt', d.assessedAt),
+        ...(d.harmOutsideHome === undefined ? {} : { harmOutsideHome: [...d.harmOutsideHome] }),
+        ...found(labellingIn({ rationale: d.rationale, childViews: d.childViews, familyViews: d.familyViews }, match)),
+        ...(written(d.childViews) ? { childViewsRecorded: true as const } : {}),
+      };
       return next({ ...h, riskAssessments: placed(h.riskAssessments, item, (r) => r.assessedAt) });
     }
     case 'closure.requested.v1': {
       const d = event.data;
-      const item: ClosureRequestItem = { eventId: event.id, closureRequestId: d.closureRequestId, reason: d.reason, requestedAt: domainTime(event, 'requestedAt', d.requestedAt) };
+      const item: ClosureRequestItem = {
+        eventId: event.id,
+        closureRequestId: d.closureRequestId,
+        reason: d.reason,
+        requestedAt: domainTime(event, 'requestedAt', d.requestedAt),
+        ...found(labellingIn({ summary: d.summary }, match)),
+      };
       return next({ ...h, closureRequests: placed(h.closureRequests, item, (c) => c.requestedAt) });
     }
     case 'case.closed.v1': {
@@ -285,12 +355,13 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
         reason: d.reason,
         closedAt: domainTime(event, 'closedAt', d.closedAt),
         ...(d.approvedBy === undefined ? {} : { approvedBy: d.approvedBy }),
+        ...found(labellingIn({ rationale: d.rationale }, match)),
       };
       return next({ ...h, closures: placed(h.closures, item, (c) => c.closedAt) });
     }
     case 'case.reopened.v1': {
       const d = event.data;
-      const item: ReopeningItem = { eventId: event.id, reason: d.reason, reopenedAt: domainTime(event, 'reopenedAt', d.reopenedAt) };
+      const item: ReopeningItem = { eventId: event.id, reason: d.reason, reopenedAt: domainTime(event, 'reopenedAt', d.reopenedAt), ...found(labellingIn({ reason: d.reason }, match)) };
       return next({ ...h, reopenings: placed(h.reopenings, item, (r) => r.reopenedAt) });
     }
   }

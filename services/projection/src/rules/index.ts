@@ -8,20 +8,21 @@ import { closureSingleAgency } from './closure-single-agency.js';
 import { contactGap } from './contact-gap.js';
 import type { Flag, Rule } from './flag.js';
 import type { CaseHistory, ClosureItem } from './history.js';
-import { interventionLanguageFlags, languageFlags } from './labelling-language.js';
+import { eventLanguageFlags, languageFlags } from './labelling-language.js';
 import { longWait } from './long-wait.js';
 import { rereferralAfterClosure, type ReferralFacts } from './rereferral-after-closure.js';
 import { slowStart } from './slow-start.js';
 
 export { agenciesOfCase, agenciesWorkingWith } from './agencies.js';
 export { historyAsOf } from './as-of.js';
+export { childViewsLastRecordedAt } from './child-views.js';
 export type { Flag } from './flag.js';
-export { addFact, buildCaseHistory, emptyFold } from './history.js';
-export type { CaseHistory, FactFold, ClosureItem, ReferralItem } from './history.js';
+export { addFact, buildCaseHistory, emptyFold, labellingAt } from './history.js';
+export type { CaseHistory, FactFold, ClosureItem, ReferralItem, TextField } from './history.js';
 export type { LabellingMatcher } from './labelling-language.js';
 export { currentRisk } from './risk.js';
 export { isClosed } from './status.js';
-export { interventionLanguageFlags, languageFlags };
+export { eventLanguageFlags, languageFlags };
 
 const CLOSURE_RULES: readonly Rule[] = [closureHighRisk, closurePendingOnwardReferral, closureRecentIncident, closureShortSupport, closureNoRecentContact, closureSingleAgency];
 const TIME_RULES: readonly Rule[] = [slowStart, contactGap, longWait];
@@ -44,7 +45,7 @@ export function evaluateTimeRules(history: CaseHistory, asOf: Date, thresholds: 
   return TIME_RULES.flatMap((rule) => rule(history, asOf, thresholds));
 }
 
-/** LABELLING_LANGUAGE over every intervention's notes, as their findings were recorded. */
+/** LABELLING_LANGUAGE over every free text of the case, as their findings were recorded. */
 export function evaluateLanguage(history: CaseHistory): Flag[] {
   return languageFlags(history);
 }

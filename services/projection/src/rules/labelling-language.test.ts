@@ -39,6 +39,30 @@ describe('LABELLING_LANGUAGE', () => {
     expect(flag?.explanation).toContain('say "putting themselves at risk" (instead: is at risk of exploitation / may have been groomed) and "hard to engage"');
   });
 
+  it('given labelling in a referral reason, an incident description, a rationale and the views, when checked, then one flag per record and field names the field and the phrase, never the text', () => {
+    const words: LabellingMatcher = (text) => {
+      const position = text.toLowerCase().indexOf('hard to engage');
+      return position < 0 ? [] : [{ phrase: 'hard to engage', position, suggestion: 'describe the behaviour and the need behind it' }];
+    };
+    const c = ruleStory();
+    const r = c.referral(0, { reason: 'Private detail. Hard to engage at school.' });
+    const i = c.intervention(2, { notes: 'Hard to engage.', childViews: 'Private detail. They say I am hard to engage.', familyViews: 'All fine.' });
+    c.incident(3, { description: 'Private detail. Found out late; hard to engage.' });
+    const a = c.risk(4, 'high', true, { rationale: 'Hard to engage.', familyViews: 'Hard to engage, mum says.' });
+    const flags = evaluateLanguage(c.history(words));
+    expect(flags.map((f) => f.key)).toEqual([
+      `LABELLING_LANGUAGE:${r.data.referralId}:reason`,
+      `LABELLING_LANGUAGE:${i.data.interventionId}`,
+      `LABELLING_LANGUAGE:${i.data.interventionId}:childViews`,
+      expect.stringMatching(/^LABELLING_LANGUAGE:.*:description$/),
+      `LABELLING_LANGUAGE:${a.data.assessmentId}:rationale`,
+      `LABELLING_LANGUAGE:${a.data.assessmentId}:familyViews`,
+    ]);
+    expect(flags[2]).toMatchObject({ evidence: [i.id], explanation: expect.stringMatching(/^Labelling language in the child's views \(field childViews\) of the direct work session by social care on .*: "hard to engage"/) });
+    expect(flags[3]?.explanation).toMatch(/description \(field description\) of the incident/);
+    for (const f of flags) expect(f.explanation).not.toContain('Private detail');
+  });
+
   it('given child-centred notes, when checked, then nothing fires', () => {
     const c = ruleStory();
     c.intervention(4, { notes: 'T is being criminally exploited by adults who control where he goes.' });

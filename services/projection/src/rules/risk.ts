@@ -1,4 +1,4 @@
-import type { RiskLevel } from './contract.js';
+import type { HarmOutsideHomeKind, RiskLevel } from './contract.js';
 import type { CaseHistory } from './history.js';
 import { formatDate } from './words.js';
 
@@ -11,6 +11,8 @@ export function higherRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
 interface CurrentRisk {
   level: RiskLevel;
   extraFamilialHarm: boolean;
+  /** The kinds of harm outside the home the latest assessment found; absent when it did not record them (or before any assessment). */
+  harmOutsideHome?: HarmOutsideHomeKind[];
   /** Where the level comes from, as a phrase: "the risk assessment of 3 March 2024". */
   source: string;
   evidence: string[];
@@ -25,7 +27,13 @@ interface CurrentRisk {
 export function currentRisk(history: CaseHistory): CurrentRisk | undefined {
   const latest = history.riskAssessments.at(-1);
   if (latest) {
-    return { level: latest.riskLevel, extraFamilialHarm: latest.extraFamilialHarm, source: `the risk assessment of ${formatDate(latest.assessedAt)}`, evidence: [latest.eventId] };
+    return {
+      level: latest.riskLevel,
+      extraFamilialHarm: latest.extraFamilialHarm,
+      ...(latest.harmOutsideHome === undefined ? {} : { harmOutsideHome: latest.harmOutsideHome }),
+      source: `the risk assessment of ${formatDate(latest.assessedAt)}`,
+      evidence: [latest.eventId],
+    };
   }
   const first = history.referrals[0];
   if (!first) return undefined;

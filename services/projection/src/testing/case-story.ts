@@ -14,12 +14,13 @@ export interface CaseStory {
   area: string;
   events: CaseEvent[];
   day(n: number): Date;
-  referral(day: number, o?: { concerns?: Concern[]; riskLevel?: RiskLevel; sourceAgency?: Agency; reReferral?: boolean; opens?: boolean }): EventOf<'referral.received.v1'>;
+  referral(day: number, o?: { concerns?: Concern[]; riskLevel?: RiskLevel; sourceAgency?: Agency; reReferral?: boolean; opens?: boolean; reason?: string }): EventOf<'referral.received.v1'>;
   /** The case allocated to `worker` (by themselves unless `by` says who), after whoever had it before in this story. */
   allocate(day: number, worker: string, o?: { by?: string; note?: string }): EventOf<'case.allocated.v1'>;
-  intervention(day: number, o?: { agency?: Agency; withChild?: boolean; kind?: InterventionKind; notes?: string }): EventOf<'intervention.logged.v1'>;
-  incident(day: number, o?: { kind?: IncidentKind; severity?: RiskLevel }): EventOf<'incident.recorded.v1'>;
-  risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean): EventOf<'risk.assessed.v1'>;
+  intervention(day: number, o?: { agency?: Agency; withChild?: boolean; kind?: InterventionKind; notes?: string; childViews?: string; familyViews?: string }): EventOf<'intervention.logged.v1'>;
+  incident(day: number, o?: { kind?: IncidentKind; severity?: RiskLevel; description?: string }): EventOf<'incident.recorded.v1'>;
+  /** `o` adds the fields a risk assessment may leave out (the kinds of harm outside the home, the rationale, the views). */
+  risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean, o?: Partial<Pick<EventData<'risk.assessed.v1'>, 'harmOutsideHome' | 'rationale' | 'childViews' | 'familyViews'>>): EventOf<'risk.assessed.v1'>;
   onward(day: number, agency: Agency): EventOf<'onward-referral.made.v1'>;
   started(day: number, onwardReferralId: string): EventOf<'onward-referral.started.v1'>;
   requestClosure(day: number, reason?: ClosureReason): EventOf<'closure.requested.v1'>;
@@ -78,6 +79,7 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
         riskLevel: r.riskLevel ?? 'medium',
         receivedAt: iso(at),
         reReferral: r.reReferral ?? false,
+        ...(r.reason === undefined ? {} : { reason: r.reason }),
       });
       if (r.opens ?? events.length === 1) add('case.opened.v1', SOURCES.referral, at, { childId, area, referralId, openedAt: iso(at) });
       return e;
@@ -104,13 +106,21 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
         withFamily: false,
         durationMinutes: 60,
         notes: i.notes ?? 'Met after school; talked about getting home safely.',
+        ...(i.childViews === undefined ? {} : { childViews: i.childViews }),
+        ...(i.familyViews === undefined ? {} : { familyViews: i.familyViews }),
       });
     },
     incident(at, i = {}) {
-      return add('incident.recorded.v1', SOURCES.intervention, at, { incidentId: newId(), kind: i.kind ?? 'violence_victim', severity: i.severity ?? 'high', occurredAt: iso(at) });
+      return add('incident.recorded.v1', SOURCES.intervention, at, {
+        incidentId: newId(),
+        kind: i.kind ?? 'violence_victim',
+        severity: i.severity ?? 'high',
+        occurredAt: iso(at),
+        ...(i.description === undefined ? {} : { description: i.description }),
+      });
     },
-    risk(at, riskLevel, extraFamilialHarm = false) {
-      return add('risk.assessed.v1', SOURCES.intervention, at, { assessmentId: newId(), riskLevel, extraFamilialHarm, assessedAt: iso(at) });
+    risk(at, riskLevel, extraFamilialHarm = false, more = {}) {
+      return add('risk.assessed.v1', SOURCES.intervention, at, { assessmentId: newId(), riskLevel, extraFamilialHarm, assessedAt: iso(at), ...more });
     },
     onward(at, agency) {
       return add('onward-referral.made.v1', SOURCES.referral, at, { onwardReferralId: newId(), agency, reason: 'Low mood since the assault.', referredAt: iso(at) });
