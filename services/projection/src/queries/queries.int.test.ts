@@ -181,8 +181,8 @@ describe('alerts and stats', () => {
         openCases: 1,
         medianSupportDays: 43,
         waitsByAgency: [
-          { agency: 'camhs', medianWaitDays: 55, started: 0, waiting: 1 },
-          { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0 },
+          { agency: 'camhs', medianWaitDays: 55, started: 0, waiting: 1, declined: 0, withdrawn: 0, shareDeclined: 0, ended: 0, medianSupportDays: null },
+          { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0, declined: 0, withdrawn: 0, shareDeclined: 0, ended: 0, medianSupportDays: null },
         ],
         closures: 1,
         closuresFlagged: 0,
@@ -236,6 +236,10 @@ describe('stats over a period', () => {
     const housing = clean.onward(61, 'housing');
     for (let d = 61; d <= 103; d += 7) clean.intervention(d, { agency: d % 2 ? 'school' : 'health' });
     clean.started(71, housing.data.onwardReferralId);
+    // Its CAMHS referral (day 62) is declined on day 70; the housing support ends on day 90 (in Q4), after 19 days.
+    const camhs = clean.onward(62, 'camhs');
+    clean.declined(70, camhs.data.onwardReferralId);
+    clean.ended(90, housing.data.onwardReferralId, 'completed');
     const cleanRequest = clean.requestClosure(104);
     clean.close(104, cleanRequest.data.closureRequestId);
     // Q4: a new case (day 100) whose CAMHS referral (day 102) never starts, and the first child
@@ -273,7 +277,11 @@ describe('stats over a period', () => {
           // The Q4 closure's case was still open at the end of Q3.
           openCases: 1,
           medianSupportDays: 20,
-          waitsByAgency: [{ agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0 }],
+          // The housing support ended in Q4: at the end of Q3 it was still going on.
+          waitsByAgency: [
+            { agency: 'camhs', medianWaitDays: 8, started: 0, waiting: 0, declined: 1, withdrawn: 0, shareDeclined: 1, ended: 0, medianSupportDays: null },
+            { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0, declined: 0, withdrawn: 0, shareDeclined: 0, ended: 0, medianSupportDays: null },
+          ],
           closures: 1,
           closuresFlagged: 1,
           shareOfClosuresFlagged: 1,
@@ -293,7 +301,7 @@ describe('stats over a period', () => {
         openCases: 2,
         medianSupportDays: 43,
         // Still waiting at the end of the period: 13 October 09:00 to 31 December 23:59:59.999.
-        waitsByAgency: [{ agency: 'camhs', medianWaitDays: 79.6, started: 0, waiting: 1 }],
+        waitsByAgency: [{ agency: 'camhs', medianWaitDays: 79.6, started: 0, waiting: 1, declined: 0, withdrawn: 0, shareDeclined: 0, ended: 0, medianSupportDays: null }],
         closures: 1,
         closuresFlagged: 0,
         shareOfClosuresFlagged: 0,
@@ -311,8 +319,9 @@ describe('stats over a period', () => {
       openCases: 2,
       medianSupportDays: 31.5,
       waitsByAgency: [
-        { agency: 'camhs', medianWaitDays: 203, started: 0, waiting: 1 },
-        { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0 },
+        // Two CAMHS referrals: one declined after 8 days, one waiting 203 days; half of them declined.
+        { agency: 'camhs', medianWaitDays: 105.5, started: 0, waiting: 1, declined: 1, withdrawn: 0, shareDeclined: 0.5, ended: 0, medianSupportDays: null },
+        { agency: 'housing', medianWaitDays: 10, started: 1, waiting: 0, declined: 0, withdrawn: 0, shareDeclined: 0, ended: 1, medianSupportDays: 19 },
       ],
       closures: 2,
       closuresFlagged: 1,
@@ -344,9 +353,22 @@ describe('stats over a period', () => {
         `${THIRD},referrals,,2`,
         `${THIRD},reReferrals,,0`,
         `${THIRD},reReferralRate,,0`,
+        `${THIRD},medianWaitDays,camhs,8`,
+        `${THIRD},started,camhs,0`,
+        `${THIRD},waiting,camhs,0`,
+        `${THIRD},declined,camhs,1`,
+        `${THIRD},withdrawn,camhs,0`,
+        `${THIRD},shareDeclined,camhs,1`,
+        `${THIRD},ended,camhs,0`,
+        `${THIRD},medianSupportDays,camhs,`,
         `${THIRD},medianWaitDays,housing,10`,
         `${THIRD},started,housing,1`,
         `${THIRD},waiting,housing,0`,
+        `${THIRD},declined,housing,0`,
+        `${THIRD},withdrawn,housing,0`,
+        `${THIRD},shareDeclined,housing,0`,
+        `${THIRD},ended,housing,0`,
+        `${THIRD},medianSupportDays,housing,`,
         '',
       ].join('\r\n'),
     );

@@ -6,7 +6,7 @@ export interface AreaStats {
   openCases: number;
   /** Median whole-case support (first intervention to closure) of cases closed in the period, in days. */
   medianSupportDays: number | null;
-  waitsByAgency: { agency: string; medianWaitDays: number; started: number; waiting: number }[];
+  waitsByAgency: AgencyStats[];
   closures: number;
   closuresFlagged: number;
   /** Share of closures whose assessment found at least one flag. */
@@ -18,6 +18,53 @@ export interface AreaStats {
   referrals: number;
   reReferrals: number;
   reReferralRate: number | null;
+}
+
+/** Onward referrals to one agency made in the period, as they stood at its end. */
+export interface AgencyStats {
+  agency: string;
+  /** Median days from referral to start, refusal or withdrawal (to the end of the period, or the closure, while waiting). */
+  medianWaitDays: number;
+  started: number;
+  waiting: number;
+  declined: number;
+  withdrawn: number;
+  /** Share of the referrals made that the agency declined; null when none were made. */
+  shareDeclined: number | null;
+  /** Referrals whose support ended. */
+  ended: number;
+  /** Median days from start to end over the referrals whose support ended; null when none has. */
+  medianSupportDays: number | null;
+}
+
+/** One agency's row of the waits query: counts as text (bigint), medians as numbers. */
+export interface AgencyRow {
+  agency: string;
+  median_wait: number;
+  referrals: string;
+  started: string;
+  waiting: string;
+  declined: string;
+  withdrawn: string;
+  ended: string;
+  median_support: number | null;
+}
+
+/** An agency's row of the waits query as the statistics answer it. Pure. */
+export function agencyStats(w: AgencyRow): AgencyStats {
+  const referrals = Number(w.referrals);
+  const declined = Number(w.declined);
+  return {
+    agency: w.agency,
+    medianWaitDays: round1(w.median_wait) ?? 0,
+    started: Number(w.started),
+    waiting: Number(w.waiting),
+    declined,
+    withdrawn: Number(w.withdrawn),
+    shareDeclined: ratio(declined, referrals),
+    ended: Number(w.ended),
+    medianSupportDays: round1(w.median_support),
+  };
 }
 
 /** Bounds of the period, both inclusive; a missing bound leaves that side open. */
@@ -55,10 +102,20 @@ export async function areaStats(db: pg.Pool, schema: string, areas: readonly str
          FROM ${schema}.cases WHERE area = ANY($1::text[]) GROUP BY area`,
       [areas, from, to],
     ),
-    db.query<{ area: string; agency: string; median_wait: number; started: string; waiting: string }>(
+    // A referral's wait ends at its start, refusal or withdrawal; its support runs from the start to
+    // the end. Each as it stood at the end of the period ($4).
+    db.query<AgencyRow & { area: string }>(
       `SELECT o.area, o.agency,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM LEAST(COALESCE(o.started_at, c.closed_at, $4), $4) - o.referred_at) / ${DAY}) AS median_wait,
-              count(*) FILTER (WHERE o.started_at <= $4) AS started, count(*) FILTER (WHERE o.started_at IS NULL OR o.started_at > $4) AS waiting
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM LEAST(COALESCE(o.started_at, o.declined_at, o.withdrawn_at, c.closed_at, $4), $4) - o.referred_at) / ${DAY}) AS median_wait,
+              count(*) AS referrals,
+              count(*) FILTER (WHERE o.started_at <= $4) AS started,
+              count(*) FILTER (WHERE (o.started_at IS NULL OR o.started_at > $4) AND (o.declined_at IS NULL OR o.declined_at > $4)
+                                 AND (o.withdrawn_at IS NULL OR o.withdrawn_at > $4)) AS waiting,
+              count(*) FILTER (WHERE o.declined_at <= $4) AS declined,
+              count(*) FILTER (WHERE o.withdrawn_at <= $4) AS withdrawn,
+              count(*) FILTER (WHERE o.ended_at <= $4 AND o.started_at IS NOT NULL) AS ended,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM o.ended_at - o.started_at) / ${DAY})
+                FILTER (WHERE o.ended_at <= $4 AND o.started_at IS NOT NULL) AS median_support
          FROM ${schema}.onward_referrals o JOIN ${schema}.cases c USING (case_id)
         WHERE o.area = ANY($1::text[]) AND o.referred_at IS NOT NULL AND ${inPeriod('o.referred_at')}
         GROUP BY o.area, o.agency ORDER BY o.area, o.agency`,
@@ -93,9 +150,7 @@ export async function areaStats(db: pg.Pool, schema: string, areas: readonly str
       area,
       openCases: Number(c?.open_cases ?? 0),
       medianSupportDays: round1(c?.median_support ?? null),
-      waitsByAgency: waits.rows
-        .filter((w) => w.area === area)
-        .map((w) => ({ agency: w.agency, medianWaitDays: round1(w.median_wait) ?? 0, started: Number(w.started), waiting: Number(w.waiting) })),
+      waitsByAgency: waits.rows.filter((w) => w.area === area).map(agencyStats),
       closures: closureCount,
       closuresFlagged: flagged,
       shareOfClosuresFlagged: ratio(flagged, closureCount),
@@ -124,7 +179,7 @@ const AREA_MEASURES = [
   'reReferralRate',
 ] as const satisfies readonly (keyof AreaStats)[];
 
-const AGENCY_MEASURES = ['medianWaitDays', 'started', 'waiting'] as const;
+const AGENCY_MEASURES = ['medianWaitDays', 'started', 'waiting', 'declined', 'withdrawn', 'shareDeclined', 'ended', 'medianSupportDays'] as const satisfies readonly (keyof AgencyStats)[];
 
 /** The statistics as `area,measure,agency,value` rows, header first; agency is empty but for the waits. */
 export function statsRows(areas: readonly AreaStats[]): CsvValue[][] {

@@ -61,7 +61,7 @@ export async function waitingOnwardReferrals(db: pg.Pool, schema: string, caseId
   if (caseIds.length === 0) return byCase;
   const { rows } = await db.query<{ case_id: string; onward_referral_id: string; agency: string; referred_at: Date }>(
     `SELECT case_id, onward_referral_id, agency, referred_at FROM ${schema}.onward_referrals
-      WHERE case_id = ANY($1::uuid[]) AND started_at IS NULL AND referred_at IS NOT NULL ORDER BY referred_at, onward_referral_id`,
+      WHERE case_id = ANY($1::uuid[]) AND started_at IS NULL AND declined_at IS NULL AND withdrawn_at IS NULL AND referred_at IS NOT NULL ORDER BY referred_at, onward_referral_id`,
     [caseIds],
   );
   for (const r of rows) {

@@ -4,8 +4,11 @@ import type { OnwardReferralItem } from './history.js';
 
 export type OnwardStatus = 'waiting' | 'started' | 'declined' | 'withdrawn' | 'ended';
 
+/** What of a referral's life is known: a start, a refusal, a withdrawal, an end (present or not). */
+type OnwardParts = { [K in 'started' | 'declined' | 'withdrawn' | 'ended']?: unknown };
+
 /** Ended once its support ended; else declined, withdrawn, started, or still waiting. */
-export function onwardStatus(o: OnwardReferralItem): OnwardStatus {
+export function onwardStatus(o: OnwardParts): OnwardStatus {
   if (o.ended) return 'ended';
   if (o.declined) return 'declined';
   if (o.withdrawn) return 'withdrawn';
