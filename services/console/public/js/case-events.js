@@ -26,6 +26,12 @@ export function eventDetail(e) {
       return [h('p', { class: 'detail' }, `To ${words(d.agency)}.`), free('Reason', d.reason)];
     case 'onward-referral.started':
       return [h('p', { class: 'detail' }, `Onward referral ${String(d.onwardReferralId).slice(0, 8)} started.`)];
+    case 'onward-referral.declined':
+      return [h('p', { class: 'detail' }, `Onward referral ${String(d.onwardReferralId).slice(0, 8)} declined by the agency.`), free('Reason', d.reason)];
+    case 'onward-referral.withdrawn':
+      return [h('p', { class: 'detail' }, `Onward referral ${String(d.onwardReferralId).slice(0, 8)} withdrawn.`), free('Reason', d.reason)];
+    case 'onward-referral.ended':
+      return [h('p', { class: 'detail' }, `Onward referral ${String(d.onwardReferralId).slice(0, 8)} ended: ${words(d.outcome)}.`), free('Note', d.reason)];
     case 'intervention.logged':
       return [h('p', { class: 'detail' }, `${words(d.kind)} by ${words(d.agency)}, ${d.durationMinutes} min · with the child: ${yesNo(d.withChild)} · with the family: ${yesNo(d.withFamily)}`), free('Notes', d.notes)];
     case 'incident.recorded':

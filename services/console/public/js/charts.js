@@ -21,7 +21,9 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
   const end = summary.closedAt ?? summary.asOf;
   const starts = [summary.openedAt, ...summary.onwardReferrals.map((o) => o.referredAt), ...contacts].filter(Boolean).map(Date.parse);
   const from = Math.min(...starts, Date.parse(end));
-  const to = Math.max(Date.parse(end), ...summary.onwardReferrals.map((o) => Date.parse(o.startedAt ?? end)));
+  // A bar is the wait: it stops at the start, the refusal or the withdrawal.
+  const waitEnd = (o) => o.startedAt ?? o.declinedAt ?? o.withdrawnAt ?? end;
+  const to = Math.max(Date.parse(end), ...summary.onwardReferrals.map((o) => Date.parse(waitEnd(o))));
   const label = 130;
   const width = 760;
   const rowH = 34;
@@ -29,7 +31,8 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
   const height = rows * rowH + 40;
   const x = (iso) => label + ((Date.parse(iso) - from) / Math.max(to - from, DAY)) * (width - label - 110);
 
-  const description = summary.onwardReferrals.map((o) => `${o.agency}: ${o.waiting ? `still waiting after ${o.waitDays} days` : `started after ${o.waitDays} days`}`).join('; ') || 'No onward referrals.';
+  const how = (o) => (o.waiting ? 'still waiting after' : o.status === 'declined' ? 'declined after' : o.status === 'withdrawn' ? 'withdrawn after' : 'started after');
+  const description = summary.onwardReferrals.map((o) => `${o.agency}: ${how(o)} ${o.waitDays} days`).join('; ') || 'No onward referrals.';
   // Ids of its own: a caseload draws one chart per case on one page.
   const n = ++charts;
   const svg = h('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `wait-title-${n} wait-desc-${n}` },
@@ -40,15 +43,15 @@ export function waitChart(summary, contacts, thresholds = { camhs: 28, other: 42
   svg.append(defs(hatch));
   summary.onwardReferrals.forEach((o, i) => {
     const y = 10 + i * rowH;
-    const stop = o.startedAt ?? end;
+    const stop = waitEnd(o);
     const x0 = x(o.referredAt);
     const x1 = Math.max(x(stop), x0 + 2);
     const limit = thresholds[o.agency] ?? thresholds.other;
     svg.append(
       h('text', { x: '0', y: String(y + 17) }, o.agency.replace(/_/g, ' ')),
       h('rect', { x: String(x0), y: String(y + 4), width: String(x1 - x0), height: '18', class: o.waiting ? 'bar-wait' : 'bar-done', fill: o.waiting ? `url(#${hatch})` : null, 'data-agency': o.agency },
-        h('title', {}, `${o.agency}: referred ${o.referredAt.slice(0, 10)}, ${o.waiting ? 'not started' : `started ${String(o.startedAt).slice(0, 10)}`}`)),
-      h('text', { x: String(x1 + 6), y: String(y + 17), class: 'wait-days' }, o.waiting ? `waiting ${o.waitDays} days` : `${o.waitDays} days`),
+        h('title', {}, `${o.agency}: referred ${o.referredAt.slice(0, 10)}, ${o.waiting ? 'not started' : `${how(o).replace(' after', '')} ${String(waitEnd(o)).slice(0, 10)}`}`)),
+      h('text', { x: String(x1 + 6), y: String(y + 17), class: 'wait-days' }, o.waiting ? `waiting ${o.waitDays} days` : o.status === 'declined' ? `declined after ${o.waitDays} days` : `${o.waitDays} days`),
     );
     const limitAt = new Date(Date.parse(o.referredAt) + limit * DAY).toISOString();
     if (Date.parse(limitAt) <= to) svg.append(h('line', { x1: String(x(limitAt)), x2: String(x(limitAt)), y1: String(y), y2: String(y + 26), class: 'threshold' }, h('title', {}, `${limit}-day wait limit`)));

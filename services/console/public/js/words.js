@@ -13,6 +13,8 @@ export const RULES = {
   CONTACT_GAP: 'No contact with the child for weeks',
   LONG_WAIT: 'An onward referral has been waiting too long',
   LABELLING_LANGUAGE: 'Case notes use labelling or victim-blaming language',
+  ONWARD_REFERRAL_DECLINED: 'An agency declined an onward referral: the child still needs that help',
+  SUPPORT_ENDED_EARLY: "Offer support for longer: another agency's support ended early",
 };
 export const ruleWords = (rule) => RULES[rule] ?? rule;
 
@@ -22,6 +24,9 @@ const EVENT_WORDS = {
   'case.allocated': 'Case allocated',
   'onward-referral.made': 'Onward referral made',
   'onward-referral.started': 'Onward referral started',
+  'onward-referral.declined': 'Onward referral declined',
+  'onward-referral.withdrawn': 'Onward referral withdrawn',
+  'onward-referral.ended': 'Onward referral ended',
   'intervention.logged': 'Intervention',
   'incident.recorded': 'Incident',
   'risk.assessed': 'Risk assessed',

@@ -64,12 +64,34 @@ function summaryBlock(s) {
   ];
 }
 
+/** Where a referral stands, in words, with the date it got there: declined and waiting stand out. */
+function onwardStatusCell(o) {
+  switch (o.status) {
+    case 'declined':
+      return [h('strong', {}, 'declined'), ' ', timeEl(o.declinedAt, true)];
+    case 'withdrawn':
+      return ['withdrawn ', timeEl(o.withdrawnAt, true)];
+    case 'ended':
+      return [`ended (${words(o.outcome)}) `, timeEl(o.endedAt, true)];
+    case 'started':
+      return 'support going on';
+    default:
+      return h('strong', {}, 'not started');
+  }
+}
+
 function waitTable(s) {
   if (!s.onwardReferrals.length) return h('p', {}, 'No onward referrals.');
   return h('table', {},
-    h('caption', { class: 'visually-hidden' }, 'Onward referrals and their waits'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Agency'), h('th', { scope: 'col' }, 'Referred'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Wait'))),
-    h('tbody', {}, s.onwardReferrals.map((o) => h('tr', {}, h('td', {}, words(o.agency)), h('td', {}, timeEl(o.referredAt, true)), h('td', {}, o.startedAt ? timeEl(o.startedAt, true) : h('strong', {}, 'not started')), h('td', {}, o.waiting ? `${o.waitDays} days and counting` : `${o.waitDays} days`)))),
+    h('caption', { class: 'visually-hidden' }, 'Onward referrals: their waits, outcomes and length of support'),
+    h('thead', {}, h('tr', {}, ['Agency', 'Referred', 'Started', 'Status', 'Wait', 'Support'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, s.onwardReferrals.map((o) => h('tr', { 'data-status': o.status },
+      h('td', {}, words(o.agency)),
+      h('td', {}, timeEl(o.referredAt, true)),
+      h('td', {}, o.startedAt ? timeEl(o.startedAt, true) : '—'),
+      h('td', {}, onwardStatusCell(o)),
+      h('td', {}, o.waiting ? `${o.waitDays} days and counting` : `${o.waitDays} days`),
+      h('td', {}, o.supportDays === null ? '—' : o.status === 'started' ? `${o.supportDays} days so far` : `${o.supportDays} days`)))),
   );
 }
 

@@ -9,6 +9,15 @@ const CHECK_AFTER_MS = 400; // typing pauses this long before the wording is che
 const caseTitle = (caseId) => `Case ${caseId.slice(0, 8)}`;
 const yesNo = (b) => (b ? 'yes' : 'no');
 
+/** How an onward referral ended, with the words the agency or the worker gave. */
+function onwardOutcome(o) {
+  const said = (text) => (text ? h('p', { class: 'free-text' }, text) : null);
+  if (o.declined) return [h('strong', {}, 'declined '), timeEl(o.declined.declinedAt, true), said(o.declined.reason)];
+  if (o.withdrawn) return ['withdrawn ', timeEl(o.withdrawn.withdrawnAt, true), said(o.withdrawn.reason)];
+  if (o.ended) return [`ended (${words(o.ended.outcome)}) `, timeEl(o.ended.endedAt, true), ` after ${plural(o.supportDays ?? 0, 'day')} of support`, said(o.ended.reason)];
+  return o.startedAt ? 'support going on' : '—';
+}
+
 /**
  * A case's record read back (GET /v1/cases/{id}/record): referrals, allocations, onward referrals,
  * interventions with their notes, incidents and risk assessments, each in the order it happened.
@@ -48,8 +57,13 @@ export async function recordView(main, { params, signal }) {
       h('li', { 'data-event-id': a.eventId },
         h('p', {}, timeEl(a.allocatedAt), ` — allocated to ${a.allocatedTo} by ${a.allocatedBy}`, a.previouslyAllocatedTo ? ` (before: ${a.previouslyAllocatedTo})` : ''),
         a.note ? h('p', { class: 'free-text' }, h('span', { class: 'label' }, 'Note: '), a.note) : null)))),
-    section('onward-referrals', 'Onward referrals', record.onwardReferrals, (items) => table(['Agency', 'Referred', 'Started', 'Reason'],
-      items.map((o) => h('tr', { 'data-event-id': o.eventId }, h('td', {}, words(o.agency)), h('td', {}, timeEl(o.referredAt, true)), h('td', {}, o.startedAt ? timeEl(o.startedAt, true) : h('strong', {}, 'still waiting')), h('td', { class: 'free-text' }, o.reason))))),
+    section('onward-referrals', 'Onward referrals', record.onwardReferrals, (items) => table(['Agency', 'Referred', 'Started', 'Outcome', 'Reason'],
+      items.map((o) => h('tr', { 'data-event-id': o.eventId, 'data-status': o.status },
+        h('td', {}, words(o.agency)),
+        h('td', {}, timeEl(o.referredAt, true), o.waitDays === null ? '' : ` (waited ${o.waitDays} days)`),
+        h('td', {}, o.startedAt ? timeEl(o.startedAt, true) : o.status === 'waiting' ? h('strong', {}, 'still waiting') : '—'),
+        h('td', {}, onwardOutcome(o)),
+        h('td', { class: 'free-text' }, o.reason))))),
     section('interventions', 'Interventions', record.interventions, (items) => h('ol', { class: 'record-list' }, items.map(interventionItem))),
     section('incidents', 'Incidents', record.incidents, (items) => table(['When', 'What', 'Severity'],
       items.map((i) => h('tr', { 'data-event-id': i.eventId }, h('td', {}, timeEl(i.occurredAt)), h('td', {}, words(i.kind)), h('td', {}, severityBadge(i.severity)))))),
