@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@syv/test-harness';
+import { api, newKey } from './support/http.js';
+import { startE2eSystem, type E2eSystem } from './support/system.js';
+
+// Narrative and voice on the record, through HTTP only: a referral's reason, what the child and the
+// family said, the kinds of harm outside the home. Each text is read for labelling language when it
+// is written (the answer names the field) and again by the projection (LABELLING_LANGUAGE names the
+// field and the phrase, never the text); the case shows when the child's views were last recorded.
+
+const AREA = 'E09000001';
+const DAY = 86_400_000;
+const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
+const REASON = 'Private detail: found in another town twice; school calls it a lifestyle choice.';
+
+let sys: E2eSystem;
+let urls: { referral: string; intervention: string; projection: string };
+let worker: string;
+let supervisor: string;
+
+interface LanguageFlag {
+  field: string;
+  phrase: string;
+  position: number;
+  suggestion: string;
+}
+
+async function post<T>(base: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
+  return api<T>(base, 'POST', path, { token: worker, body, headers: { 'idempotency-key': newKey() } });
+}
+
+/** A write on the case once the intervention service's case view knows it. */
+async function onCase<T>(caseId: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
+  return waitFor(
+    async () => {
+      const res = await post<T>(urls.intervention, `/v1/cases/${caseId}${path}`, body);
+      return res.status === 404 ? undefined : res;
+    },
+    { what: `the intervention service to know case ${caseId}`, timeoutMs: 30_000 },
+  );
+}
+
+beforeAll(async () => {
+  sys = await startE2eSystem({ only: ['referral', 'intervention', 'projection'], basePort: 19500 });
+  urls = { referral: sys.url('referral'), intervention: sys.url('intervention'), projection: sys.url('projection') };
+  worker = await sys.token('social_worker', [AREA], 'sw-narrative');
+  supervisor = await sys.token('supervisor', [AREA], 'sup-narrative');
+});
+
+afterAll(async () => {
+  await sys?.stop();
+});
+
+describe('narrative and voice on the record', () => {
+  it('a referral reason saying "lifestyle choice" is flagged on field reason when written, and the projection raises LABELLING_LANGUAGE for it without the text', async () => {
+    const referral = await post<{ caseId: string; languageFlags: LanguageFlag[] }>(urls.referral, '/v1/referrals', {
+      childId: `child-${randomUUID().slice(0, 8)}`,
+      area: AREA,
+      sourceAgency: 'school',
+      concerns: ['criminal_exploitation'],
+      riskLevel: 'medium',
+      receivedAt: iso(20),
+      reason: REASON,
+    });
+    expect(referral.status).toBe(201);
+    expect(referral.body.languageFlags).toEqual([{ field: 'reason', phrase: 'lifestyle choice', position: REASON.indexOf('lifestyle choice'), matched: 'lifestyle choice', suggestion: expect.any(String) }]);
+    const { caseId } = referral.body;
+
+    const flag = await waitFor(
+      async () => {
+        const res = await api<{ flags: { rule: string; explanation: string; evidence: string[] }[] }>(urls.projection, 'GET', `/v1/cases/${caseId}`, { token: supervisor });
+        return res.status === 200 ? res.body.flags.find((f) => f.rule === 'LABELLING_LANGUAGE') : undefined;
+      },
+      { what: `LABELLING_LANGUAGE on case ${caseId}`, timeoutMs: 30_000 },
+    );
+    expect(flag.explanation).toMatch(/reason \(field reason\) of the referral from school .*"lifestyle choice"/);
+    expect(flag.explanation).not.toContain('Private detail');
+
+    const record = await api<{ referrals: { reason?: string; languageFlags: LanguageFlag[] }[] }>(urls.projection, 'GET', `/v1/cases/${caseId}/record`, { token: worker });
+    expect(record.status).toBe(200);
+    expect(record.body.referrals[0]).toMatchObject({ reason: REASON, languageFlags: [{ field: 'reason', phrase: 'lifestyle choice' }] });
+  });
+
+  it("the child's views and the kinds of harm outside the home reach the case summary; kinds that contradict the yes/no are refused naming the field", async () => {
+    const referral = await post<{ caseId: string }>(urls.referral, '/v1/referrals', {
+      childId: `child-${randomUUID().slice(0, 8)}`,
+      area: AREA,
+      sourceAgency: 'police',
+      concerns: ['criminal_exploitation'],
+      riskLevel: 'high',
+      receivedAt: iso(15),
+    });
+    expect(referral.status).toBe(201);
+    const { caseId } = referral.body;
+
+    const deliveredAt = iso(6);
+    const session = await onCase<{ languageFlags: LanguageFlag[] }>(caseId, '/interventions', {
+      agency: 'social_care',
+      kind: 'direct_work',
+      deliveredAt,
+      withChild: true,
+      withFamily: true,
+      durationMinutes: 45,
+      notes: 'Met at home with his mum.',
+      childViews: 'I want to go back to college.',
+      familyViews: 'Mum says he is streetwise now.',
+    });
+    expect(session.status).toBe(201);
+    expect(session.body.languageFlags.map((f) => [f.field, f.phrase])).toEqual([['familyViews', 'streetwise']]);
+
+    const contradiction = await onCase<{ code: string; errors: { field: string }[] }>(caseId, '/risk-assessments', {
+      riskLevel: 'high',
+      extraFamilialHarm: false,
+      harmOutsideHome: ['exploitation'],
+      assessedAt: iso(4),
+    });
+    expect(contradiction.status).toBe(400);
+    expect(contradiction.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'body.harmOutsideHome' }] });
+
+    const assessed = await onCase<{ assessmentId: string; languageFlags: LanguageFlag[] }>(caseId, '/risk-assessments', {
+      riskLevel: 'high',
+      harmOutsideHome: ['exploitation', 'location'],
+      assessedAt: iso(4),
+      rationale: 'Older teenagers keep contacting him.',
+    });
+    expect(assessed.status).toBe(201);
+    expect(assessed.body.languageFlags).toEqual([]);
+
+    const summary = await waitFor(
+      async () => {
+        const res = await api<{ harmOutsideHome: string[] | null; extraFamilialHarm: boolean; childViewsLastRecordedAt: string | null }>(urls.projection, 'GET', `/v1/cases/${caseId}`, {
+          token: supervisor,
+        });
+        return res.status === 200 && res.body.harmOutsideHome !== null && res.body.childViewsLastRecordedAt !== null ? res.body : undefined;
+      },
+      { what: `the narrative of case ${caseId} in the projection`, timeoutMs: 30_000 },
+    );
+    expect(summary).toMatchObject({ extraFamilialHarm: true, harmOutsideHome: ['exploitation', 'location'] });
+    expect(summary.childViewsLastRecordedAt).toBe(deliveredAt);
+  });
+});
