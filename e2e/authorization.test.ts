@@ -125,6 +125,15 @@ async function heldClosure(area: string): Promise<string> {
   return closureRequestId;
 }
 
+/** An onward referral of the case that has started, as an end needs. */
+async function startedOnwardReferral(area: string, caseId: string): Promise<string> {
+  const token = workerOf[area] as string;
+  const onwardReferralId = await fixtures.onwardReferral(token, caseId);
+  const res = await api(sys.url('referral'), 'POST', `/v1/onward-referrals/${onwardReferralId}/start`, { token, body: { startedAt: daysAgo(10) } });
+  if (res.status !== 200) throw new Error(`a start answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return onwardReferralId;
+}
+
 /**
  * Notes with labelling language, so the projection raises a LABELLING_LANGUAGE alert on the case at
  * once. The intervention service learns of a new case through Kafka: a 404 or 503 records nothing,
@@ -224,6 +233,33 @@ const matrix: Record<string, MatrixEntry> = {
     request: async (r, area, fresh) => ({
       params: { onwardReferralId: fresh ? await fixtures.onwardReferral(workerOf[area] as string, r.caseId) : r.onwardReferralId },
       body: { startedAt: daysAgo(1) },
+    }),
+  },
+  'referral POST /v1/onward-referrals/{onwardReferralId}/decline': {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 200,
+    request: async (r, area, fresh) => ({
+      params: { onwardReferralId: fresh ? await fixtures.onwardReferral(workerOf[area] as string, r.caseId) : r.onwardReferralId },
+      body: { reason: 'Threshold for a specialist service not met.', declinedAt: daysAgo(1) },
+    }),
+  },
+  'referral POST /v1/onward-referrals/{onwardReferralId}/withdraw': {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 200,
+    request: async (r, area, fresh) => ({
+      params: { onwardReferralId: fresh ? await fixtures.onwardReferral(workerOf[area] as string, r.caseId) : r.onwardReferralId },
+      body: { reason: 'The family asked for the school counsellor instead.', withdrawnAt: daysAgo(1) },
+    }),
+  },
+  'referral POST /v1/onward-referrals/{onwardReferralId}/end': {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 200,
+    request: async (r, area, fresh) => ({
+      params: { onwardReferralId: fresh ? await startedOnwardReferral(area, r.caseId) : r.onwardReferralId },
+      body: { endedAt: daysAgo(1), outcome: 'completed' },
     }),
   },
   'intervention POST /v1/cases/{caseId}/interventions': activity(() => ({
