@@ -21,6 +21,11 @@ describe('redaction', () => {
     expect(input.Notes).toBe('top');
   });
 
+  it("given a risk assessment's narrative, when logged, then the child's and the family's words are redacted like every other free text", () => {
+    const out = createRedactor()({ assessmentId: 'a-1', harmOutsideHome: ['online'], childViews: 'I said', familyViews: 'We said', rationale: 'why', description: 'what' });
+    expect(out).toEqual({ assessmentId: 'a-1', harmOutsideHome: ['online'], childViews: REDACTED, familyViews: REDACTED, rationale: REDACTED, description: REDACTED });
+  });
+
   it('leaves class instances to their serializers and survives cycles', () => {
     const cyclic: Record<string, unknown> = { id: 'x' };
     cyclic.self = cyclic;

@@ -13,6 +13,8 @@ export const defaultRedactedKeys: readonly string[] = [
   'comment',
   'comments',
   'description',
+  'childViews',
+  'familyViews',
   'text',
   'name',
   'firstName',
