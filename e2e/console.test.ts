@@ -180,6 +180,7 @@ describe('supervisor', () => {
     // The waiting chart: one bar for the CAMHS referral, its day count written beside it.
     await page.locator('svg.chart rect[data-agency="camhs"]').waitFor();
     expect(await page.locator('svg.chart .wait-days').first().textContent()).toMatch(/^waiting \d+ days$/);
+    expect(await page.locator('[data-field="childViewsLastRecordedAt"]').first().textContent(), "no session recorded the child's views").toBe('never recorded');
     await shot(page, 'case');
     await page.goto(`${consoleUrl}/#/overview`);
     await page.locator(`section[data-area="${AREA}"]`).waitFor({ timeout: 15_000 });
@@ -268,6 +269,8 @@ describe('social worker', () => {
     await page.getByLabel('Duration in minutes').fill('50');
     const notes = 'Met at the park after school. Staff worry they are putting themselves at risk by staying out late; a plan for getting home safely is agreed.';
     await page.getByLabel('Notes', { exact: true }).pressSequentially(notes, { delay: 2 });
+    const childSaid = 'I like the park but I do not want to walk home alone.';
+    await page.getByLabel('What the child said').fill(childSaid);
 
     const suggestion = page.locator('#language-suggestions li[data-phrase="putting themselves at risk"]');
     await suggestion.waitFor({ timeout: 10_000 });
@@ -289,6 +292,7 @@ describe('social worker', () => {
     expect(await marked.textContent()).toBe('putting themselves at risk');
     expect(await page.locator('#interventions mark.labelling[data-phrase="associating with"]').textContent()).toBe('associating with');
     expect(await page.locator('#interventions .notes').allTextContents(), 'the notes as written, in text').toContain(notes);
+    expect(await page.locator('#interventions .narrative[data-field="childViews"]').textContent(), "the child's words beside the notes").toContain(childSaid);
     await page.locator('#referrals tbody tr').first().waitFor();
     await page.locator('#allocations li', { hasText: `allocated to ${ME}` }).waitFor();
     await page.locator('#onward-referrals tbody tr', { hasText: 'still waiting' }).waitFor();

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencySchema, INTERVENTION_MINUTES_MAX, INTERVENTION_MINUTES_MIN, INTERVENTION_NOTES_MAX, interventionKindSchema } from '@syv/contracts';
+import { agencySchema, INTERVENTION_MINUTES_MAX, INTERVENTION_MINUTES_MIN, INTERVENTION_NOTES_MAX, interventionKindSchema, VIEWS_MAX } from '@syv/contracts';
 import { buildConsole } from './service.js';
 
 // The console's own HTTP surface, without Kafka or PostgreSQL: its pages, the development-token
@@ -38,7 +38,7 @@ describe('console service', () => {
     const body = res.json<{ agencies: string[]; interventionKinds: string[]; intervention: unknown }>();
     expect(body.agencies).toEqual([...agencySchema.options]);
     expect(body.interventionKinds).toEqual([...interventionKindSchema.options]);
-    expect(body.intervention).toEqual({ notesMax: INTERVENTION_NOTES_MAX, minutesMin: INTERVENTION_MINUTES_MIN, minutesMax: INTERVENTION_MINUTES_MAX });
+    expect(body.intervention).toEqual({ notesMax: INTERVENTION_NOTES_MAX, viewsMax: VIEWS_MAX, minutesMin: INTERVENTION_MINUTES_MIN, minutesMax: INTERVENTION_MINUTES_MAX });
     await app.close();
   });
 

@@ -17,7 +17,7 @@ export function eventDetail(e) {
   const free = (label, text) => (text ? h('p', { class: 'detail free-text' }, h('span', { class: 'label' }, `${label}: `), text) : null);
   switch (eventName(e.type)) {
     case 'referral.received':
-      return [h('p', { class: 'detail' }, `From ${words(d.sourceAgency)}; concerns: ${(d.concerns ?? []).map(words).join(', ')}; risk ${d.riskLevel}${d.reReferral ? '; a re-referral' : ''}.`)];
+      return [h('p', { class: 'detail' }, `From ${words(d.sourceAgency)}; concerns: ${(d.concerns ?? []).map(words).join(', ')}; risk ${d.riskLevel}${d.reReferral ? '; a re-referral' : ''}.`), free('Reason', d.reason)];
     case 'case.opened':
       return [h('p', { class: 'detail' }, `Child ${d.childId} · area ${d.area}`)];
     case 'case.allocated':
@@ -33,11 +33,13 @@ export function eventDetail(e) {
     case 'onward-referral.ended':
       return [h('p', { class: 'detail' }, `Onward referral ${String(d.onwardReferralId).slice(0, 8)} ended: ${words(d.outcome)}.`), free('Note', d.reason)];
     case 'intervention.logged':
-      return [h('p', { class: 'detail' }, `${words(d.kind)} by ${words(d.agency)}, ${d.durationMinutes} min · with the child: ${yesNo(d.withChild)} · with the family: ${yesNo(d.withFamily)}`), free('Notes', d.notes)];
+      return [h('p', { class: 'detail' }, `${words(d.kind)} by ${words(d.agency)}, ${d.durationMinutes} min · with the child: ${yesNo(d.withChild)} · with the family: ${yesNo(d.withFamily)}`), free('Notes', d.notes), free('The child said', d.childViews), free('The family said', d.familyViews)];
     case 'incident.recorded':
-      return [h('p', { class: 'detail' }, `${words(d.kind)}, severity ${d.severity}.`)];
-    case 'risk.assessed':
-      return [h('p', { class: 'detail' }, `Risk ${d.riskLevel}${d.extraFamilialHarm ? '; harm outside the home recorded' : ''}.`)];
+      return [h('p', { class: 'detail' }, `${words(d.kind)}, severity ${d.severity}.`), free('What happened', d.description)];
+    case 'risk.assessed': {
+      const harm = d.harmOutsideHome?.length ? `; harm outside the home: ${d.harmOutsideHome.map(words).join(', ')}` : d.extraFamilialHarm ? '; harm outside the home recorded' : '';
+      return [h('p', { class: 'detail' }, `Risk ${d.riskLevel}${harm}.`), free('Why', d.rationale), free('The child said', d.childViews), free('The family said', d.familyViews)];
+    }
     case 'closure.requested':
       return [h('p', { class: 'detail' }, `Reason: ${words(d.reason)}.`), free('Summary', d.summary)];
     case 'closure.assessed':

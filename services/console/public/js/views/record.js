@@ -18,10 +18,27 @@ function onwardOutcome(o) {
   return o.startedAt ? 'support going on' : '—';
 }
 
+/** The labelling phrases the service found in one field of a record (flags before fields were named are the notes'). */
+const flagsIn = (flags, field) => (flags ?? []).filter((f) => (f.field ?? 'notes') === field);
+
 /**
- * A case's record read back (GET /v1/cases/{id}/record): referrals, allocations, onward referrals,
- * interventions with their notes, incidents and risk assessments, each in the order it happened.
- * Notes are text, with the labelling phrases the service found marked and their suggestions listed.
+ * One text of a record as written (a reason, a description, what the child said…), its labelling
+ * phrases marked and their suggestions listed; nothing when the text was not recorded.
+ */
+function narrative(label, text, flags, field) {
+  if (!text) return null;
+  const found = flagsIn(flags, field);
+  return h('div', { class: 'narrative', 'data-field': field },
+    h('p', { class: 'free-text' }, h('span', { class: 'label' }, `${label}: `), markedText(text, found)),
+    found.length ? suggestionList(text, found) : null);
+}
+
+/**
+ * A case's record read back (GET /v1/cases/{id}/record): referrals with the referrer's reason,
+ * allocations, onward referrals, interventions with their notes and what the child and the family
+ * said, incidents with their description, risk assessments with their rationale, the kinds of harm
+ * outside the home and the child's and family's views, each in the order it happened. Texts are
+ * text, with the labelling phrases the service found marked and their suggestions listed.
  */
 export async function recordView(main, { params, signal }) {
   const { caseId } = params;
@@ -51,8 +68,9 @@ export async function recordView(main, { params, signal }) {
     h('table', {}, h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows));
 
   main.append(
-    section('referrals', 'Referrals', record.referrals, (items) => table(['Received', 'From', 'Concerns', 'Risk at referral', 'Re-referral'],
-      items.map((r) => h('tr', { 'data-event-id': r.eventId }, h('td', {}, timeEl(r.receivedAt)), h('td', {}, words(r.sourceAgency)), h('td', {}, r.concerns.map(words).join(', ')), h('td', {}, r.riskLevel), h('td', {}, yesNo(r.reReferral)))))),
+    section('referrals', 'Referrals', record.referrals, (items) => table(['Received', 'From', 'Concerns', 'Risk at referral', 'Re-referral', 'Reason'],
+      items.map((r) => h('tr', { 'data-event-id': r.eventId }, h('td', {}, timeEl(r.receivedAt)), h('td', {}, words(r.sourceAgency)), h('td', {}, r.concerns.map(words).join(', ')), h('td', {}, r.riskLevel), h('td', {}, yesNo(r.reReferral)),
+        h('td', {}, narrative('Why', r.reason, r.languageFlags, 'reason') ?? h('span', { class: 'meta' }, 'not recorded')))))),
     section('allocations', 'Allocations', record.allocations, (items) => h('ol', { class: 'record-list' }, items.map((a) =>
       h('li', { 'data-event-id': a.eventId },
         h('p', {}, timeEl(a.allocatedAt), ` — allocated to ${a.allocatedTo} by ${a.allocatedBy}`, a.previouslyAllocatedTo ? ` (before: ${a.previouslyAllocatedTo})` : ''),
@@ -65,15 +83,15 @@ export async function recordView(main, { params, signal }) {
         h('td', {}, onwardOutcome(o)),
         h('td', { class: 'free-text' }, o.reason))))),
     section('interventions', 'Interventions', record.interventions, (items) => h('ol', { class: 'record-list' }, items.map(interventionItem))),
-    section('incidents', 'Incidents', record.incidents, (items) => table(['When', 'What', 'Severity'],
-      items.map((i) => h('tr', { 'data-event-id': i.eventId }, h('td', {}, timeEl(i.occurredAt)), h('td', {}, words(i.kind)), h('td', {}, severityBadge(i.severity)))))),
-    section('risk-assessments', 'Risk assessments', record.riskAssessments, (items) => table(['Assessed', 'Risk', 'Harm outside the home'],
-      items.map((r) => h('tr', { 'data-event-id': r.eventId }, h('td', {}, timeEl(r.assessedAt)), h('td', {}, severityBadge(r.riskLevel)), h('td', {}, yesNo(r.extraFamilialHarm)))))),
+    section('incidents', 'Incidents', record.incidents, (items) => table(['When', 'What', 'Severity', 'Description'],
+      items.map((i) => h('tr', { 'data-event-id': i.eventId }, h('td', {}, timeEl(i.occurredAt)), h('td', {}, words(i.kind)), h('td', {}, severityBadge(i.severity)),
+        h('td', {}, narrative('What happened', i.description, i.languageFlags, 'description') ?? h('span', { class: 'meta' }, 'not recorded')))))),
+    section('risk-assessments', 'Risk assessments', record.riskAssessments, (items) => h('ol', { class: 'record-list' }, items.map(riskItem))),
   );
 }
 
 function interventionItem(i) {
-  const flags = i.languageFlags ?? [];
+  const flags = flagsIn(i.languageFlags, 'notes');
   return h('li', { class: 'intervention', 'data-intervention-id': i.interventionId, 'data-event-id': i.eventId },
     h('p', { class: 'what' }, timeEl(i.deliveredAt), ` — ${words(i.kind)} by ${words(i.agency)}, ${i.durationMinutes} min · with the child: ${yesNo(i.withChild)} · with the family: ${yesNo(i.withFamily)}`),
     i.notes ? h('p', { class: 'notes free-text' }, markedText(i.notes, flags)) : h('p', { class: 'meta' }, 'No notes.'),
@@ -82,8 +100,25 @@ function interventionItem(i) {
         h('p', { class: 'hint' }, `${plural(flags.length, 'phrase')} in these notes could be written in a child-centred way:`),
         suggestionList(i.notes, flags))
       : null,
+    narrative('The child said', i.childViews, i.languageFlags, 'childViews'),
+    narrative('The family said', i.familyViews, i.languageFlags, 'familyViews'),
   );
 }
+
+/** The kinds of harm outside the home when the assessment named them, else its yes/no (assessments before the kinds were recorded). */
+const harmWords = (r) => (r.harmOutsideHome ? (r.harmOutsideHome.length ? r.harmOutsideHome.map(words).join(', ') : 'none found') : yesNo(r.extraFamilialHarm));
+
+function riskItem(r) {
+  return h('li', { class: 'risk-assessment', 'data-event-id': r.eventId },
+    h('p', { class: 'what' }, timeEl(r.assessedAt), ' — risk ', severityBadge(r.riskLevel), ` · harm outside the home: ${harmWords(r)}`),
+    narrative('Why', r.rationale, r.languageFlags, 'rationale'),
+    narrative('The child said', r.childViews, r.languageFlags, 'childViews'),
+    narrative('The family said', r.familyViews, r.languageFlags, 'familyViews'),
+  );
+}
+
+/** The form's texts as a worker names them. */
+const FORM_FIELDS = { notes: 'notes', childViews: 'what the child said', familyViews: 'what the family said' };
 
 /** A local date-time for <input type="datetime-local">: the browser's own time zone, to the minute. */
 function localNow() {
@@ -119,6 +154,8 @@ export async function interventionFormView(main, { params, signal }) {
   const withFamily = h('input', { type: 'checkbox', id: 'with-family', name: 'withFamily' });
   const duration = h('input', { type: 'number', id: 'duration', name: 'durationMinutes', required: true, min: String(vocab.intervention.minutesMin), max: String(vocab.intervention.minutesMax), step: '1', inputmode: 'numeric', value: '60' });
   const notes = h('textarea', { id: 'notes', name: 'notes', rows: '8', maxlength: String(vocab.intervention.notesMax), 'aria-describedby': 'notes-hint language-state' });
+  const childViews = h('textarea', { id: 'child-views', name: 'childViews', rows: '3', maxlength: String(vocab.intervention.viewsMax), 'aria-describedby': 'views-hint' });
+  const familyViews = h('textarea', { id: 'family-views', name: 'familyViews', rows: '3', maxlength: String(vocab.intervention.viewsMax), 'aria-describedby': 'views-hint' });
   const languageState = h('p', { id: 'language-state', class: 'hint', role: 'status' }, 'Suggestions on wording appear here as you write.');
   const suggestions = h('div', { id: 'language-suggestions' });
   const result = h('div', { id: 'save-result', 'aria-live': 'polite' });
@@ -179,12 +216,14 @@ export async function interventionFormView(main, { params, signal }) {
           withFamily: withFamily.checked,
           durationMinutes: Number(duration.value),
           notes: notes.value,
+          ...(childViews.value.trim() ? { childViews: childViews.value } : {}),
+          ...(familyViews.value.trim() ? { familyViews: familyViews.value } : {}),
         };
         try {
           const answer = await api('intervention', `/v1/cases/${caseId}/interventions`, { method: 'POST', body, headers: { 'idempotency-key': key } });
           key = idempotencyKey();
           mount(result, h('div', { class: 'saved', role: 'status', 'data-intervention-id': answer.interventionId },
-            h('p', {}, h('strong', {}, h('span', { 'aria-hidden': 'true' }, '✓ '), 'Saved.'), answer.languageFlags.length ? ` The notes were kept as written, with ${plural(answer.languageFlags.length, 'phrase')} a reader will see marked.` : ''),
+            h('p', {}, h('strong', {}, h('span', { 'aria-hidden': 'true' }, '✓ '), 'Saved.'), answer.languageFlags.length ? ` The texts were kept as written, with ${plural(answer.languageFlags.length, 'phrase')} a reader will see marked (${[...new Set(answer.languageFlags.map((f) => FORM_FIELDS[f.field] ?? f.field))].join(', ')}).` : ''),
             h('p', { class: 'hint' }, 'The record shows it as soon as the case’s history has it, usually within a second or two.'),
             h('p', { class: 'buttons' }, h('a', { href: back }, 'Back to the record'), h('button', { type: 'button', class: 'link', onclick: () => { form.reset(); deliveredAt.value = localNow(); void check(); save.disabled = false; result.replaceChildren(); agency.focus(); } }, 'Log another'))));
         } catch (err) {
@@ -211,6 +250,11 @@ export async function interventionFormView(main, { params, signal }) {
     h('label', { for: 'notes' }, 'Notes'),
     h('p', { class: 'hint', id: 'notes-hint' }, `What happened and what the child said, up to ${vocab.intervention.notesMax.toLocaleString('en-GB')} characters. Kept as you write them.`),
     notes,
+    h('label', { for: 'child-views' }, 'What the child said'),
+    h('p', { class: 'hint', id: 'views-hint' }, 'In their own words, as far as you can; leave empty if not asked. Kept as you write it, and read for labelling language when saved.'),
+    childViews,
+    h('label', { for: 'family-views' }, 'What the family said'),
+    familyViews,
     h('section', { class: 'language-check', 'aria-labelledby': 'language-title' },
       h('h2', { id: 'language-title' }, 'Wording'),
       languageState,
