@@ -34,7 +34,18 @@ export interface StepEffects {
   alerts: AlertCandidate[];
   assessment?: Assessment;
   referral?: { referralId: string; caseId: string; area: string; childId: string; receivedAt: string; reReferral: boolean; sourceAgency: Agency; eventId: string; correlationId: string; recordedAt: string };
-  onward?: { onwardReferralId: string; caseId: string; area: string; agency?: string; referredAt?: string; startedAt?: string };
+  onward?: {
+    onwardReferralId: string;
+    caseId: string;
+    area: string;
+    agency?: string;
+    referredAt?: string;
+    startedAt?: string;
+    declinedAt?: string;
+    withdrawnAt?: string;
+    endedAt?: string;
+    outcome?: string;
+  };
   closure?: ClosureItem & { area: string; childId: string | null };
   /** The child whose cases the re-referral rule must look at again (a referral or a closure arrived). */
   child?: { area: string; childId: string };
@@ -132,6 +143,15 @@ export function step(before: CaseState | undefined, event: CaseEvent, settings: 
       break;
     case 'onward-referral.started.v1':
       effects.onward = { onwardReferralId: event.data.onwardReferralId, caseId, area: event.area, startedAt: event.data.startedAt };
+      break;
+    case 'onward-referral.declined.v1':
+      effects.onward = { onwardReferralId: event.data.onwardReferralId, caseId, area: event.area, declinedAt: event.data.declinedAt };
+      break;
+    case 'onward-referral.withdrawn.v1':
+      effects.onward = { onwardReferralId: event.data.onwardReferralId, caseId, area: event.area, withdrawnAt: event.data.withdrawnAt };
+      break;
+    case 'onward-referral.ended.v1':
+      effects.onward = { onwardReferralId: event.data.onwardReferralId, caseId, area: event.area, endedAt: event.data.endedAt, outcome: event.data.outcome };
       break;
     case 'closure.requested.v1': {
       const assessed = assess(state, event, settings);

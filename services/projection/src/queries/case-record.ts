@@ -1,6 +1,7 @@
-import type { CaseEvent } from '@syv/contracts';
+import type { CaseEvent, SupportOutcome } from '@syv/contracts';
 import { domainTimeOf } from '../fold/domain-time.js';
-import { labellingAt, type LabellingMatcher, type TextField } from '../rules/index.js';
+import { labellingAt, onwardStatus, type LabellingMatcher, type OnwardStatus, type TextField } from '../rules/index.js';
+import { wholeDaysBetween } from '../rules/days.js';
 
 /** A labelling phrase in one of a record's texts: the field, where in it, and the wording to use instead. */
 export interface RecordLanguageFlag {
@@ -9,6 +10,11 @@ export interface RecordLanguageFlag {
   position: number;
   suggestion: string;
 }
+
+/** An onward referral's outcome as the record shows it: its fields, the event and the labelling language in its text. */
+type OnwardOutcomeRecord<T> = T & { eventId: string; languageFlags: RecordLanguageFlag[] };
+
+const daysFrom = (from: string, to: string | null | undefined) => (to ? wholeDaysBetween(new Date(from), new Date(to)) : null);
 
 /**
  * A case's record read back, one list per kind of record, each in the order it happened (domain
@@ -30,6 +36,15 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
       startedAt: string | null;
       eventId: string;
       languageFlags: RecordLanguageFlag[];
+      /** The referral's whole life, from its events: where it stands, and its outcome with the words written. */
+      status: OnwardStatus;
+      declined: OnwardOutcomeRecord<{ declinedAt: string; reason: string }> | null;
+      withdrawn: OnwardOutcomeRecord<{ withdrawnAt: string; reason: string }> | null;
+      ended: OnwardOutcomeRecord<{ endedAt: string; outcome: SupportOutcome; reason?: string }> | null;
+      /** Whole days from the referral to its start, refusal or withdrawal; null while it waits. */
+      waitDays: number | null;
+      /** Whole days from the start to the end; null until both are known. */
+      supportDays: number | null;
     }[],
     interventions: [] as (Extract<CaseEvent, { type: 'intervention.logged.v1' }>['data'] & {
       eventId: string;
@@ -40,6 +55,9 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
   };
   // A start may be published before the referral it starts (each service relays its own outbox).
   const started = new Map<string, string>();
+  const declined = new Map<string, OnwardOutcomeRecord<{ declinedAt: string; reason: string }>>();
+  const withdrawn = new Map<string, OnwardOutcomeRecord<{ withdrawnAt: string; reason: string }>>();
+  const ended = new Map<string, OnwardOutcomeRecord<{ endedAt: string; outcome: SupportOutcome; reason?: string }>>();
   // In the order things happened (an allocation, a decision about the case, where it was recorded);
   // the sort is stable, so facts of one instant keep their log order.
   const happened = (e: CaseEvent) => Date.parse(domainTimeOf(e) ?? e.time);
@@ -52,10 +70,36 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
         record.allocations.push({ ...e.data, eventId: e.id });
         break;
       case 'onward-referral.made.v1':
-        record.onwardReferrals.push({ ...e.data, startedAt: null, eventId: e.id, languageFlags: labellingAt({ reason: e.data.reason }, match) });
+        record.onwardReferrals.push({
+          ...e.data,
+          startedAt: null,
+          eventId: e.id,
+          languageFlags: labellingAt({ reason: e.data.reason }, match),
+          status: 'waiting',
+          declined: null,
+          withdrawn: null,
+          ended: null,
+          waitDays: null,
+          supportDays: null,
+        });
         break;
       case 'onward-referral.started.v1':
         started.set(e.data.onwardReferralId, e.data.startedAt);
+        break;
+      case 'onward-referral.declined.v1':
+        declined.set(e.data.onwardReferralId, { declinedAt: e.data.declinedAt, reason: e.data.reason, eventId: e.id, languageFlags: labellingAt({ reason: e.data.reason }, match) });
+        break;
+      case 'onward-referral.withdrawn.v1':
+        withdrawn.set(e.data.onwardReferralId, { withdrawnAt: e.data.withdrawnAt, reason: e.data.reason, eventId: e.id, languageFlags: labellingAt({ reason: e.data.reason }, match) });
+        break;
+      case 'onward-referral.ended.v1':
+        ended.set(e.data.onwardReferralId, {
+          endedAt: e.data.endedAt,
+          outcome: e.data.outcome,
+          ...(e.data.reason === undefined ? {} : { reason: e.data.reason }),
+          eventId: e.id,
+          languageFlags: labellingAt({ reason: e.data.reason }, match),
+        });
         break;
       case 'intervention.logged.v1':
         record.interventions.push({ ...e.data, eventId: e.id, languageFlags: labellingAt({ notes: e.data.notes, childViews: e.data.childViews, familyViews: e.data.familyViews }, match) });
@@ -72,6 +116,15 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
         break;
     }
   }
-  for (const o of record.onwardReferrals) o.startedAt = started.get(o.onwardReferralId) ?? null;
+  for (const o of record.onwardReferrals) {
+    const id = o.onwardReferralId;
+    o.startedAt = started.get(id) ?? null;
+    o.declined = declined.get(id) ?? null;
+    o.withdrawn = withdrawn.get(id) ?? null;
+    o.ended = ended.get(id) ?? null;
+    o.status = onwardStatus({ started: o.startedAt ?? undefined, declined: o.declined ?? undefined, withdrawn: o.withdrawn ?? undefined, ended: o.ended ?? undefined });
+    o.waitDays = daysFrom(o.referredAt, o.startedAt ?? o.declined?.declinedAt ?? o.withdrawn?.withdrawnAt);
+    o.supportDays = o.startedAt ? daysFrom(o.startedAt, o.ended?.endedAt) : null;
+  }
   return record;
 }

@@ -1,15 +1,44 @@
 import type { CaseEvent, ClosureRequestStatus } from '@syv/contracts';
 import { agenciesOfCase, childViewsLastRecordedAt, currentRisk, historyAsOf, isClosed, type CaseHistory } from '../rules/index.js';
 import { wholeDaysBetween } from '../rules/days.js';
+import { onwardStatus, waitEndedAt, type OnwardStatus } from '../rules/onward.js';
+import type { OnwardReferralItem } from '../rules/history.js';
 
 export interface OnwardReferralView {
   onwardReferralId: string;
   agency: string;
+  status: OnwardStatus;
   referredAt: string;
   startedAt: string | null;
-  /** Days from referral to start, or to the summary's point in time while still waiting. */
+  declinedAt: string | null;
+  withdrawnAt: string | null;
+  endedAt: string | null;
+  /** How the support ended; null until it has. */
+  outcome: string | null;
+  /** Days from referral to start, refusal or withdrawal, or to the summary's point in time (or the closure) while still waiting. */
   waitDays: number;
+  /** Days from the start to the end, or to the summary's point in time (or the closure) while support goes on; null when it never started. */
+  supportDays: number | null;
   waiting: boolean;
+}
+
+/** One onward referral's life as it stood at `asOf` (the view is cut there), counted up to `end` where it goes on. */
+function onwardView(o: OnwardReferralItem, end: Date): OnwardReferralView {
+  const status = onwardStatus(o);
+  return {
+    onwardReferralId: o.onwardReferralId,
+    agency: o.agency,
+    status,
+    referredAt: o.referredAt.toISOString(),
+    startedAt: o.started?.startedAt.toISOString() ?? null,
+    declinedAt: o.declined?.declinedAt.toISOString() ?? null,
+    withdrawnAt: o.withdrawn?.withdrawnAt.toISOString() ?? null,
+    endedAt: o.ended?.endedAt.toISOString() ?? null,
+    outcome: o.ended?.outcome ?? null,
+    waitDays: wholeDaysBetween(o.referredAt, waitEndedAt(o) ?? end),
+    supportDays: o.started ? wholeDaysBetween(o.started.startedAt, o.ended?.endedAt ?? end) : null,
+    waiting: status === 'waiting',
+  };
 }
 
 export interface CaseSummary {
@@ -84,14 +113,7 @@ export function summariseCase(history: CaseHistory, events: readonly CaseEvent[]
     firstInterventionAt: first?.deliveredAt.toISOString() ?? null,
     interventions: view.interventions.length,
     agencies: agenciesOfCase(view),
-    onwardReferrals: view.onwardReferrals.map((o) => ({
-      onwardReferralId: o.onwardReferralId,
-      agency: o.agency,
-      referredAt: o.referredAt.toISOString(),
-      startedAt: o.started?.startedAt.toISOString() ?? null,
-      waitDays: wholeDaysBetween(o.referredAt, o.started?.startedAt ?? end),
-      waiting: o.started === undefined,
-    })),
+    onwardReferrals: view.onwardReferrals.map((o) => onwardView(o, end)),
     lastContactWithChild: contact ? { at: contact.deliveredAt.toISOString(), daysAgo: wholeDaysBetween(contact.deliveredAt, asOf), agency: contact.agency, kind: contact.kind } : null,
     childViewsLastRecordedAt: childViewsLastRecordedAt(view)?.toISOString() ?? null,
     incidents: view.incidents.length,

@@ -7,10 +7,15 @@ import {
   flagSchema,
   incidentRecordedData,
   interventionLoggedData,
+  onwardReferralDeclinedData,
+  onwardReferralEndedData,
   onwardReferralMadeData,
+  onwardReferralStatusSchema,
+  onwardReferralWithdrawnData,
   referralReceivedData,
   riskAssessedData,
   ruleIdSchema,
+  supportOutcomeSchema,
   type Flag as ContractFlag,
 } from '@syv/contracts';
 import { problemResponses } from '@syv/command-service';
@@ -74,9 +79,24 @@ const caseSummaryView = z.object({
   firstInterventionAt: z.string().nullable(),
   interventions: z.number().int(),
   agencies: agenciesView,
-  onwardReferrals: z.array(
-    z.object({ onwardReferralId: z.uuid(), agency: z.string(), referredAt: z.string(), startedAt: z.string().nullable(), waitDays: z.number().int(), waiting: z.boolean() }),
-  ),
+  onwardReferrals: z
+    .array(
+      z.object({
+        onwardReferralId: z.uuid(),
+        agency: z.string(),
+        status: onwardReferralStatusSchema.describe('waiting for the agency, started, declined by it, withdrawn by the referrer, or its support ended.'),
+        referredAt: z.string(),
+        startedAt: z.string().nullable(),
+        declinedAt: z.string().nullable(),
+        withdrawnAt: z.string().nullable(),
+        endedAt: z.string().nullable(),
+        outcome: supportOutcomeSchema.nullable().describe('How the support ended; null until it has.'),
+        waitDays: z.number().int().describe('Whole days from the referral to its start, refusal or withdrawal; while waiting, to asOf (or the closure).'),
+        supportDays: z.number().int().nullable().describe('Whole days from the start to the end; while support goes on, to asOf (or the closure); null when it never started.'),
+        waiting: z.boolean().describe('Still waiting for the agency: status is waiting.'),
+      }),
+    )
+    .describe("Each onward referral's whole life as it stood at asOf."),
   lastContactWithChild: z.object({ at: z.string(), daysAgo: z.number().int(), agency: z.string(), kind: z.string() }).nullable(),
   childViewsLastRecordedAt: z
     .string()
@@ -98,8 +118,20 @@ const statsView = z.object({
       openCases: z.number().int().describe('Cases open at the end of the period (`to`), or now.'),
       medianSupportDays: z.number().nullable().describe('Median days from first intervention to closure, over cases closed in the period.'),
       waitsByAgency: z
-        .array(z.object({ agency: z.string(), medianWaitDays: z.number(), started: z.number().int(), waiting: z.number().int() }))
-        .describe('Onward referrals made in the period, per agency; a wait not over by `to` (or now) counts up to then (or to the case’s closure).'),
+        .array(
+          z.object({
+            agency: z.string(),
+            medianWaitDays: z.number().describe('Median days from referral to start, refusal or withdrawal.'),
+            started: z.number().int(),
+            waiting: z.number().int().describe('Neither started, declined nor withdrawn by the end of the period.'),
+            declined: z.number().int(),
+            withdrawn: z.number().int(),
+            shareDeclined: z.number().nullable().describe('Share of the referrals made that the agency declined (0 to 1); null when none were made.'),
+            ended: z.number().int().describe('Referrals whose support ended.'),
+            medianSupportDays: z.number().nullable().describe('Median days from start to end over the referrals whose support ended; null when none has.'),
+          }),
+        )
+        .describe('Onward referrals made in the period, per agency, as they stood at its end; a wait not over by `to` (or now) counts up to then (or to the case’s closure).'),
       closures: z.number().int().describe('Cases closed in the period.'),
       closuresFlagged: z.number().int().describe('Closures whose assessment found at least one flag.'),
       shareOfClosuresFlagged: z.number().nullable(),
@@ -156,7 +188,18 @@ const caseRecordView = z.object({
   caseId: z.uuid(),
   referrals: z.array(referralReceivedData.extend(withLanguage('reason'))),
   allocations: z.array(caseAllocatedData.extend(withEvent)),
-  onwardReferrals: z.array(onwardReferralMadeData.extend({ ...withLanguage('reason'), startedAt: z.string().nullable() })),
+  onwardReferrals: z.array(
+    onwardReferralMadeData.extend({
+      ...withLanguage('reason'),
+      startedAt: z.string().nullable(),
+      status: onwardReferralStatusSchema,
+      declined: onwardReferralDeclinedData.pick({ declinedAt: true, reason: true }).extend(withLanguage('reason')).nullable().describe('The refusal by the receiving agency, with its reason as written; null when not declined.'),
+      withdrawn: onwardReferralWithdrawnData.pick({ withdrawnAt: true, reason: true }).extend(withLanguage('reason')).nullable().describe('The withdrawal, with its reason as written; null when not withdrawn.'),
+      ended: onwardReferralEndedData.pick({ endedAt: true, outcome: true, reason: true }).extend(withLanguage('reason')).nullable().describe('How the support ended, with the note if one was written; null while it has not.'),
+      waitDays: z.number().int().nullable().describe('Whole days from the referral to its start, refusal or withdrawal; null while it waits.'),
+      supportDays: z.number().int().nullable().describe('Whole days from the start to the end; null until both are known.'),
+    }),
+  ),
   interventions: z.array(interventionLoggedData.extend(withLanguage('notes, childViews or familyViews'))),
   incidents: z.array(incidentRecordedData.extend(withLanguage('description'))),
   riskAssessments: z.array(riskAssessedData.extend(withLanguage('rationale, childViews or familyViews'))),
@@ -295,7 +338,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       schema: {
         summary: 'The case’s record, read back',
         description:
-          "Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals (with the referrer's reason), allocations, onward referrals (started or still waiting), interventions (notes, the child's and the family's views), incidents (description), risk assessments (rationale, the kinds of harm outside the home, the child's and the family's views). Texts are as written; a text not recorded (as on records made before it could be) is absent. Each record lists the labelling language found in its texts, naming the field. Every read is in the access log.",
+          "Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals (with the referrer's reason), allocations, onward referrals (their whole life: waiting, started, declined, withdrawn or ended, with the reasons and note as written, the wait and the length of support in days), interventions (notes, the child's and the family's views), incidents (description), risk assessments (rationale, the kinds of harm outside the home, the child's and the family's views). Texts are as written; a text not recorded (as on records made before it could be) is absent. Each record lists the labelling language found in its texts, naming the field. Every read is in the access log.",
         tags: ['cases'],
         params: z.object({ caseId: z.uuid() }),
         response: { 200: caseRecordView, ...problemResponses(401, 403, 404) },

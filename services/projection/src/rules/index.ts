@@ -10,8 +10,10 @@ import type { Flag, Rule } from './flag.js';
 import type { CaseHistory, ClosureItem } from './history.js';
 import { eventLanguageFlags, languageFlags } from './labelling-language.js';
 import { longWait } from './long-wait.js';
+import { onwardReferralDeclined } from './onward-referral-declined.js';
 import { rereferralAfterClosure, type ReferralFacts } from './rereferral-after-closure.js';
 import { slowStart } from './slow-start.js';
+import { supportEndedEarly } from './support-ended-early.js';
 
 export { agenciesOfCase, agenciesWorkingWith } from './agencies.js';
 export { historyAsOf } from './as-of.js';
@@ -21,11 +23,14 @@ export { addFact, buildCaseHistory, emptyFold, labellingAt } from './history.js'
 export type { CaseHistory, FactFold, ClosureItem, ReferralItem, TextField } from './history.js';
 export type { LabellingMatcher } from './labelling-language.js';
 export { currentRisk } from './risk.js';
+export { isWaiting, onwardStatus, waitEndedAt, type OnwardStatus } from './onward.js';
 export { isClosed } from './status.js';
 export { eventLanguageFlags, languageFlags };
 
 const CLOSURE_RULES: readonly Rule[] = [closureHighRisk, closurePendingOnwardReferral, closureRecentIncident, closureShortSupport, closureNoRecentContact, closureSingleAgency];
-const TIME_RULES: readonly Rule[] = [slowStart, contactGap, longWait];
+// The rules of the case as it stands, asked at every event and by the sweep: three that fire on
+// silence, and two on how an onward referral ended (a refusal, support that ended early).
+const TIME_RULES: readonly Rule[] = [slowStart, contactGap, longWait, onwardReferralDeclined, supportEndedEarly];
 
 /**
  * The closure rules at one closure request, seeing the case as it stood then: only facts dated at
@@ -40,7 +45,7 @@ export function evaluateClosure(history: CaseHistory, closureRequestId: string, 
   return CLOSURE_RULES.flatMap((rule) => rule(atRequest, request.requestedAt, thresholds));
 }
 
-/** SLOW_START, CONTACT_GAP and LONG_WAIT at `asOf`, on a case open then; a closed case gives none. */
+/** SLOW_START, CONTACT_GAP, LONG_WAIT, ONWARD_REFERRAL_DECLINED and SUPPORT_ENDED_EARLY at `asOf`, on a case open then; a closed case gives none. */
 export function evaluateTimeRules(history: CaseHistory, asOf: Date, thresholds: Thresholds): Flag[] {
   return TIME_RULES.flatMap((rule) => rule(history, asOf, thresholds));
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { makeEvent, SOURCES, type Agency, type CaseEvent, type ClosureReason, type Concern, type EventData, type EventOf, type IncidentKind, type InterventionKind, type RiskLevel, type Source } from '@syv/contracts';
+import { makeEvent, SOURCES, type Agency, type CaseEvent, type ClosureReason, type Concern, type EventData, type EventOf, type IncidentKind, type InterventionKind, type RiskLevel, type Source, type SupportOutcome } from '@syv/contracts';
 import { addDays } from '../rules/days.js';
 import { buildCaseHistory, type CaseHistory } from '../rules/history.js';
 import type { LabellingMatcher } from '../rules/labelling-language.js';
@@ -23,6 +23,9 @@ export interface CaseStory {
   risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean, o?: Partial<Pick<EventData<'risk.assessed.v1'>, 'harmOutsideHome' | 'rationale' | 'childViews' | 'familyViews'>>): EventOf<'risk.assessed.v1'>;
   onward(day: number, agency: Agency): EventOf<'onward-referral.made.v1'>;
   started(day: number, onwardReferralId: string): EventOf<'onward-referral.started.v1'>;
+  declined(day: number, onwardReferralId: string): EventOf<'onward-referral.declined.v1'>;
+  withdrawn(day: number, onwardReferralId: string): EventOf<'onward-referral.withdrawn.v1'>;
+  ended(day: number, onwardReferralId: string, outcome?: SupportOutcome): EventOf<'onward-referral.ended.v1'>;
   requestClosure(day: number, reason?: ClosureReason): EventOf<'closure.requested.v1'>;
   close(day: number, closureRequestId: string, o?: { reason?: ClosureReason; approvedBy?: string }): EventOf<'case.closed.v1'>;
   reopen(day: number): EventOf<'case.reopened.v1'>;
@@ -127,6 +130,15 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
     },
     started(at, onwardReferralId) {
       return add('onward-referral.started.v1', SOURCES.referral, at, { onwardReferralId, startedAt: iso(at) });
+    },
+    declined(at, onwardReferralId) {
+      return add('onward-referral.declined.v1', SOURCES.referral, at, { onwardReferralId, reason: 'Threshold for the service not met.', declinedAt: iso(at) });
+    },
+    withdrawn(at, onwardReferralId) {
+      return add('onward-referral.withdrawn.v1', SOURCES.referral, at, { onwardReferralId, reason: 'No longer needed.', withdrawnAt: iso(at) });
+    },
+    ended(at, onwardReferralId, outcome = 'completed') {
+      return add('onward-referral.ended.v1', SOURCES.referral, at, { onwardReferralId, outcome, endedAt: iso(at) });
     },
     requestClosure(at, reason = 'support_completed') {
       return add('closure.requested.v1', SOURCES.caseClosure, at, { closureRequestId: newId(), reason, summary: 'Plan completed.', requestedAt: iso(at) });
