@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyToCaseView } from '@syv/case-view';
+import { applyToCaseView, caseViewChanges, CaseViewMemory } from '@syv/case-view';
 import { migrate } from '@syv/event-store';
 import { isProblem, type AuthUser } from '@syv/service-kit';
 import { createTestDatabase, type TestDatabase } from '@syv/test-harness';
@@ -67,5 +67,27 @@ describe('case lookup for a command', () => {
     expect(otherMs).toBeGreaterThanOrEqual(WAIT_MS - 5);
     expect(unknownMs).toBeGreaterThanOrEqual(WAIT_MS - 5);
     expect(await outcome(missWait(WAIT_MS, behind))).toBe('503 NOT_READY retry-after 2');
+  });
+
+  it('with the memory: the same answers and the same waits, whether a case is held in memory or read from the table', async () => {
+    const memory = new CaseViewMemory({ ttlMs: 60_000, maxEntries: 100 });
+    const opened = (caseId: string, area: string) => ({ type: 'case.opened.v1', data: { caseId, childId: `child-${caseId}`, area, openedAt: '2026-01-01T00:00:00Z' } });
+    // Held in memory only (as if just applied by the consumer): found without the table.
+    const fresh = randomUUID();
+    const freshOther = randomUUID();
+    memory.apply(caseViewChanges([opened(fresh, 'E09000001'), opened(freshOther, 'E09000002')]));
+    for (const behind of [() => false, () => true]) {
+      expect(await outcome(visibleCase(pool, schema, worker, fresh, WAIT_MS, behind, memory))).toBe('found');
+      expect(await outcome(visibleCase(pool, schema, worker, own, WAIT_MS, behind, memory))).toBe('found');
+      for (const caseId of [freshOther, other, randomUUID()]) {
+        const t0 = Date.now();
+        const answer = await outcome(caseForCommand(pool, schema, worker, caseId, WAIT_MS, behind, memory));
+        expect(answer).toBe(behind() ? '503 NOT_READY retry-after 2' : '404 CASE_NOT_FOUND');
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(WAIT_MS - 5);
+      }
+    }
+    // The table's rows read once are now held too.
+    expect(memory.get(own)?.area).toBe('E09000001');
+    expect(memory.get(other)?.area).toBe('E09000002');
   });
 });

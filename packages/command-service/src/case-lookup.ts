@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { waitForCase, type CaseRow } from '@syv/case-view';
+import { findCase, waitForCase, type CaseRow, type CaseViewMemory } from '@syv/case-view';
 import { canSeeArea, problem, type AuthUser } from '@syv/service-kit';
 
 /**
@@ -14,8 +14,16 @@ export type CaseViewBehind = () => boolean;
  * a moment ago may not have reached the view yet: wait up to waitMs before saying it is not there,
  * and while the view is behind, say that it cannot tell yet (503) rather than that it is not there.
  */
-export async function caseForCommand(pool: pg.Pool, schema: string, user: AuthUser, caseId: string, waitMs: number, behind: CaseViewBehind = () => false): Promise<CaseRow> {
-  const found = await visibleCase(pool, schema, user, caseId, waitMs, behind);
+export async function caseForCommand(
+  pool: pg.Pool,
+  schema: string,
+  user: AuthUser,
+  caseId: string,
+  waitMs: number,
+  behind: CaseViewBehind = () => false,
+  memory?: CaseViewMemory,
+): Promise<CaseRow> {
+  const found = await visibleCase(pool, schema, user, caseId, waitMs, behind, memory);
   if (!found) {
     throw problem('CASE_NOT_FOUND', `There is no case ${caseId} in your areas.`);
   }
@@ -25,17 +33,39 @@ export async function caseForCommand(pool: pg.Pool, schema: string, user: AuthUs
 /**
  * The case if it exists in one of the user's areas (after the short wait), else undefined; a 503
  * instead of undefined while the view is behind. Another area's case is answered as a missing one
- * in both states, so neither the status nor the time tells that it exists.
+ * in both states, so neither the status nor the time tells that it exists. With `memory`, a case it
+ * holds is answered from there (another area's still waits out the window); any other goes to the
+ * table exactly as without it.
  */
-export async function visibleCase(pool: pg.Pool, schema: string, user: AuthUser, caseId: string, waitMs: number, behind: CaseViewBehind = () => false): Promise<CaseRow | undefined> {
+export async function visibleCase(
+  pool: pg.Pool,
+  schema: string,
+  user: AuthUser,
+  caseId: string,
+  waitMs: number,
+  behind: CaseViewBehind = () => false,
+  memory?: CaseViewMemory,
+): Promise<CaseRow | undefined> {
   const started = Date.now();
-  const found = await waitForCase(pool, schema, caseId, waitMs);
+  const found = memory?.get(caseId) ?? (await lookUp(pool, schema, caseId, waitMs, memory));
   if (found && canSeeArea(user, found.area)) return found;
   // A case that does not exist is only known to be missing after the wait; another area's case must
   // not be answered sooner, or the time of the 404 would tell that it exists.
   if (found) await sleepUntil(started + waitMs);
   refuseWhileBehind(behind);
   return undefined;
+}
+
+/** The table, as before the memory: the first read is kept in memory; a miss waits for the case to arrive. */
+async function lookUp(pool: pg.Pool, schema: string, caseId: string, waitMs: number, memory: CaseViewMemory | undefined): Promise<CaseRow | undefined> {
+  if (!memory) return waitForCase(pool, schema, caseId, waitMs);
+  const mark = memory.mark();
+  const found = await findCase(pool, schema, caseId);
+  if (found) {
+    memory.remember(found, mark);
+    return found;
+  }
+  return waitForCase(pool, schema, caseId, waitMs);
 }
 
 /** For a 404 that needed no case lookup: take as long as a lookup of a case that does not exist, and answer as it would. */

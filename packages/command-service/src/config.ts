@@ -4,7 +4,8 @@ import { baseConfigSchema, envInt, envPort } from '@syv/service-kit';
 /** What every service with its own event store and outbox on case-events reads: the command services and the projection. */
 export const eventServiceConfigSchema = baseConfigSchema.extend({
   CASE_EVENTS_TOPIC: z.string().trim().min(1).default('case-events'),
-  OUTBOX_POLL_MS: envInt(500, { min: 10, max: 60_000 }),
+  /** The outbox relay's poll: how soon it sees commands another instance committed (its own wake it at once). */
+  OUTBOX_POLL_MS: envInt(100, { min: 10, max: 60_000 }),
   DATABASE_POOL_SIZE: envInt(10, { min: 1, max: 100 }),
   /**
    * Per-area configuration (JSON; see `packages/area-config/src/default-thresholds.json`): rule
@@ -20,6 +21,14 @@ export function commandServiceConfigSchema(defaultPort: number) {
     PORT: envPort(defaultPort),
     /** How long a command about a case this service has not heard of yet waits before answering 404. */
     CASE_VIEW_WAIT_MS: envInt(3_000, { min: 0, max: 30_000 }),
+    /**
+     * How long a case the service holds in memory is answered from there after the table or its own
+     * consumer last confirmed it: the most by which a lookup can lag the table when another instance
+     * consumes that case's partition. 0 reads the table on every command.
+     */
+    CASE_VIEW_MEMORY_MS: envInt(1_000, { min: 0, max: 60_000 }),
+    /** Most cases held in memory (oldest confirmed out first). */
+    CASE_VIEW_MEMORY_ENTRIES: envInt(100_000, { min: 0, max: 10_000_000 }),
     /** How long an Idempotency-Key answers with its first result; after that the same key is a new request. 168 h = 7 days. */
     IDEMPOTENCY_RETENTION_HOURS: envInt(168, { min: 1, max: 8_760 }),
     /** How often the keys older than the retention are removed (also once at start). */

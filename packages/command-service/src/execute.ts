@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { makeEvent, type AnyEvent, type EventData, type EventType } from '@syv/contracts';
 import type { Decision } from '@syv/decider';
-import { findIdempotent, matchIdempotent, requestHash, runCommand, saveIdempotent, type IdempotencyRecord } from '@syv/event-store';
+import { matchIdempotent, requestHash, runCommand, type RecordedAnswer } from '@syv/event-store';
 import { problem, type ProblemCode } from '@syv/service-kit';
 import type { CommandContext } from './command-context.js';
 import { toDomainEvent, toStoredEvent } from './stored-event.js';
@@ -32,6 +32,12 @@ export interface ExecuteOptions<E extends DomainEvent, B, S extends number = num
   request: FastifyRequest;
   ctx: CommandContext;
   streamId: string;
+  /**
+   * The stream's id was minted for this command (each record its own stream): decide on no history
+   * without reading it. Wrong only costs a retry: an existing stream is a version conflict, and the
+   * retry reads it.
+   */
+  newStream?: boolean;
   /** The case the events are about (CloudEvents subject, Kafka key); default: each event's data.caseId. */
   caseId?: string;
   area: string;
@@ -55,7 +61,7 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   return key;
 }
 
-function replay<B, S extends number>(record: IdempotencyRecord, hash: string): Answer<B, S> {
+function replay<B, S extends number>(record: RecordedAnswer, hash: string): Answer<B, S> {
   const match = matchIdempotent(record, hash);
   if (match.kind === 'mismatch') {
     throw problem(
@@ -67,28 +73,29 @@ function replay<B, S extends number>(record: IdempotencyRecord, hash: string): A
 }
 
 /**
- * One HTTP command, start to finish: replay an Idempotency-Key seen before; otherwise load the
- * stream, decide, append with the expected version (retrying on conflict), write local tables and
- * the idempotency record in the same transaction, and answer. A refusal is a problem+json with the
- * decider's code (its status from the catalog) and own words; a conflict that survives the retries is a 409.
+ * One HTTP command, start to finish: load the stream (unless it is new), decide, and append with
+ * the expected version (retrying on conflict), the idempotency record in the same statement; local
+ * tables, when the command writes any, in the same transaction. An Idempotency-Key seen before
+ * replays its first answer and writes nothing; two requests racing with one key record one event
+ * and both get the first's answer. A refusal is a problem+json with the decider's code (its status
+ * from the catalog) and own words; a conflict that survives the retries is a 409.
  */
 export async function executeCommand<E extends DomainEvent, B, S extends number = number>(opts: ExecuteOptions<E, B, S>): Promise<Answer<B, S>> {
   const { store, request, ctx } = opts;
   const key = idempotencyKeyOf(request);
-  const scope = `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.user.sub}`;
-  const hash = requestHash({ params: request.params, body: request.body });
-  if (key) {
-    const seen = await findIdempotent(store.pool, store.schema, scope, key);
-    if (seen) return replay<B, S>(seen, hash);
-  }
+  // Only a key needs the fingerprint of the request: it tells a retry from another request.
+  const hash = key ? requestHash({ params: request.params, body: request.body }) : '';
 
   // The latest attempt's decision; runCommand decides again after a version conflict.
   let decided: { events: E[]; enveloped: AnyEvent[] } = { events: [], enveloped: [] };
   let answer: Answer<B, S> | undefined;
-  const result = await runCommand<Decision<E, ProblemCode> & { ok: false }, IdempotencyRecord>({
+  const answerOnce = () => (answer = opts.answer(decided.events));
+  const project = opts.project;
+  const result = await runCommand<Decision<E, ProblemCode> & { ok: false }>({
     pool: store.pool,
     schema: store.schema,
     streamId: opts.streamId,
+    newStream: opts.newStream ?? false,
     decide: (recorded) => {
       const decision = opts.decide(recorded.map((r) => toDomainEvent<E>(r)));
       if (!decision.ok) return { ok: false, rejection: decision };
@@ -105,29 +112,36 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
         }),
       );
       decided = { events: decision.events, enveloped };
+      answer = undefined;
       return { ok: true, events: enveloped.map(toStoredEvent) };
     },
-    inTransaction: async (client) => {
-      answer = opts.answer(decided.events);
-      if (opts.project) await opts.project(client, decided.enveloped);
-      if (!key) return;
-      const saved = await saveIdempotent(client, store.schema, { scope, key, requestHash: hash, status: answer.status, response: answer.body });
-      if (!saved.ok) return { abort: saved.existing };
-    },
+    ...(key
+      ? {
+          idempotency: {
+            scope: `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.user.sub}`,
+            key,
+            requestHash: hash,
+            answer: () => {
+              const a = answerOnce();
+              return { status: a.status, response: a.body };
+            },
+          },
+        }
+      : {}),
+    ...(project ? { inTransaction: (client) => project(client, decided.enveloped) } : {}),
   });
 
-  if (result.ok) {
-    if (!answer) throw new Error('command appended without an answer');
-    return answer;
-  }
+  if (result.ok) return answer ?? answerOnce();
   const error = result.error;
   switch (error.kind) {
     case 'rejected': {
       const { code, message } = error.rejection.rejection;
       throw problem(code, message);
     }
+    case 'already_answered':
+      return replay<B, S>(error.answer, hash);
     case 'aborted':
-      return replay<B, S>(error.reason, hash);
+      throw new Error('a command aborted its own transaction');
     case 'version_conflict':
       throw problem('CONFLICT', 'Someone else changed this record at the same moment. Reload it and try again if it still applies.');
   }

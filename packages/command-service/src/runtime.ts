@@ -1,9 +1,9 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
-import { applyToCaseView } from '@syv/case-view';
+import { caseViewChanges, caseViewEventTypes, CaseViewMemory, writeCaseViewChanges } from '@syv/case-view';
 import { eventStoreMigrations, guardPool, migrate, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
-import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
+import { markProcessed, startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection, type Publisher } from '@syv/messaging';
 import {
   createLogger,
@@ -38,6 +38,11 @@ export interface CommandServiceDefinition {
   migrations: (schema: string) => Migration[];
   /** Further handling of a case event, in the consumer's transaction, after the case view. */
   onCaseEvent?: (client: pg.PoolClient, event: CaseEvent, service: CommandService) => Promise<void>;
+  /**
+   * The event types onCaseEvent acts on (default: all, when there is an onCaseEvent). The consumer
+   * records as processed only these and the case view's own; the rest it skips without a write.
+   */
+  caseEventTypes?: readonly CaseEvent['type'][];
   routes: (app: ServiceApp, service: CommandService) => void | Promise<void>;
   openapi?: { description?: string; tags?: { name: string; description?: string }[] };
 }
@@ -90,13 +95,14 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
   // The case view's consumer starts below; until it has joined its group the view counts as behind.
   const view: { consumer?: ProjectionConsumer } = {};
   const behind = () => !(view.consumer?.readiness().ok ?? false);
+  const memory = new CaseViewMemory({ ttlMs: config.CASE_VIEW_MEMORY_MS, maxEntries: config.CASE_VIEW_MEMORY_ENTRIES });
   const service: CommandService = {
     config,
     logger,
     store,
     kafka,
-    caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind),
-    visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind),
+    caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind, memory),
+    visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind, memory),
     missWait: () => missWait(config.CASE_VIEW_WAIT_MS, behind),
     rulesFor,
     languageFlags: (area, fields) => languageFlagsOf(fields, rulesFor(area).matchLanguage),
@@ -113,6 +119,8 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
   });
 
   const consumerName = `${def.name}-case-view`;
+  const ownTypes = def.onCaseEvent ? (def.caseEventTypes ? new Set<string>(def.caseEventTypes) : undefined) : new Set<string>();
+  const wanted = (event: CaseEvent) => caseViewEventTypes.has(event.type) || !ownTypes || ownTypes.has(event.type);
   const consumer = await startProjectionConsumer<CaseEvent>({
     pool,
     schema: def.schema,
@@ -121,12 +129,21 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     kafka,
     logger,
     decode: (message) => decodeCaseMessage(message.value),
-    apply: async (client, events) => {
-      for (const { event } of events) {
-        await applyToCaseView(client, def.schema, event);
-        await def.onCaseEvent?.(client, event, service);
-      }
+    // A slice in a few statements: dedup records for the events this service reads (the others,
+    // most of the topic, are skipped without a write), the view's changes in two, then onCaseEvent.
+    dedupsItself: true,
+    apply: async (client, slice) => {
+      const relevant = slice.map((f) => f.event).filter(wanted);
+      if (relevant.length === 0) return [];
+      const firstSeen = await markProcessed(client, def.schema, consumerName, relevant.map((e) => e.id));
+      const fresh = relevant.filter((_, i) => firstSeen.has(i));
+      const changes = caseViewChanges(fresh);
+      await writeCaseViewChanges(client, def.schema, changes);
+      if (def.onCaseEvent) for (const event of fresh) if (!ownTypes || ownTypes.has(event.type)) await def.onCaseEvent(client, event, service);
+      return fresh;
     },
+    // The same fold again, once the slice has committed: the memory never runs ahead of the table.
+    afterCommit: (applied) => memory.apply(caseViewChanges(applied)),
   });
   view.consumer = consumer;
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToStream } from './append.js';
+import { onAppend } from './append-signal.js';
 import { withTransaction } from './db.js';
 import { createTestStore, newEvent, type TestStore } from './int-test-support.js';
 import { readStream } from './read-stream.js';
@@ -216,6 +217,34 @@ describe('appendToStream', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(seen).toEqual([`${schema}_events`]);
     } finally {
+      await listener.end();
+    }
+  });
+});
+
+describe('waking the relay', () => {
+  it('an append that commits on its own sends no NOTIFY and wakes this process’s relay once it has committed', async () => {
+    const schema = await store.schema();
+    const listener = new pg.Client({ connectionString: store.db.url });
+    await listener.connect();
+    const woken: number[] = [];
+    const stop = onAppend(schema, () => woken.push(Date.now()));
+    try {
+      const seen: string[] = [];
+      listener.on('notification', (n) => seen.push(n.channel));
+      await listener.query(`LISTEN "${schema}_events"`);
+      const result = await appendToStream(store.pool, schema, 's', 'no_stream', [newEvent()]);
+      expect(result.ok).toBe(true);
+      expect(woken).toHaveLength(1);
+      // Committed when the wake-up came: a reader sees it.
+      expect((await readStream(store.pool, schema, 's')).version).toBe(1);
+      // A conflict wakes nobody.
+      await appendToStream(store.pool, schema, 's', 'no_stream', [newEvent()]);
+      expect(woken).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toEqual([]);
+    } finally {
+      stop();
       await listener.end();
     }
   });

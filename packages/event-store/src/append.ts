@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { isPool, withTransaction, type Db } from './db.js';
+import { isPool, type Db } from './db.js';
 import { prepareBatch } from './batch.js';
-import { versionMatches } from './expected-version.js';
-import { eventsChannel, qualified } from './schema-name.js';
+import { announceAppend } from './append-signal.js';
+import { qualified } from './schema-name.js';
 import type { ExpectedVersion, NewEvent } from './types.js';
 
 export interface VersionConflict {
@@ -33,78 +33,34 @@ export type AppendResult =
     }
   | { ok: false; error: VersionConflict };
 
-// How often to start over when a concurrent transaction records one of these event ids between the
-// check and the insert. Each round sees that transaction committed, so two rounds nearly always do.
-const MAX_ROUNDS = 5;
-const SAVEPOINT = 'syv_append';
-
-async function openSavepoint(client: pg.ClientBase): Promise<void> {
-  try {
-    await client.query(`SAVEPOINT ${SAVEPOINT}`);
-  } catch (err) {
-    if ((err as { code?: string }).code === '25P01') {
-      throw new Error('appendToStream was given a client outside a transaction: use withTransaction(pool, fn), or pass the pool');
-    }
-    throw err;
-  }
+/** The answer recorded for an Idempotency-Key, as the append found it. */
+export interface RecordedAnswer {
+  requestHash: string;
+  status: number;
+  response: unknown;
 }
 
-function rollbackToSavepoint(client: pg.ClientBase) {
-  return client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+/** What to record with the events: the first answer to (scope, key). */
+export interface AnswerToRecord extends RecordedAnswer {
+  scope: string;
+  key: string;
 }
 
-function releaseSavepoint(client: pg.ClientBase) {
-  return client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-}
+/** An append that carries an idempotency record may find the key answered already: nothing is written then. */
+export type AppendOnceResult = AppendResult | { ok: false; error: { kind: 'already_answered'; answer: RecordedAnswer } };
 
-interface StreamHead {
-  version: number;
-  /** The last event was written by a transaction with a larger id than ours (see VersionConflict). */
-  fromLaterTransaction: boolean;
-}
+/** SQLSTATEs raised by append_events (migration 4) when its statement must not commit. */
+const RACED_ON_EVENT_ID = 'SYV01';
+const RACED_ON_IDEMPOTENCY_KEY = 'SYV02';
 
-/**
- * The stream's head, and which of `ids` are recorded already (in any stream), in one round trip.
- * pg_current_xact_id() gives this transaction its id now if it has none yet; it is about to write
- * anyway. Appends keep a stream's transaction ids non-decreasing, so the last event has the largest.
- */
-async function readStreamHead(client: pg.ClientBase, schema: string, streamId: string, ids: readonly string[] = []): Promise<StreamHead & { recorded: Set<string> }> {
-  const events = qualified(schema, 'events');
-  const { rows } = await client.query<{ stream_version: number | null; later: boolean | null; recorded: string[] }>(
-    `SELECT h.stream_version, h.later,
-            ARRAY(SELECT event_id::text FROM ${events} WHERE event_id = ANY($2::uuid[])) AS recorded
-       FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (SELECT stream_version, transaction_id > pg_current_xact_id() AS later
-                            FROM ${events} WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1) AS h ON true`,
-    [streamId, ids],
-  );
-  const row = rows[0];
-  return { version: row?.stream_version ?? 0, fromLaterTransaction: row?.later ?? false, recorded: new Set(row?.recorded ?? []) };
-}
+// How often an append that owns its statement starts over after one of those. Each try sees the
+// racing transaction committed, so the second nearly always settles it.
+const MAX_TRIES = 5;
 
-async function insertEvents(
-  client: pg.ClientBase,
-  schema: string,
-  streamId: string,
-  afterVersion: number,
-  events: NewEvent[],
-): Promise<{ event_id: string; stream_version: number; global_position: string }[]> {
-  // One statement for the whole batch; ORDER BY ord makes global_position follow stream_version.
-  // It also wakes the relays: pg_notify is delivered at COMMIT, and only then; identical
-  // notifications within a transaction fold into one, and one made in a round that is rolled back
-  // to its savepoint is dropped with it.
-  const { rows } = await client.query<{ event_id: string; stream_version: number; global_position: string }>(
-    `WITH added AS (
-       INSERT INTO ${qualified(schema, 'events')} (stream_id, stream_version, event_id, type, data, metadata)
-       SELECT $1, ($2::int + e.ord)::int, (e.value->>'id')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
-         FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ord)
-        ORDER BY e.ord
-       ON CONFLICT (event_id) DO NOTHING
-       RETURNING event_id, stream_version, global_position)
-     SELECT event_id, stream_version, global_position::text AS global_position, pg_notify($4, '')::text AS notified FROM added`,
-    [streamId, afterVersion, JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata }))), eventsChannel(schema)],
-  );
-  return rows;
+/** The append lost a race the server cannot undo by itself: only a fresh transaction settles it. */
+export function isAppendRace(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === RACED_ON_EVENT_ID || code === RACED_ON_IDEMPOTENCY_KEY;
 }
 
 function isStreamVersionClash(err: unknown): boolean {
@@ -112,99 +68,121 @@ function isStreamVersionClash(err: unknown): boolean {
   return e.code === '23505' && e.constraint === 'events_stream_version_key';
 }
 
-type Round = { done: AppendResult } | { again: true };
+async function streamVersion(pool: pg.Pool, schema: string, streamId: string): Promise<number> {
+  const { rows } = await pool.query<{ v: number }>(`SELECT coalesce(max(stream_version), 0) AS v FROM ${qualified(schema, 'events')} WHERE stream_id = $1`, [streamId]);
+  return rows[0]?.v ?? 0;
+}
 
-/** One attempt, entirely inside a savepoint that is released (kept) or rolled back (undone). */
-async function appendRound(
-  client: pg.ClientBase,
+interface Row {
+  outcome: 'appended' | 'conflict' | 'replay';
+  stream_version: number | null;
+  reason: VersionConflict['reason'] | null;
+  positions: string[] | null;
+  appended: string[] | null;
+  duplicates: string[] | null;
+  replay: RecordedAnswer | null;
+}
+
+function toSql(expected: ExpectedVersion): number | null {
+  if (expected === 'any') return null;
+  if (expected === 'no_stream') return 0;
+  return expected;
+}
+
+/**
+ * One call of append_events: every check, the insert and the idempotency record in one statement
+ * on the server. A conflict or a replay writes nothing, so a caller's transaction stays usable.
+ */
+async function callAppend(
+  db: Pick<pg.ClientBase, 'query'>,
   schema: string,
   streamId: string,
   expected: ExpectedVersion,
-  unique: NewEvent[],
-  repeated: string[],
-): Promise<Round> {
-  const conflict = (actual: number, reason: VersionConflict['reason']): Round => ({
-    done: { ok: false, error: { kind: 'version_conflict', streamId, expected, actual, reason } },
-  });
-
-  const head = await readStreamHead(client, schema, streamId, unique.map((e) => e.id));
-  const { recorded } = head;
-  const fresh = unique.filter((e) => !recorded.has(e.id));
-  const duplicates = [...unique.filter((e) => recorded.has(e.id)).map((e) => e.id), ...repeated];
-
-  // Everything was recorded before: the append already happened, whatever version the caller now
-  // expects. Succeeding keeps a retried request idempotent.
-  if (unique.length > 0 && fresh.length === 0) {
-    return { done: { ok: true, nextVersion: head.version, positions: [], appended: [], duplicates } };
+  events: readonly NewEvent[],
+  opts: { notify: boolean; answer?: AnswerToRecord | undefined },
+): Promise<AppendOnceResult> {
+  const { unique, repeated } = prepareBatch(events);
+  const { rows } = await db.query<Row>(`SELECT * FROM ${qualified(schema, 'append_events')}($1, $2, $3::jsonb, $4, $5::jsonb)`, [
+    streamId,
+    toSql(expected),
+    JSON.stringify(unique.map(({ id, type, data, metadata }) => ({ id, type, data, metadata }))),
+    opts.notify,
+    opts.answer ? JSON.stringify(opts.answer) : null,
+  ]);
+  const row = rows[0];
+  if (!row) throw new Error(`append_events(${streamId}) answered nothing`);
+  if (row.outcome === 'replay') return { ok: false, error: { kind: 'already_answered', answer: row.replay as RecordedAnswer } };
+  if (row.outcome === 'conflict') {
+    return { ok: false, error: { kind: 'version_conflict', streamId, expected, actual: row.stream_version ?? 0, reason: row.reason ?? 'version' } };
   }
-  if (!versionMatches(expected, head.version)) return conflict(head.version, 'version');
-  if (fresh.length === 0) return { done: { ok: true, nextVersion: head.version, positions: [], appended: [], duplicates } };
-  if (head.fromLaterTransaction) return conflict(head.version, 'transaction_order');
-
-  let inserted: Awaited<ReturnType<typeof insertEvents>>;
-  try {
-    inserted = await insertEvents(client, schema, streamId, head.version, fresh);
-  } catch (err) {
-    if (!isStreamVersionClash(err)) throw err;
-    // Another transaction wrote these versions and committed while this one waited on its row.
-    await rollbackToSavepoint(client);
-    return conflict((await readStreamHead(client, schema, streamId)).version, 'version');
-  }
-  // A concurrent transaction recorded one of these ids after the check: the versions numbered
-  // around it would now have a hole. Undo and number again.
-  if (inserted.length < fresh.length) return { again: true };
-
-  inserted.sort((a, b) => a.stream_version - b.stream_version);
+  const recorded = new Set(row.duplicates ?? []);
   return {
-    done: {
-      ok: true,
-      nextVersion: head.version + fresh.length,
-      positions: inserted.map((r) => r.global_position),
-      appended: fresh.map((e) => e.id),
-      duplicates,
-    },
+    ok: true,
+    nextVersion: row.stream_version ?? 0,
+    positions: row.positions ?? [],
+    appended: row.appended ?? [],
+    // In the order given, then the ones the batch repeated.
+    duplicates: [...unique.filter((e) => recorded.has(e.id)).map((e) => e.id), ...repeated],
   };
 }
 
-async function appendInTransaction(
+/**
+ * The append as its own transaction: one statement, committed by the server as it ends. A race the
+ * statement could not settle (see isAppendRace) rolled it back whole; it is simply run again. The
+ * in-process relay is woken once it committed: no NOTIFY, whose queue lock would make every
+ * appending commit wait for the one before it.
+ */
+export async function appendOnce(
+  pool: pg.Pool,
+  schema: string,
+  streamId: string,
+  expected: ExpectedVersion,
+  events: readonly NewEvent[],
+  answer?: AnswerToRecord,
+): Promise<AppendOnceResult> {
+  for (let tries = 1; ; tries++) {
+    let result: AppendOnceResult;
+    try {
+      result = await callAppend(pool, schema, streamId, expected, events, { notify: false, answer });
+    } catch (err) {
+      // A writer that bypassed the stream's turn (appendNewStreams on a stream that was not new).
+      if (isStreamVersionClash(err)) return { ok: false, error: { kind: 'version_conflict', streamId, expected, actual: await streamVersion(pool, schema, streamId), reason: 'version' } };
+      if (isAppendRace(err) && tries < MAX_TRIES) continue;
+      throw err;
+    }
+    if (result.ok && result.appended.length > 0) announceAppend(schema);
+    return result;
+  }
+}
+
+/**
+ * The append inside the caller's transaction (open: see withTransaction), so the events commit or
+ * roll back with whatever else the caller writes. A conflict or a replay writes nothing and leaves
+ * the transaction usable. A lost race (isAppendRace) fails the statement, and with it the
+ * transaction: roll back and try again in a fresh one. `notify`: wake the relays with NOTIFY at
+ * commit (the default: this code does not see the commit); a caller that announces the commit
+ * itself (announceAppend) passes false.
+ */
+export async function appendInTransaction(
   client: pg.ClientBase,
   schema: string,
   streamId: string,
   expected: ExpectedVersion,
   events: readonly NewEvent[],
-): Promise<AppendResult> {
-  const { unique, repeated } = prepareBatch(events);
-  for (let round = 1; ; round++) {
-    // Whatever a round does can be undone without touching the rest of the caller's transaction.
-    await openSavepoint(client);
-    let outcome: Round;
-    try {
-      outcome = await appendRound(client, schema, streamId, expected, unique, repeated);
-    } catch (err) {
-      // Leave the caller's transaction usable; they decide whether to roll all of it back.
-      await rollbackToSavepoint(client)
-        .then(() => releaseSavepoint(client))
-        .catch(() => undefined);
-      throw err;
-    }
-    if ('done' in outcome && outcome.done.ok) {
-      await releaseSavepoint(client);
-      return outcome.done;
-    }
-    await rollbackToSavepoint(client);
-    await releaseSavepoint(client);
-    if ('done' in outcome) return outcome.done;
-    if (round >= MAX_ROUNDS) throw new Error(`appendToStream(${streamId}): its event ids kept being recorded concurrently`);
+  opts: { notify?: boolean; answer?: AnswerToRecord } = {},
+): Promise<AppendOnceResult> {
+  if (client.getTransactionStatus() === 'I') {
+    throw new Error('appendToStream was given a client outside a transaction: use withTransaction(pool, fn), or pass the pool');
   }
+  return callAppend(client, schema, streamId, expected, events, { notify: opts.notify ?? true, answer: opts.answer });
 }
 
 /**
  * Appends events to a stream if it is at the expected version.
  *
- * Given a pool, it runs in a transaction of its own. Given a client, it joins the caller's
+ * Given a pool, it is one statement, committed on its own. Given a client, it joins the caller's
  * transaction (which must be open: see withTransaction) so the events commit or roll back together
- * with whatever else the caller writes; a conflict is undone to a savepoint and leaves the caller's
- * transaction usable.
+ * with whatever else the caller writes; a conflict writes nothing and leaves that transaction usable.
  *
  * Event ids already recorded are skipped (and reported in `duplicates`); the rest are numbered
  * contiguously after the stream's current version, so skipping never leaves a hole.
@@ -216,6 +194,7 @@ export async function appendToStream(
   expectedVersion: ExpectedVersion,
   events: readonly NewEvent[],
 ): Promise<AppendResult> {
-  if (isPool(db)) return withTransaction(db, (client) => appendInTransaction(client, schema, streamId, expectedVersion, events));
-  return appendInTransaction(db, schema, streamId, expectedVersion, events);
+  const result = isPool(db) ? await appendOnce(db, schema, streamId, expectedVersion, events) : await appendInTransaction(db, schema, streamId, expectedVersion, events);
+  if (!result.ok && result.error.kind === 'already_answered') throw new Error('an append without an idempotency record found one');
+  return result as AppendResult;
 }

@@ -2,15 +2,18 @@ import type { Queryable } from './db.js';
 import { qualified } from './schema-name.js';
 
 // Idempotency-Key records. Scope is the route plus the user, so two users (or two routes) never
-// share a key space. The record is written in the same transaction as the command's events, so
-// "the events exist" and "the answer is recorded" are one fact.
+// share a key space. The record is written with the command's events, so "the events exist" and
+// "the answer is recorded" are one fact.
 //
-// Concurrent duplicates: the insert comes last, as INSERT … ON CONFLICT DO NOTHING on the primary
-// key (scope, key). A second request with the same key that gets there while the first is still
-// uncommitted blocks on the first's index entry; when the first commits, the second's insert does
-// nothing and saveIdempotent answers { ok: false, existing } — the second must then roll back its
-// own transaction (runCommand's inTransaction: return { abort }) and answer with the first's
-// record. So exactly one request's events and record commit; no row lock or retry loop is needed.
+// A command records its answer in the append's own statement (append_events, through runCommand's
+// `idempotency`): the look-up of the key comes first there, and a key answered before writes
+// nothing. Concurrent duplicates: the record is inserted last, as INSERT … ON CONFLICT DO NOTHING
+// on the primary key (scope, key). A second request with the same key that gets there while the
+// first is still uncommitted waits on the first's index entry; when the first commits, the second's
+// insert does nothing and its statement fails (SQLSTATE SYV02), undoing its events; tried again,
+// it finds the first's record and answers with it. So exactly one request's events and record
+// commit, and both callers get the first's answer. The functions below are the same rules for
+// code that writes a record in a transaction of its own.
 
 export interface IdempotencyRecord {
   scope: string;
@@ -77,7 +80,7 @@ export async function saveIdempotent(
 }
 
 /** What a request carrying an already-recorded key gets: the same answer, or 422 for another body. */
-export function matchIdempotent(record: IdempotencyRecord, requestHash: string): IdempotencyMatch {
+export function matchIdempotent(record: Pick<IdempotencyRecord, 'requestHash' | 'status' | 'response'>, requestHash: string): IdempotencyMatch {
   return record.requestHash === requestHash ? { kind: 'replay', status: record.status, response: record.response } : { kind: 'mismatch' };
 }
 

@@ -12,7 +12,8 @@ export {
   type AppliedMigration,
   type MigrationPlan,
 } from './migrations/index.js';
-export { appendToStream, type AppendResult, type VersionConflict } from './append.js';
+export { appendToStream, isAppendRace, type AnswerToRecord, type AppendResult, type RecordedAnswer, type VersionConflict } from './append.js';
+export { announceAppend, onAppend } from './append-signal.js';
 export { appendNewStreams } from './append-new-streams.js';
 export { readStream, type StreamRead } from './read-stream.js';
 export {

@@ -27,11 +27,12 @@ async function recorded(schema: string) {
 describe('migrate', () => {
   it('creates the schema, the event store tables and the service tables, and records each migration', async () => {
     const result = await migrate(store.pool, 'svc_a', [...eventStoreMigrations, ...serviceMigrations]);
-    expect(result.applied).toHaveLength(5);
+    expect(result.applied).toHaveLength(6);
     expect(await recorded('svc_a')).toEqual([
       { component: 'event-store', version: 1, name: 'events' },
       { component: 'event-store', version: 2, name: 'subscription_checkpoints' },
       { component: 'event-store', version: 3, name: 'idempotency_keys' },
+      { component: 'event-store', version: 4, name: 'append_events function' },
       { component: 'service', version: 1, name: 'cases' },
       { component: 'service', version: 2, name: 'cases_closed' },
     ]);
@@ -44,7 +45,7 @@ describe('migrate', () => {
   it('is idempotent: running again applies nothing', async () => {
     await migrate(store.pool, 'svc_b', eventStoreMigrations);
     expect((await migrate(store.pool, 'svc_b', eventStoreMigrations)).applied).toEqual([]);
-    expect(await recorded('svc_b')).toHaveLength(3);
+    expect(await recorded('svc_b')).toHaveLength(4);
   });
 
   it('applies only what is new when a later release adds a migration', async () => {
@@ -58,8 +59,8 @@ describe('migrate', () => {
       Array.from({ length: 6 }, () => migrate(store.pool, 'svc_race', [...eventStoreMigrations, ...serviceMigrations])),
     );
     // Exactly one caller applied everything; the others waited on the lock and found nothing to do.
-    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, 0, 0, 5]);
-    expect(await recorded('svc_race')).toHaveLength(5);
+    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, 0, 0, 6]);
+    expect(await recorded('svc_race')).toHaveLength(6);
   });
 
   it('rolls back every migration of a run when one fails', async () => {

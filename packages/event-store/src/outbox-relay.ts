@@ -1,6 +1,7 @@
 import type { OutgoingMessage, Publisher } from '@syv/messaging';
 import type pg from 'pg';
 import { pino, type Logger } from 'pino';
+import { onAppend } from './append-signal.js';
 import { backoffDelay } from './backoff.js';
 import { compareCheckpoints, startOfLog } from './checkpoint-order.js';
 import { loadCheckpoint, storeCheckpoint } from './checkpoints.js';
@@ -23,7 +24,10 @@ export interface OutboxRelayOptions {
   toMessage: (event: RecordedEvent) => OutgoingMessage;
   subscriptionId?: string;
   batchSize?: number;
-  /** Longest wait between reads when no notification arrives. */
+  /**
+   * Longest wait between reads when nothing wakes the relay. Appends committed in this process wake
+   * it at once, and so do those that NOTIFY; the poll finds the rest (another instance's commands).
+   */
   pollIntervalMs?: number;
   /** Cap of the back-off after consecutive failures. */
   maxBackoffMs?: number;
@@ -116,8 +120,9 @@ function createSleeper() {
  * publisher waits for acks = all), and only then store the checkpoint. A crash between publishing
  * and storing re-publishes that batch on restart: consumers deduplicate by event id. A failed
  * publish never moves the checkpoint; the relay backs off (capped exponential) and retries the same
- * batch. LISTEN/NOTIFY only shortens the wait: the relay also polls every pollIntervalMs, so a lost
- * notification delays an event, never loses it.
+ * batch. Wake-ups only shorten the wait: an append that commits in this process says so at once
+ * (append-signal.ts), one made inside a caller's transaction sends NOTIFY at its commit, and the
+ * relay also polls every pollIntervalMs, so a missed wake-up delays an event, never loses it.
  */
 export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const {
@@ -129,7 +134,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     toMessage,
     subscriptionId = 'outbox',
     batchSize = 500,
-    pollIntervalMs = 500,
+    pollIntervalMs = 100,
     maxBackoffMs = 30_000,
     onPublished,
     beforeCheckpoint,
@@ -165,6 +170,8 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       logger.info(leader ? 'outbox relay is publishing' : 'outbox relay is standing by');
     },
   });
+
+  const stopWaking = onAppend(schema, () => sleeper.wake());
 
   let running = true;
   let failures = 0;
@@ -235,7 +242,10 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  const done = loop().finally(() => listener.close());
+  const done = loop().finally(() => {
+    stopWaking();
+    return listener.close();
+  });
   let stopping: Promise<void> | undefined;
 
   return {

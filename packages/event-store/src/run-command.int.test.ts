@@ -101,3 +101,85 @@ describe('runCommand', () => {
     expect((await store.pool.query(`SELECT * FROM "${schema}".view`)).rows).toEqual([{ stream: 'kept', version: 1 }]);
   });
 });
+
+describe('runCommand with an Idempotency-Key', () => {
+  const scope = 'POST /v1/things user-1';
+
+  it('records the answer in the append’s statement, and a repeated key replays it without writing', async () => {
+    const schema = await store.schema();
+    const run = (n: number) =>
+      runCommand({
+        pool: store.pool,
+        schema,
+        streamId: `thing-${n}`,
+        newStream: true,
+        decide: increment(5),
+        idempotency: { scope, key: 'k1', requestHash: 'h1', answer: () => ({ status: 201, response: { thing: n } }) },
+      });
+    expect(await run(1)).toMatchObject({ ok: true, attempts: 1 });
+    expect(await run(2)).toEqual({ ok: false, attempts: 1, error: { kind: 'already_answered', answer: { requestHash: 'h1', status: 201, response: { thing: 1 } } } });
+    expect((await readStream(store.pool, schema, 'thing-2')).version).toBe(0);
+  });
+
+  it('of 8 racing commands with one key (each minting its own stream), one event is recorded and all get its answer', async () => {
+    const schema = await store.schema();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) =>
+        runCommand({
+          pool: store.pool,
+          schema,
+          streamId: `raced-${n}`,
+          newStream: true,
+          decide: increment(5),
+          idempotency: { scope, key: 'raced', requestHash: 'h', answer: () => ({ status: 201, response: { winner: n } }) },
+        }),
+      ),
+    );
+    const winners = results.flatMap((r, n) => (r.ok ? [n] : []));
+    expect(winners).toHaveLength(1);
+    for (const r of results) if (!r.ok) expect(r.error).toEqual({ kind: 'already_answered', answer: { requestHash: 'h', status: 201, response: { winner: winners[0] } } });
+    const { rows } = await store.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events`);
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  it('the same race with a transaction of the command’s own (local tables): still one event, one row, one answer', async () => {
+    const schema = await store.schema();
+    await store.pool.query(`CREATE TABLE "${schema}".opened (stream text PRIMARY KEY)`);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, n) =>
+        runCommand({
+          pool: store.pool,
+          schema,
+          streamId: `opened-${n}`,
+          decide: increment(5),
+          idempotency: { scope, key: 'opened', requestHash: 'h', answer: () => ({ status: 201, response: { n } }) },
+          inTransaction: async (client) => {
+            await client.query(`INSERT INTO "${schema}".opened VALUES ($1)`, [`opened-${n}`]);
+          },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.error.kind === 'already_answered')).toHaveLength(5);
+    expect((await store.pool.query(`SELECT * FROM "${schema}".opened`)).rowCount).toBe(1);
+    expect(Number((await store.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events`)).rows[0]!.n)).toBe(1);
+  });
+
+  it('a new stream that exists after all is a conflict the retry settles by reading it', async () => {
+    const schema = await store.schema();
+    await appendToStream(store.pool, schema, 'not-new', 'no_stream', [newEvent('incremented')]);
+    const seen: number[] = [];
+    const result = await runCommand({
+      pool: store.pool,
+      schema,
+      streamId: 'not-new',
+      newStream: true,
+      decide: (events, version) => {
+        seen.push(version);
+        return increment(5)(events);
+      },
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(result).toMatchObject({ ok: true, attempts: 2, appended: { nextVersion: 2 } });
+  });
+});

@@ -12,6 +12,7 @@ export const caseClosureService: CommandServiceDefinition = {
   defaultPort: 3003,
   migrations: closureRequestMigrations,
   onCaseEvent: applyAssessment,
+  caseEventTypes: ['closure.assessed.v1'],
   openapi: {
     description:
       'Closing a case is a small saga: a request is assessed against the closure rules; with no flags the case closes by itself, with flags it is held until a supervisor approves (with a written rationale) or rejects it. Closed cases can be reopened.',

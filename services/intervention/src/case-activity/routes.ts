@@ -123,7 +123,9 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
       request,
       ctx,
       // Each record its own stream: they share no invariant, so writers on one case never contend.
+      // Its id is minted by this request, so there is nothing to read first.
       streamId,
+      newStream: true,
       caseId,
       area: found?.area ?? 'unknown',
       decide: () => decideActivity(command, state),
