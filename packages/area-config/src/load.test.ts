@@ -14,6 +14,7 @@ describe('given the default thresholds file', () => {
         rereferralWindowDays: 365,
         slowStartDays: 14,
         contactGapDays: 28,
+        supportEndedEarlyDays: 42,
         longWaitDays: { default: 42, camhs: 28 },
         labellingPhrases: [],
       },
