@@ -220,7 +220,7 @@ describe("a case's record", () => {
     const [first, labelled] = record.interventions;
     expect(first.languageFlags).toEqual([]);
     expect(labelled.notes).toBe(LABELLED);
-    const expected = findLabellingLanguage(LABELLED).map((m) => ({ phrase: m.phrase, position: m.position, suggestion: m.suggestion }));
+    const expected = findLabellingLanguage(LABELLED).map((m) => ({ field: 'notes', phrase: m.phrase, position: m.position, suggestion: m.suggestion }));
     expect(expected).toHaveLength(1);
     expect(labelled.languageFlags).toEqual(expected);
     expect(labelled.languageFlags[0]).toMatchObject({ phrase: 'putting themselves at risk', position: LABELLED.indexOf('putting') });
