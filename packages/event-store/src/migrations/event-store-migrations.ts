@@ -100,6 +100,7 @@ DECLARE
   v_pos      text[];
   v_ids      text[];
   v_prior    idempotency_keys%ROWTYPE;
+  v_given    uuid[] := ARRAY(SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) AS x);
 BEGIN
   -- A key answered before: its first answer, and nothing written.
   IF p_idempotency IS NOT NULL THEN
@@ -119,8 +120,8 @@ BEGIN
     SELECT e.stream_version, e.transaction_id > pg_current_xact_id() INTO v_head, v_later
       FROM events e WHERE e.stream_id = p_stream_id ORDER BY e.stream_version DESC LIMIT 1;
     v_head := coalesce(v_head, 0);
-    SELECT coalesce(array_agg(e.event_id::text), '{}') INTO v_recorded
-      FROM events e WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) AS x);
+    -- = ANY of an array, so the look-up is by the unique index whatever the table's size.
+    SELECT coalesce(array_agg(e.event_id::text), '{}') INTO v_recorded FROM events e WHERE e.event_id = ANY (v_given);
 
     -- Everything recorded before: the append already happened, whatever version is expected now.
     IF v_count > 0 AND cardinality(v_recorded) = v_count THEN
