@@ -55,6 +55,9 @@ export interface StepEffects {
 const TEXT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([
   'referral.received.v1',
   'onward-referral.made.v1',
+  'onward-referral.declined.v1',
+  'onward-referral.withdrawn.v1',
+  'onward-referral.ended.v1',
   'intervention.logged.v1',
   'incident.recorded.v1',
   'risk.assessed.v1',

@@ -76,11 +76,11 @@ export interface OnwardReferralItem {
   referredAt: Date;
   started?: { eventId: string; startedAt: Date };
   /** Refused by the receiving agency; the reason it gave is not kept (rules never quote it). */
-  declined?: { eventId: string; declinedAt: Date };
-  /** Withdrawn by the referrer; the reason is not kept. */
-  withdrawn?: { eventId: string; withdrawnAt: Date };
-  /** The agency's support ended, after it started. */
-  ended?: { eventId: string; endedAt: Date; outcome: SupportOutcome };
+  declined?: { eventId: string; declinedAt: Date; labelling?: readonly LabellingFinding[] };
+  /** Withdrawn by the referrer; the reason is not kept, only the labelling language found in it. */
+  withdrawn?: { eventId: string; withdrawnAt: Date; labelling?: readonly LabellingFinding[] };
+  /** The agency's support ended, after it started; the note is not kept, only the labelling language found in it. */
+  ended?: { eventId: string; endedAt: Date; outcome: SupportOutcome; labelling?: readonly LabellingFinding[] };
   /** Labelling language in the reason for the referral. */
   labelling?: readonly LabellingFinding[];
 }
@@ -288,11 +288,17 @@ export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMat
       return next(h, [...fold.pendingStarts.filter((p) => p.onwardReferralId !== d.onwardReferralId), { onwardReferralId: d.onwardReferralId, ...started }]);
     }
     case 'onward-referral.declined.v1':
-      return withOutcome(fold, event.data.onwardReferralId, { declined: { eventId: event.id, declinedAt: domainTime(event, 'declinedAt', event.data.declinedAt) } });
+      return withOutcome(fold, event.data.onwardReferralId, {
+        declined: { eventId: event.id, declinedAt: domainTime(event, 'declinedAt', event.data.declinedAt), ...found(labellingIn({ reason: event.data.reason }, match)) },
+      });
     case 'onward-referral.withdrawn.v1':
-      return withOutcome(fold, event.data.onwardReferralId, { withdrawn: { eventId: event.id, withdrawnAt: domainTime(event, 'withdrawnAt', event.data.withdrawnAt) } });
+      return withOutcome(fold, event.data.onwardReferralId, {
+        withdrawn: { eventId: event.id, withdrawnAt: domainTime(event, 'withdrawnAt', event.data.withdrawnAt), ...found(labellingIn({ reason: event.data.reason }, match)) },
+      });
     case 'onward-referral.ended.v1':
-      return withOutcome(fold, event.data.onwardReferralId, { ended: { eventId: event.id, endedAt: domainTime(event, 'endedAt', event.data.endedAt), outcome: event.data.outcome } });
+      return withOutcome(fold, event.data.onwardReferralId, {
+        ended: { eventId: event.id, endedAt: domainTime(event, 'endedAt', event.data.endedAt), outcome: event.data.outcome, ...found(labellingIn({ reason: event.data.reason }, match)) },
+      });
     case 'intervention.logged.v1': {
       const d = event.data;
       const item: InterventionItem = {

@@ -86,4 +86,22 @@ describe('LABELLING_LANGUAGE', () => {
     expect(flag?.explanation).toContain('and 2 other labelling phrases;');
     expect(flag?.explanation.length).toBeLessThanOrEqual(1000);
   });
+
+  it("given an agency's refusal and a note on how support ended with labelling phrases, when checked, then each is flagged on its own event, naming the field", () => {
+    const c = ruleStory();
+    const camhs = c.onward(2, 'camhs');
+    const vcs = c.onward(3, 'vcs');
+    const declined = c.declined(10, camhs.data.onwardReferralId, 'Private detail. Not for CAMHS: hard to engage.');
+    c.started(5, vcs.data.onwardReferralId);
+    const ended = c.ended(30, vcs.data.onwardReferralId, 'disengaged', 'Stopped coming, putting themselves at risk again.');
+    const flags = evaluateLanguage(c.history(match));
+    expect(flags.map((f) => [f.key, f.evidence])).toEqual([
+      [`LABELLING_LANGUAGE:${declined.id}:reason`, [declined.id]],
+      [`LABELLING_LANGUAGE:${ended.id}:reason`, [ended.id]],
+    ]);
+    expect(flags[0]?.explanation).toBe(
+      'Labelling language in the reason (field reason) of the refusal by CAMHS on 14 March 2024: "hard to engage" (instead: adultification risk: describe the behaviour and the need behind it); ask the author to reword the record.',
+    );
+    expect(flags.map((f) => f.explanation).join()).not.toContain('Private detail');
+  });
 });

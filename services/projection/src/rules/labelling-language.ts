@@ -32,7 +32,14 @@ function* textRecords(h: CaseHistory): Generator<TextRecord> {
   for (const i of h.interventions) yield { eventId: i.eventId, id: i.interventionId, labelling: i.labelling, intervention: i, described: () => `the ${humanise(i.kind)} session by ${agencyName(i.agency)} on ${formatDate(i.deliveredAt)}` };
   for (const i of h.incidents) yield { eventId: i.eventId, id: i.incidentId, labelling: i.labelling, described: () => `the incident (${incidentName(i.kind)}) of ${formatDate(i.occurredAt)}` };
   for (const r of h.riskAssessments) yield { eventId: r.eventId, id: r.assessmentId, labelling: r.labelling, described: () => `the risk assessment of ${formatDate(r.assessedAt)}` };
-  for (const o of h.onwardReferrals) yield { eventId: o.eventId, id: o.onwardReferralId, labelling: o.labelling, described: () => `the onward referral to ${agencyName(o.agency)} on ${formatDate(o.referredAt)}` };
+  for (const o of h.onwardReferrals) {
+    yield { eventId: o.eventId, id: o.onwardReferralId, labelling: o.labelling, described: () => `the onward referral to ${agencyName(o.agency)} on ${formatDate(o.referredAt)}` };
+    // Its outcome's reason or note: keyed by the outcome's event, as a reopening is.
+    const { declined: d, withdrawn: w, ended: e } = o;
+    if (d) yield { eventId: d.eventId, id: d.eventId, labelling: d.labelling, described: () => `the refusal by ${agencyName(o.agency)} on ${formatDate(d.declinedAt)}` };
+    if (w) yield { eventId: w.eventId, id: w.eventId, labelling: w.labelling, described: () => `the withdrawal of the referral to ${agencyName(o.agency)} on ${formatDate(w.withdrawnAt)}` };
+    if (e) yield { eventId: e.eventId, id: e.eventId, labelling: e.labelling, described: () => `the end of the support by ${agencyName(o.agency)} on ${formatDate(e.endedAt)}` };
+  }
   for (const c of h.closureRequests) yield { eventId: c.eventId, id: c.closureRequestId, labelling: c.labelling, described: () => `the closure request of ${formatDate(c.requestedAt)}` };
   for (const c of h.closures) yield { eventId: c.eventId, id: c.closureRequestId, labelling: c.labelling, described: () => `the closure of ${formatDate(c.closedAt)}` };
   for (const r of h.reopenings) yield { eventId: r.eventId, id: r.eventId, labelling: r.labelling, described: () => `the reopening of ${formatDate(r.reopenedAt)}` };
@@ -94,7 +101,8 @@ function recordFlags(r: TextRecord): Flag[] {
 
 /**
  * LABELLING_LANGUAGE: "reframe the language ... not labelling or judgemental", one flag per record
- * and field whose text uses the lexicon's phrases: notes, referral and onward referral reasons,
+ * and field whose text uses the lexicon's phrases: notes, referral and onward referral reasons (and
+ * the reasons or notes of their refusal, withdrawal or end),
  * incident descriptions, rationales, the child's and the family's views, closing summaries and
  * reopening reasons. It applies to closed cases too, because the record outlives the case.
  */

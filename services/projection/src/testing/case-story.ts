@@ -23,9 +23,9 @@ export interface CaseStory {
   risk(day: number, riskLevel: RiskLevel, extraFamilialHarm?: boolean, o?: Partial<Pick<EventData<'risk.assessed.v1'>, 'harmOutsideHome' | 'rationale' | 'childViews' | 'familyViews'>>): EventOf<'risk.assessed.v1'>;
   onward(day: number, agency: Agency): EventOf<'onward-referral.made.v1'>;
   started(day: number, onwardReferralId: string): EventOf<'onward-referral.started.v1'>;
-  declined(day: number, onwardReferralId: string): EventOf<'onward-referral.declined.v1'>;
+  declined(day: number, onwardReferralId: string, reason?: string): EventOf<'onward-referral.declined.v1'>;
   withdrawn(day: number, onwardReferralId: string): EventOf<'onward-referral.withdrawn.v1'>;
-  ended(day: number, onwardReferralId: string, outcome?: SupportOutcome): EventOf<'onward-referral.ended.v1'>;
+  ended(day: number, onwardReferralId: string, outcome?: SupportOutcome, note?: string): EventOf<'onward-referral.ended.v1'>;
   requestClosure(day: number, reason?: ClosureReason): EventOf<'closure.requested.v1'>;
   close(day: number, closureRequestId: string, o?: { reason?: ClosureReason; approvedBy?: string }): EventOf<'case.closed.v1'>;
   reopen(day: number): EventOf<'case.reopened.v1'>;
@@ -131,14 +131,14 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
     started(at, onwardReferralId) {
       return add('onward-referral.started.v1', SOURCES.referral, at, { onwardReferralId, startedAt: iso(at) });
     },
-    declined(at, onwardReferralId) {
-      return add('onward-referral.declined.v1', SOURCES.referral, at, { onwardReferralId, reason: 'Threshold for the service not met.', declinedAt: iso(at) });
+    declined(at, onwardReferralId, reason = 'Threshold for the service not met.') {
+      return add('onward-referral.declined.v1', SOURCES.referral, at, { onwardReferralId, reason, declinedAt: iso(at) });
     },
     withdrawn(at, onwardReferralId) {
       return add('onward-referral.withdrawn.v1', SOURCES.referral, at, { onwardReferralId, reason: 'No longer needed.', withdrawnAt: iso(at) });
     },
-    ended(at, onwardReferralId, outcome = 'completed') {
-      return add('onward-referral.ended.v1', SOURCES.referral, at, { onwardReferralId, outcome, endedAt: iso(at) });
+    ended(at, onwardReferralId, outcome = 'completed', note) {
+      return add('onward-referral.ended.v1', SOURCES.referral, at, { onwardReferralId, outcome, endedAt: iso(at), ...(note === undefined ? {} : { reason: note }) });
     },
     requestClosure(at, reason = 'support_completed') {
       return add('closure.requested.v1', SOURCES.caseClosure, at, { closureRequestId: newId(), reason, summary: 'Plan completed.', requestedAt: iso(at) });
