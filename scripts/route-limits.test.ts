@@ -19,9 +19,13 @@ type Entry = { route: string; body: Body; event: string; fields?: Readonly<Recor
 const KEYWORDS = ['minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems'] as const;
 const ENTRIES: readonly Entry[] = [...activity, ...referral, ...allocation, ...onward, ...closure];
 
-/** The bounds of one property; for `x | null` or an optional field, those of its non-null branch. */
+/**
+ * The bounds of one property; for `x | null` or an optional field, those of its non-null branch.
+ * A free text's sealed form is a branch of its own, which routes never take: they take the text as
+ * written and seal it themselves.
+ */
 function limitsOf(property: Schema): Record<string, number> {
-  const branches = Array.isArray(property.anyOf) ? (property.anyOf as Schema[]).filter((b) => b.type !== 'null') : [property];
+  const branches = Array.isArray(property.anyOf) ? (property.anyOf as Schema[]).filter((b) => b.type !== 'null' && !String(b.pattern ?? '').startsWith('^sealed:')) : [property];
   const limits: Record<string, number> = {};
   for (const branch of branches) for (const k of KEYWORDS) if (typeof branch[k] === 'number') limits[k] = branch[k];
   return limits;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { riskLevelSchema, ruleIdSchema } from './enums.js';
+import { personalTextSchema } from './sealed-text.js';
 
 // Field types shared by the envelope and every event, so "an id" or "a time" means one thing
 // everywhere and the JSON Schema says the same as the code.
@@ -33,9 +34,16 @@ export const areaCode = () =>
 /** The `sub` of a user's token: an id, never a name. */
 export const userId = () => z.string().min(1).max(200);
 
-/** Free text written by a worker; bounded so one record cannot swamp a Kafka message. */
-export const text = (max: number) => z.string().max(max);
-export const requiredText = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
+/**
+ * Free text written by a worker about a child: as written (events recorded before texts were
+ * sealed, and `max` bounds it) or sealed under the child's own key (see `personal-text.ts`).
+ * Bounded so one record cannot swamp a Kafka message.
+ */
+export const text = (max: number) => personalTextSchema(max, { required: false });
+export const requiredText = (max: number) => personalTextSchema(max, { required: true });
+
+/** A sentence the product writes (an explanation): never personal, never sealed. */
+export const productSentence = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
 
 /**
  * Free text added to an event type that was already published: optional in the same version, and
@@ -51,7 +59,7 @@ export const flagSchema = z
   .object({
     rule: ruleIdSchema,
     severity: riskLevelSchema,
-    explanation: requiredText(1000).describe('One sentence a supervisor can act on.'),
+    explanation: productSentence(1000).describe('One sentence a supervisor can act on.'),
     evidence: z.array(uuid()).describe('Ids of the events that made the rule fire.'),
   })
   .describe('A rule that fired on the case.');

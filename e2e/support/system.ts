@@ -26,9 +26,9 @@ export interface E2eSystem {
  * The services as real processes on their own ports, with this test file's own database and
  * topics, against the run's real Kafka and PostgreSQL. A failed start reports the services' output;
  * all of it goes to `.data/e2e-logs/<file>.log` (at `E2E_LOG_LEVEL`, default info), and also to the
- * console when `E2E_LOG_LEVEL` is set.
+ * console when `E2E_LOG_LEVEL` is set. `env` adds to every service's variables.
  */
-export async function startE2eSystem(opts: { only?: ServiceName[]; basePort: number }): Promise<E2eSystem> {
+export async function startE2eSystem(opts: { only?: ServiceName[]; basePort: number; env?: Record<string, string> }): Promise<E2eSystem> {
   const db = await createTestDatabase('e2e');
   const topics = await createTestTopics('e2e');
   const infra = testInfra();
@@ -50,6 +50,7 @@ export async function startE2eSystem(opts: { only?: ServiceName[]; basePort: num
     CASE_CLOSURE_URL: local(ports['case-closure']),
     PROJECTION_URL: local(ports.projection),
     CONSOLE_DEV_TOKENS: '1',
+    ...opts.env,
   };
   const onLine = (label: string, line: string) => {
     log.write(`[${label}] ${line}\n`);

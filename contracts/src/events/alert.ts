@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { riskLevelSchema, ruleIdSchema } from '../enums.js';
-import { areaCode, isoDateTime, requiredText, text, userId, uuid } from '../fields.js';
+import { areaCode, isoDateTime, productSentence, text, userId, uuid } from '../fields.js';
 
 // Emitted by the projection on the alerts topic, for supervisors, the allocated worker and other
 // systems. An alert
@@ -13,7 +13,7 @@ export const alertRaisedData = z.object({
   area: areaCode(),
   rule: ruleIdSchema,
   severity: riskLevelSchema,
-  explanation: requiredText(1_000).describe('One sentence a supervisor can act on.'),
+  explanation: productSentence(1_000).describe('One sentence a supervisor can act on.'),
   evidence: z.array(uuid()).describe('Ids of the events that made the rule fire.'),
   raisedAt: isoDateTime().describe('The point in time the rule was evaluated at when it fired.'),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeOf } from '../envelope.js';
+import { labellingFindingsSchema } from './personal-fields.js';
 import { alertAcknowledgedData, alertRaisedData } from './alert.js';
 import { caseClosedData, caseReopenedData, closureAssessedData, closureHeldData, closureRejectedData, closureRequestedData } from './closure.js';
 import { incidentRecordedData, interventionLoggedData, riskAssessedData } from './intervention.js';
@@ -18,25 +19,28 @@ import {
 // breaking change is a new type (`….v2`) published beside the old one until consumers have moved.
 // Order here is the order of the generated documents.
 
+/** A type whose free texts are checked for labelling language keeps what the check found. */
+const withLabelling = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) => schema.extend({ labelling: labellingFindingsSchema });
+
 /** The data schema of every event on the case-events topic. */
 export const caseEventDataSchemas = {
-  'referral.received.v1': referralReceivedData,
+  'referral.received.v1': withLabelling(referralReceivedData),
   'case.opened.v1': caseOpenedData,
-  'case.allocated.v1': caseAllocatedData,
-  'onward-referral.made.v1': onwardReferralMadeData,
+  'case.allocated.v1': withLabelling(caseAllocatedData),
+  'onward-referral.made.v1': withLabelling(onwardReferralMadeData),
   'onward-referral.started.v1': onwardReferralStartedData,
-  'onward-referral.declined.v1': onwardReferralDeclinedData,
-  'onward-referral.withdrawn.v1': onwardReferralWithdrawnData,
-  'onward-referral.ended.v1': onwardReferralEndedData,
-  'intervention.logged.v1': interventionLoggedData,
-  'incident.recorded.v1': incidentRecordedData,
-  'risk.assessed.v1': riskAssessedData,
-  'closure.requested.v1': closureRequestedData,
+  'onward-referral.declined.v1': withLabelling(onwardReferralDeclinedData),
+  'onward-referral.withdrawn.v1': withLabelling(onwardReferralWithdrawnData),
+  'onward-referral.ended.v1': withLabelling(onwardReferralEndedData),
+  'intervention.logged.v1': withLabelling(interventionLoggedData),
+  'incident.recorded.v1': withLabelling(incidentRecordedData),
+  'risk.assessed.v1': withLabelling(riskAssessedData),
+  'closure.requested.v1': withLabelling(closureRequestedData),
   'closure.assessed.v1': closureAssessedData,
   'closure.held.v1': closureHeldData,
-  'case.closed.v1': caseClosedData,
-  'closure.rejected.v1': closureRejectedData,
-  'case.reopened.v1': caseReopenedData,
+  'case.closed.v1': withLabelling(caseClosedData),
+  'closure.rejected.v1': withLabelling(closureRejectedData),
+  'case.reopened.v1': withLabelling(caseReopenedData),
 } as const;
 
 /** The data schema of every event on the case-alerts topic. */
@@ -61,25 +65,25 @@ export type EventData<T extends EventType> = EventDataMap[T];
 
 // Written out one by one (not mapped) so each keeps its literal type and the unions below can
 // discriminate on it.
-const referralReceived = envelopeOf('referral.received.v1', referralReceivedData);
-const caseOpened = envelopeOf('case.opened.v1', caseOpenedData);
-const caseAllocated = envelopeOf('case.allocated.v1', caseAllocatedData);
-const onwardReferralMade = envelopeOf('onward-referral.made.v1', onwardReferralMadeData);
-const onwardReferralStarted = envelopeOf('onward-referral.started.v1', onwardReferralStartedData);
-const onwardReferralDeclined = envelopeOf('onward-referral.declined.v1', onwardReferralDeclinedData);
-const onwardReferralWithdrawn = envelopeOf('onward-referral.withdrawn.v1', onwardReferralWithdrawnData);
-const onwardReferralEnded = envelopeOf('onward-referral.ended.v1', onwardReferralEndedData);
-const interventionLogged = envelopeOf('intervention.logged.v1', interventionLoggedData);
-const incidentRecorded = envelopeOf('incident.recorded.v1', incidentRecordedData);
-const riskAssessed = envelopeOf('risk.assessed.v1', riskAssessedData);
-const closureRequested = envelopeOf('closure.requested.v1', closureRequestedData);
-const closureAssessed = envelopeOf('closure.assessed.v1', closureAssessedData);
-const closureHeld = envelopeOf('closure.held.v1', closureHeldData);
-const caseClosed = envelopeOf('case.closed.v1', caseClosedData);
-const closureRejected = envelopeOf('closure.rejected.v1', closureRejectedData);
-const caseReopened = envelopeOf('case.reopened.v1', caseReopenedData);
-const alertRaised = envelopeOf('alert.raised.v1', alertRaisedData);
-const alertAcknowledged = envelopeOf('alert.acknowledged.v1', alertAcknowledgedData);
+const referralReceived = envelopeOf('referral.received.v1', eventDataSchemas['referral.received.v1']);
+const caseOpened = envelopeOf('case.opened.v1', eventDataSchemas['case.opened.v1']);
+const caseAllocated = envelopeOf('case.allocated.v1', eventDataSchemas['case.allocated.v1']);
+const onwardReferralMade = envelopeOf('onward-referral.made.v1', eventDataSchemas['onward-referral.made.v1']);
+const onwardReferralStarted = envelopeOf('onward-referral.started.v1', eventDataSchemas['onward-referral.started.v1']);
+const onwardReferralDeclined = envelopeOf('onward-referral.declined.v1', eventDataSchemas['onward-referral.declined.v1']);
+const onwardReferralWithdrawn = envelopeOf('onward-referral.withdrawn.v1', eventDataSchemas['onward-referral.withdrawn.v1']);
+const onwardReferralEnded = envelopeOf('onward-referral.ended.v1', eventDataSchemas['onward-referral.ended.v1']);
+const interventionLogged = envelopeOf('intervention.logged.v1', eventDataSchemas['intervention.logged.v1']);
+const incidentRecorded = envelopeOf('incident.recorded.v1', eventDataSchemas['incident.recorded.v1']);
+const riskAssessed = envelopeOf('risk.assessed.v1', eventDataSchemas['risk.assessed.v1']);
+const closureRequested = envelopeOf('closure.requested.v1', eventDataSchemas['closure.requested.v1']);
+const closureAssessed = envelopeOf('closure.assessed.v1', eventDataSchemas['closure.assessed.v1']);
+const closureHeld = envelopeOf('closure.held.v1', eventDataSchemas['closure.held.v1']);
+const caseClosed = envelopeOf('case.closed.v1', eventDataSchemas['case.closed.v1']);
+const closureRejected = envelopeOf('closure.rejected.v1', eventDataSchemas['closure.rejected.v1']);
+const caseReopened = envelopeOf('case.reopened.v1', eventDataSchemas['case.reopened.v1']);
+const alertRaised = envelopeOf('alert.raised.v1', eventDataSchemas['alert.raised.v1']);
+const alertAcknowledged = envelopeOf('alert.acknowledged.v1', eventDataSchemas['alert.acknowledged.v1']);
 
 /** The full CloudEvent schema of every event type. */
 export const eventSchemas = {

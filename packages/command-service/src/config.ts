@@ -13,6 +13,16 @@ export const eventServiceConfigSchema = baseConfigSchema.extend({
    * the same file; without it every area gets the defaults. A bad file stops the service at start.
    */
   THRESHOLDS_FILE: z.string().trim().min(1).optional(),
+  /**
+   * Wraps every child's data key (32 bytes, base64, e.g. from `openssl rand -base64 32`); the same
+   * in every service. Unset: the public development key, with a warning at start.
+   */
+  DATA_KEY_ENCRYPTION_KEY: z.string().trim().min(1).optional(),
+  /**
+   * How long a child's data key, or the news of its erasure, is kept in memory: an erasure shows in
+   * every answer of every service within this bound.
+   */
+  DATA_KEY_CACHE_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
 });
 
 /** What every command service reads from the environment. */

@@ -5,6 +5,7 @@ import type { Decision } from '@syv/decider';
 import { matchIdempotent, requestHash, runCommand, type RecordedAnswer } from '@syv/event-store';
 import { problem, type ProblemCode } from '@syv/service-kit';
 import type { CommandContext } from './command-context.js';
+import { plainPersonalFields } from '@syv/personal-data';
 import { toDomainEvent, toStoredEvent } from './stored-event.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -47,6 +48,22 @@ export interface ExecuteOptions<E extends DomainEvent, B, S extends number = num
   answer: (events: E[]) => Answer<B, S>;
   /** Writes local read tables in the append's transaction. */
   project?: (client: pg.PoolClient, events: AnyEvent[]) => Promise<void>;
+  /**
+   * Seals the events' personal texts under the child's key (`CommandService.sealerFor`). Required
+   * when an event carries one: a worker's text about a child is never stored or published as
+   * written.
+   */
+  seal?: (event: AnyEvent) => AnyEvent;
+}
+
+/** The events as stored and published: personal texts sealed, and none left as written. */
+function sealed(events: AnyEvent[], seal: ((event: AnyEvent) => AnyEvent) | undefined): AnyEvent[] {
+  const out = seal ? events.map(seal) : events;
+  for (const e of out) {
+    const plain = plainPersonalFields(e);
+    if (plain.length > 0) throw new Error(`${e.type} would be recorded with ${plain.join(', ')} as written: the command must pass seal`);
+  }
+  return out;
 }
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
@@ -100,7 +117,7 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
       const decision = opts.decide(recorded.map((r) => toDomainEvent<E>(r)));
       if (!decision.ok) return { ok: false, rejection: decision };
       const time = ctx.now.toISOString();
-      const enveloped = decision.events.map((e) =>
+      const enveloped = sealed(decision.events.map((e) =>
         makeEvent(e.type, e.data as EventData<typeof e.type>, {
           source: store.source,
           time,
@@ -110,7 +127,7 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
           causationid: ctx.causationid,
           actor: ctx.actor,
         }),
-      );
+      ), opts.seal);
       decided = { events: decision.events, enveloped };
       answer = undefined;
       return { ok: true, events: enveloped.map(toStoredEvent) };

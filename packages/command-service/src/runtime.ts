@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
+import { decodeCaseMessage, encodeMessage, type AnyEvent, type CaseEvent } from '@syv/contracts';
 import { caseViewChanges, caseViewEventTypes, CaseViewMemory, writeCaseViewChanges } from '@syv/case-view';
 import { eventStoreMigrations, guardPool, migrate, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
 import { markProcessed, startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
@@ -17,6 +17,7 @@ import {
 } from '@syv/service-kit';
 import type { CaseRow } from '@syv/case-view';
 import { areaRulesOf, loadThresholdsFile, type AreaRules } from '@syv/area-config';
+import { openKeyStore, sealEvent, type KeyStore } from '@syv/personal-data';
 import { caseForCommand, missWait, visibleCase } from './case-lookup.js';
 import { commandServiceConfigSchema, type CommandServiceConfig } from './config.js';
 import type { CommandStore } from './execute.js';
@@ -62,6 +63,13 @@ export interface CommandService {
   rulesFor(area: string): AreaRules;
   /** The labelling phrases in each named free-text field of a write, by the lexicon of the case's area. */
   languageFlags(area: string, fields: Readonly<Record<string, string | undefined>>): LanguageFlag[];
+  /** Children's data keys: a write seals its texts under the child's key, an answer opens them. */
+  keys: KeyStore;
+  /**
+   * Seals the personal texts of a command's events under the child's key, keeping what the area's
+   * labelling lexicon found in them: what `executeCommand`'s `seal` takes.
+   */
+  sealerFor(child: { area: string; childId: string }): Promise<(event: AnyEvent) => AnyEvent>;
 }
 
 export interface BuiltCommandService {
@@ -84,6 +92,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
 
   const applied = await migrate(pool, def.schema, [...eventStoreMigrations, ...sharedMigrations(def.schema), ...def.migrations(def.schema)], { logger });
   logger.info({ schema: def.schema, applied: applied.applied.length }, 'schema up to date');
+  const keys = await openKeyStore({ pool, keyEncryptionKey: config.DATA_KEY_ENCRYPTION_KEY, cacheTtlMs: config.DATA_KEY_CACHE_MS, logger });
 
   const kafka: KafkaConnection = { brokers: config.KAFKA_BROKERS, clientId: def.name, logger };
   logger.info({ brokers: config.KAFKA_BROKERS }, 'waiting for Kafka');
@@ -106,6 +115,12 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     missWait: () => missWait(config.CASE_VIEW_WAIT_MS, behind),
     rulesFor,
     languageFlags: (area, fields) => languageFlagsOf(fields, rulesFor(area).matchLanguage),
+    keys,
+    async sealerFor(child) {
+      const key = await keys.keyFor(child);
+      const match = rulesFor(child.area).matchLanguage;
+      return (event) => sealEvent(event, key, match);
+    },
   };
 
   const relay = startOutboxRelay({

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
 import { migrate, type Migration } from '@syv/event-store';
-import type { KeyWrapper } from './key-wrapping.js';
+import { DEV_KEY_ENCRYPTION_KEY, localKeyWrapper, parseKeyEncryptionKey, type KeyWrapper } from './key-wrapping.js';
 
 // Every child's data keys, in one schema with one owner: this package. A child (a child id in an
 // area) has at most one live key; its free text in every service is sealed under it. Erasing the
@@ -132,4 +132,22 @@ export function postgresKeyStore(opts: KeyStoreOptions): KeyStore {
       return { keyIds: rows.map((r) => r.key_id), erasedAt: rows[0]?.erased_at ?? new Date() };
     },
   };
+}
+
+/**
+ * The key store a service uses: the key-encryption key from `DATA_KEY_ENCRYPTION_KEY` (base64, 32
+ * bytes), or the public development key with a warning, as for the token secret.
+ */
+export async function openKeyStore(opts: {
+  pool: pg.Pool;
+  keyEncryptionKey: string | undefined;
+  cacheTtlMs: number;
+  logger: { warn(obj: object, msg: string): void };
+}): Promise<KeyStore> {
+  if (opts.keyEncryptionKey === undefined) {
+    opts.logger.warn({}, 'DATA_KEY_ENCRYPTION_KEY is not set: children\'s data keys are wrapped with the public development key; set it before recording real cases');
+  }
+  const kek = opts.keyEncryptionKey === undefined ? DEV_KEY_ENCRYPTION_KEY : parseKeyEncryptionKey(opts.keyEncryptionKey);
+  await migrateKeyStore(opts.pool);
+  return postgresKeyStore({ pool: opts.pool, wrapper: localKeyWrapper(kek), cacheTtlMs: opts.cacheTtlMs });
 }

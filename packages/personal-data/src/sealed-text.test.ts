@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isSealed, open, seal, sealedKeyId } from './sealed-text.js';
+import { isSealedText as isSealed, sealedTextKeyId as sealedKeyId } from '@syv/contracts';
+import { open, seal } from './sealed-text.js';
 
 const key = { keyId: '5b0c7d4e-2f1a-4c3b-9d8e-7f6a5b4c3d2e', key: randomBytes(32) };
 const ctx = { eventId: '0b7e8f2c-4d3a-4e5b-8c9d-1a2b3c4d5e6f', field: 'notes' };

@@ -1,15 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SEALED_TEXT_PREFIX as PREFIX, sealedTextKeyId } from '@syv/contracts';
 
-// Free text about a child, sealed under that child's own data key with AES-256-GCM. What is stored
-// and published is a string, so the text fits where plain text stood:
-//
-//   sealed:v1:<keyId>:<base64url(iv ‖ ciphertext ‖ tag)>
-//
-// The associated data binds a sealed text to the event and the field it was written for, so it
-// cannot be copied into another record and read there. The key id names the data key, never the
-// child: a sealed text says whose key to ask for, not who the child is.
+// Free text about a child, sealed under that child's own data key with AES-256-GCM, in the form
+// the contracts define (`sealed:v1:<keyId>:<base64url(iv ‖ ciphertext ‖ tag)>`). The associated
+// data binds a sealed text to the event and the field it was written for, so it cannot be copied
+// into another record and read there.
 
-const PREFIX = 'sealed:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
@@ -22,17 +18,6 @@ export interface SealContext {
 
 function associatedData(ctx: SealContext): Buffer {
   return Buffer.from(`${ctx.eventId.toLowerCase()}\u0000${ctx.field}`, 'utf8');
-}
-
-export function isSealed(text: string): boolean {
-  return text.startsWith(PREFIX);
-}
-
-/** The id of the data key a sealed text needs, or undefined for plain text. */
-export function sealedKeyId(text: string): string | undefined {
-  if (!isSealed(text)) return undefined;
-  const end = text.indexOf(':', PREFIX.length);
-  return end < 0 ? undefined : text.slice(PREFIX.length, end);
 }
 
 export function seal(plain: string, key: { keyId: string; key: Buffer }, ctx: SealContext): string {
@@ -49,7 +34,7 @@ export function seal(plain: string, key: { keyId: string; key: Buffer }, ctx: Se
  * field, or sealed under another key: a sealed text either opens as written or not at all.
  */
 export function open(sealed: string, key: Buffer, ctx: SealContext): string {
-  const keyId = sealedKeyId(sealed);
+  const keyId = sealedTextKeyId(sealed);
   if (keyId === undefined) throw new Error('not a sealed text');
   const body = Buffer.from(sealed.slice(PREFIX.length + keyId.length + 1), 'base64url');
   if (body.length < IV_BYTES + TAG_BYTES) throw new Error('a sealed text too short to hold its nonce and tag');

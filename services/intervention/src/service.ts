@@ -20,6 +20,6 @@ export const interventionService: CommandServiceDefinition = {
   },
   routes: (app, service) => {
     caseActivityRoutes(app, service);
-    languageCheckRoute(app);
+    languageCheckRoute(app, service.languageFlags);
   },
 };

@@ -19,6 +19,7 @@ import { applySlice } from './read-model/apply-slice.js';
 import { backfillStates } from './read-model/backfill.js';
 import type { ReadModel } from './read-model/context.js';
 import { ruleSettingsOf } from './fold/step.js';
+import { openKeyStore } from '@syv/personal-data';
 import { projectionMigrations } from './read-model/schema.js';
 import { startSweep, type Clock, type Sweep } from './sweep/sweep.js';
 import { loadThresholdsFile } from '@syv/area-config';
@@ -86,9 +87,12 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     });
     started.unshift({ name: 'stop outbox relay', run: () => relay.stop() });
 
+    // Texts are sealed under each child's key; answers open them, or show them erased.
+    const keys = await openKeyStore({ pool, keyEncryptionKey: config.DATA_KEY_ENCRYPTION_KEY, cacheTtlMs: config.DATA_KEY_CACHE_MS, logger });
     const audit = await prepareAudit({
       pool,
       readModel,
+      keys,
       liveConsumer: opts.consumerGroup ?? READ_MODEL_CONSUMER,
       kafka,
       topic: config.CASE_EVENTS_TOPIC,
@@ -126,7 +130,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
         ],
       },
       routes: (a) => {
-        queryRoutes(a, { pool, readModel, now: clock });
+        queryRoutes(a, { pool, readModel, keys, now: clock });
         alertRoutes(a, { pool, schema, now: clock });
         alertStreamRoute(a, { hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
         audit.routes(a);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import { areaCode, caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, closureRequestStatusSchema, flagSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { areasToList, canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
@@ -74,6 +74,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         streamId: closureStreamId(found.caseId),
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) =>
           closureDecider.decide(
             { kind: 'request', closureRequestId, caseId: found.caseId, ...request.body, requestedAt: ctx.now.toISOString(), requestedBy: user.sub },
@@ -81,7 +82,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
           ),
         answer: () => ({
           status: 202,
-          body: { closureRequestId, caseId: found.caseId, status: 'pending_assessment', languageFlags: languageFlagsOf({ summary: request.body.summary }) },
+          body: { closureRequestId, caseId: found.caseId, status: 'pending_assessment', languageFlags: service.languageFlags(found.area, { summary: request.body.summary }) },
         }),
         project,
       });
@@ -169,6 +170,8 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         streamId: closureStreamId(held.caseId),
         caseId: held.caseId,
         area: held.area,
+        // The rationale is about the child: sealed under their key, found through the case.
+        seal: await service.sealerFor(await service.caseFor(user, held.caseId)),
         decide: (history) =>
           closureDecider.decide(
             {
@@ -185,7 +188,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
           ),
         answer: (events) => {
           const status = events.map(statusAfter).find((s) => s !== undefined) ?? 'held_for_review';
-          return { status: 200, body: { closureRequestId: held.closureRequestId, caseId: held.caseId, status, languageFlags: languageFlagsOf({ rationale: request.body.rationale }) } };
+          return { status: 200, body: { closureRequestId: held.closureRequestId, caseId: held.caseId, status, languageFlags: service.languageFlags(held.area, { rationale: request.body.rationale }) } };
         },
         project,
       });
@@ -215,9 +218,10 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         streamId: closureStreamId(found.caseId),
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) =>
           closureDecider.decide({ kind: 'reopen', caseId: found.caseId, reason: request.body.reason, reopenedAt: ctx.now.toISOString() }, fold(closureDecider, history)),
-        answer: () => ({ status: 200, body: { caseId: found.caseId, status: 'open' as const, languageFlags: languageFlagsOf({ reason: request.body.reason }) } }),
+        answer: () => ({ status: 200, body: { caseId: found.caseId, status: 'open' as const, languageFlags: service.languageFlags(found.area, { reason: request.body.reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
     },

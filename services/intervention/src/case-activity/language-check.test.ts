@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLabellingLanguage } from '@syv/contracts';
 import { baseConfigSchema, createServiceApp, loadConfig, mintDevToken, type Role, type ServiceApp } from '@syv/service-kit';
+import { languageFlagsOf } from '@syv/command-service';
 import { languageCheckRoute } from './routes.js';
 
 // POST /v1/language-checks on the service kit alone: it reads a text and records nothing, so it
@@ -17,7 +18,7 @@ beforeAll(async () => {
     version: '0.0.0-test',
     config: loadConfig(baseConfigSchema, { JWT_SECRET: SECRET, LOG_LEVEL: 'silent' }),
     readiness: [],
-    routes: (a) => languageCheckRoute(a),
+    routes: (a) => languageCheckRoute(a, (_area, fields) => languageFlagsOf(fields)),
   });
 });
 afterAll(() => app.close());

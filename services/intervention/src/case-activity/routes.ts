@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, notInFuture, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, notInFuture, problemResponses, writeResponses, type CommandService, type LanguageFlag } from '@syv/command-service';
 import {
   agencySchema,
+  areaCode,
   HARM_OUTSIDE_HOME_KINDS,
   harmOutsideHomeKindSchema,
   INCIDENT_DESCRIPTION_MAX,
@@ -16,7 +17,7 @@ import {
   riskLevelSchema,
   VIEWS_MAX,
 } from '@syv/contracts';
-import { requireRole, type ServiceApp } from '@syv/service-kit';
+import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 
 import { decideActivity, extraFamilialHarmOf, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
 
@@ -54,7 +55,10 @@ const interventionBody = z
   });
 
 const languageCheckBody = z
-  .object({ text: z.string().max(INTERVENTION_NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.') })
+  .object({
+    text: z.string().max(INTERVENTION_NOTES_MAX).describe('Notes as the worker is writing them; read, never recorded or logged.'),
+    area: areaCode().optional().describe('Check by this area’s lexicon (one of the user’s areas); without it, by the product’s.'),
+  })
   .strict()
   .meta({ example: { text: 'Mum worries he is putting himself at risk by associating with older boys.' } });
 
@@ -110,10 +114,14 @@ export const bodiesAndEvents = [
   { route: 'POST /v1/cases/{caseId}/risk-assessments', body: riskBody, event: 'risk.assessed.v1' },
 ] as const;
 
+/** The labelling phrases in a write's named texts, by the lexicon of the case's area. */
+type FreeTextCheck = (fields: Readonly<Record<string, string | undefined>>) => LanguageFlag[];
+
 const responses = (ok: z.ZodType) => ({ 201: ok, ...writeResponses, ...problemResponses(404, 409) });
 
 export function caseActivityRoutes(app: ServiceApp, service: CommandService): void {
-  async function record<B>(request: FastifyRequest, caseId: string, command: ActivityCommand, streamId: string, answer: (events: ActivityEvent[]) => B) {
+  /** `answer` names the labelling phrases of its texts with `languageFlags`: the lexicon of the case's area. */
+  async function record<B>(request: FastifyRequest, caseId: string, command: ActivityCommand, streamId: string, answer: (languageFlags: FreeTextCheck) => B) {
     const user = requireRole(request, 'social_worker', 'supervisor');
     const ctx = commandContext(request, user);
     const found = await service.visibleCase(user, caseId);
@@ -128,8 +136,10 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
       newStream: true,
       caseId,
       area: found?.area ?? 'unknown',
+      // An unknown case is refused by the decider, so there is nothing to seal.
+      ...(found ? { seal: await service.sealerFor(found) } : {}),
       decide: () => decideActivity(command, state),
-      answer: (events) => ({ status: 201, body: answer(events) }),
+      answer: () => ({ status: 201, body: answer((fields) => service.languageFlags(found?.area ?? '', fields)) }),
     });
   }
 
@@ -155,7 +165,7 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
         caseId,
         { kind: 'log-intervention', data: { interventionId, caseId, ...request.body } },
         `intervention-${interventionId}`,
-        () => ({ interventionId, languageFlags: languageFlagsOf({ notes: request.body.notes, childViews: request.body.childViews, familyViews: request.body.familyViews }) }),
+        (check) => ({ interventionId, languageFlags: check({ notes: request.body.notes, childViews: request.body.childViews, familyViews: request.body.familyViews }) }),
       );
       return reply.code(answer.status).send(answer.body);
     },
@@ -178,9 +188,9 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
       notInFuture(request.body.occurredAt, 'body.occurredAt', new Date());
       const incidentId = randomUUID();
       const { caseId } = request.params;
-      const answer = await record(request, caseId, { kind: 'record-incident', data: { incidentId, caseId, ...request.body } }, `incident-${incidentId}`, () => ({
+      const answer = await record(request, caseId, { kind: 'record-incident', data: { incidentId, caseId, ...request.body } }, `incident-${incidentId}`, (check) => ({
         incidentId,
-        languageFlags: languageFlagsOf({ description: request.body.description }),
+        languageFlags: check({ description: request.body.description }),
       }));
       return reply.code(answer.status).send(answer.body);
     },
@@ -204,9 +214,9 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
       const assessmentId = randomUUID();
       const { caseId } = request.params;
       const { rationale, childViews, familyViews } = request.body;
-      const answer = await record(request, caseId, { kind: 'assess-risk', data: { assessmentId, caseId, ...request.body } }, `risk-assessment-${assessmentId}`, () => ({
+      const answer = await record(request, caseId, { kind: 'assess-risk', data: { assessmentId, caseId, ...request.body } }, `risk-assessment-${assessmentId}`, (check) => ({
         assessmentId,
-        languageFlags: languageFlagsOf({ rationale, childViews, familyViews }),
+        languageFlags: check({ rationale, childViews, familyViews }),
       }));
       return reply.code(answer.status).send(answer.body);
     },
@@ -218,22 +228,27 @@ export function caseActivityRoutes(app: ServiceApp, service: CommandService): vo
  * recording anything, so a worker sees the suggestions while writing. The same matcher as the
  * intervention route, so what the check shows is what the saved intervention answers.
  */
-export function languageCheckRoute(app: ServiceApp): void {
+export function languageCheckRoute(app: ServiceApp, languageFlags: CommandService['languageFlags']): void {
   app.post(
     '/v1/language-checks',
     {
       schema: {
         summary: 'Check notes for labelling language',
         description:
-          'Social workers and supervisors. Answers the labelling or victim-blaming phrases in `text`, each with its position and the wording to use instead: the same check POST /v1/cases/{caseId}/interventions makes of its notes. Records nothing and publishes nothing, so it needs no Idempotency-Key; the text is never stored or logged. The worker stays free to save the notes as written.',
+          'Social workers and supervisors. Answers the labelling or victim-blaming phrases in `text`, each with its position and the wording to use instead: the same check POST /v1/cases/{caseId}/interventions makes of its notes. With `area`, by that area’s lexicon (the product’s phrases and the area’s own); without, by the product’s. Records nothing and publishes nothing, so it needs no Idempotency-Key; the text is never stored or logged. The worker stays free to save the notes as written.',
         tags: ['interventions'],
         body: languageCheckBody,
         response: { 200: z.object({ languageFlags: z.array(languageFlagSchema) }), ...problemResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request) => {
-      requireRole(request, 'social_worker', 'supervisor');
-      return { languageFlags: languageFlagsOf({ text: request.body.text }) };
+      const user = requireRole(request, 'social_worker', 'supervisor');
+      const { text, area } = request.body;
+      if (area === undefined) return { languageFlags: languageFlagsOf({ text }) };
+      if (!canSeeArea(user, area)) {
+        throw problem('FORBIDDEN', `You do not work in area ${area}, so you cannot check text by its lexicon.`, { errors: [{ field: 'body.area', message: 'not one of your areas' }] });
+      }
+      return { languageFlags: languageFlags(area, { text }) };
     },
   );
 }

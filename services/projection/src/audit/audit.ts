@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { KeyStore } from '@syv/personal-data';
 import type { Logger } from 'pino';
 import { migrate } from '@syv/event-store';
 import type { KafkaConnection } from '@syv/messaging';
@@ -12,6 +13,8 @@ import { auditRoutes } from './routes.js';
 interface AuditOptions {
   pool: pg.Pool;
   readModel: ReadModel;
+  /** Opens the sealed texts of the history auditors read. */
+  keys: KeyStore;
   liveConsumer: string;
   kafka: KafkaConnection;
   topic: string;
@@ -35,7 +38,7 @@ export async function prepareAudit(o: AuditOptions): Promise<Audit> {
   await migrate(o.pool, auditSchemaOf(o.readModel.schema), auditMigrations, { logger: o.logger });
   const runner = createReplayRunner({ pool: o.pool, readModel: o.readModel, liveConsumer: o.liveConsumer, kafka: o.kafka, topic: o.topic, fault, sliceSize: o.replaySliceSize, logger: o.logger });
   return {
-    routes: (app) => auditRoutes(app, { pool: o.pool, readModel: o.readModel, liveConsumer: o.liveConsumer, kafka: o.kafka, topic: o.topic, logger: o.logger, runner }),
+    routes: (app) => auditRoutes(app, { pool: o.pool, readModel: o.readModel, keys: o.keys, liveConsumer: o.liveConsumer, kafka: o.kafka, topic: o.topic, logger: o.logger, runner }),
     stop: () => runner.stop(),
   };
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { anyEnvelopeSchema, CASE_EVENT_TYPES } from '@syv/contracts';
 import { problemResponses } from '@syv/command-service';
 import { canSeeArea, problem, requireRole, type AuthUser, type ServiceApp } from '@syv/service-kit';
+import type { AnyEvent } from '@syv/contracts';
+import { openEvent, type KeyStore } from '@syv/personal-data';
 import { recordAccess } from '../access/access-log.js';
 import { listAccessLog } from './access-log-list.js';
 import { auditSchemaOf } from './audit-schema.js';
@@ -14,6 +16,7 @@ import { replayView, viewOf, type ReplayView } from './replay-view.js';
 
 interface AuditDeps extends PromotionOptions {
   runner: ReplayRunner;
+  keys: KeyStore;
 }
 
 /**
@@ -100,7 +103,7 @@ export function auditRoutes(app: ServiceApp, deps: AuditDeps): void {
       await recordAccess(pool, schema, user, [...new Set(items.map((i) => i.event.subject))], 'audit_events');
       const last = items.at(-1);
       return {
-        items: items.map((i) => ({ position: formatCursor(i.position), event: i.event })),
+        items: await Promise.all(items.map(async (i) => ({ position: formatCursor(i.position), event: (await openEvent(i.event as AnyEvent, deps.keys)).event }))),
         next: items.length === q.limit && last ? formatCursor(last.position) : null,
       };
     },

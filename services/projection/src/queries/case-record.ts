@@ -1,6 +1,6 @@
 import type { CaseEvent, SupportOutcome } from '@syv/contracts';
 import { domainTimeOf } from '../fold/domain-time.js';
-import { labellingAt, onwardStatus, type LabellingMatcher, type OnwardStatus, type TextField } from '../rules/index.js';
+import { labellingAt, matcherOf, onwardStatus, type LabellingMatcher, type OnwardStatus, type TextField } from '../rules/index.js';
 import { wholeDaysBetween } from '../rules/days.js';
 
 /** A labelling phrase in one of a record's texts: the field, where in it, and the wording to use instead. */
@@ -24,7 +24,7 @@ const daysFrom = (from: string, to: string | null | undefined) => (to ? wholeDay
  * reads the child's story in the words it was recorded in and sees what should be reworded. Pure:
  * the caller loads the events.
  */
-export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher) {
+export function caseRecord(events: readonly CaseEvent[], lexicon: LabellingMatcher) {
   const record = {
     referrals: [] as (Extract<CaseEvent, { type: 'referral.received.v1' }>['data'] & { eventId: string; languageFlags: RecordLanguageFlag[] })[],
     allocations: [] as (Extract<CaseEvent, { type: 'case.allocated.v1' }>['data'] & { eventId: string })[],
@@ -62,6 +62,7 @@ export function caseRecord(events: readonly CaseEvent[], match: LabellingMatcher
   // the sort is stable, so facts of one instant keep their log order.
   const happened = (e: CaseEvent) => Date.parse(domainTimeOf(e) ?? e.time);
   for (const e of [...events].sort((a, b) => happened(a) - happened(b))) {
+    const match = matcherOf(e, lexicon);
     switch (e.type) {
       case 'referral.received.v1':
         record.referrals.push({ ...e.data, eventId: e.id, languageFlags: labellingAt({ reason: e.data.reason }, match) });

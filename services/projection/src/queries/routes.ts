@@ -23,6 +23,7 @@ import { areasToList, type AuthUser, notFoundUnlessInArea, problem, requireRole,
 import { recordAccess } from '../access/access-log.js';
 import { flagsOfCases, type StoredFlag } from './stored-flags.js';
 import { loadCaseEvents } from '../read-model/case-events.js';
+import { openEvents, type KeyStore } from '@syv/personal-data';
 import type { ReadModel } from '../read-model/context.js';
 import { wholeDaysBetween } from '../rules/days.js';
 import { agenciesWorkingWith, buildCaseHistory } from '../rules/index.js';
@@ -223,6 +224,8 @@ function liveFlag(f: StoredFlag): z.infer<typeof flagView> {
 interface QueryDeps {
   pool: pg.Pool;
   readModel: ReadModel;
+  /** Opens the sealed texts of what is read back (record, events), or shows them erased. */
+  keys: KeyStore;
   now?: () => Date;
 }
 
@@ -348,7 +351,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
       const { caseId } = request.params;
       const area = await visibleCaseArea(user, caseId);
-      const record = caseRecord(await loadCaseEvents(pool, schema, caseId), rm.languageFor(area));
+      const record = caseRecord(await openEvents(await loadCaseEvents(pool, schema, caseId), deps.keys), rm.languageFor(area));
       await recordAccess(pool, schema, user, [caseId], 'record');
       return { caseId, ...record };
     },
@@ -369,7 +372,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
       const { caseId } = request.params;
       await visibleCaseArea(user, caseId);
-      const events = await loadCaseEvents(pool, schema, caseId);
+      const events = await openEvents(await loadCaseEvents(pool, schema, caseId), deps.keys);
       await recordAccess(pool, schema, user, [caseId], 'events');
       return { caseId, events };
     },

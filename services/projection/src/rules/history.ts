@@ -1,5 +1,5 @@
 import type { LabellingMatcher } from './labelling-language.js';
-import { isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type HarmOutsideHomeKind, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
+import { ERASED_TEXT, isSealedText, isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type HarmOutsideHomeKind, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
 
 // One case as the rules read it: facts grouped by kind, each in domain-time order, each keeping
 // the id of the event that recorded it so a flag can cite it. Times are the times the data gives
@@ -196,6 +196,19 @@ export function labellingAt(fields: Partial<Record<TextField, string | undefined
   return findings;
 }
 
+/**
+ * The matcher to read one event's texts with. A text sealed under the child's key cannot be read
+ * here, and may be erased one day: what the check found when it was written (`data.labelling`)
+ * stands for it, so the flags are the same live, in a rebuild and after an erasure. Events recorded
+ * before texts were sealed carry no findings and are read with the area's lexicon.
+ */
+export function matcherOf(event: { data: unknown }, lexicon: LabellingMatcher): LabellingMatcher {
+  const data = event.data as Record<string, unknown> & { labelling?: { field: string; phrase: string; position: number; suggestion: string }[] };
+  const recorded = data.labelling;
+  if (recorded === undefined) return (text) => (isSealedText(text) ? [] : lexicon(text));
+  return (text) => (text === ERASED_TEXT ? [] : recorded.filter((f) => data[f.field] === text));
+}
+
 /** What the fold keeps of the findings: no text and no position, only the field, the phrase and the suggestion. */
 function labellingIn(fields: Partial<Record<TextField, string | undefined>>, match: LabellingMatcher): LabellingFinding[] {
   return labellingAt(fields, match).map(({ field, phrase, suggestion }) => ({ field, phrase, suggestion }));
@@ -231,8 +244,9 @@ function withOutcome(fold: FactFold, onwardReferralId: string, outcome: OnwardOu
  * two children's facts would be worse than failing. Notes are read here, once, by `match`; the
  * history keeps what it found, never the notes.
  */
-export function addFact(fold: FactFold, event: HistoryInput, match: LabellingMatcher): FactFold {
+export function addFact(fold: FactFold, event: HistoryInput, lexicon: LabellingMatcher): FactFold {
   if (!isUsedEvent(event)) return fold;
+  const match = matcherOf(event, lexicon);
   const h = fold.history;
   if (event.data.caseId !== h.caseId) throw new Error(`event ${event.id} belongs to case ${event.data.caseId}, not to case ${h.caseId}`);
   const next = (history: CaseHistory, pendingStarts = fold.pendingStarts): FactFold => ({ ...fold, history, pendingStarts });

@@ -19,7 +19,7 @@ export { agenciesOfCase, agenciesWorkingWith } from './agencies.js';
 export { historyAsOf } from './as-of.js';
 export { childViewsLastRecordedAt } from './child-views.js';
 export type { Flag } from './flag.js';
-export { addFact, buildCaseHistory, emptyFold, labellingAt } from './history.js';
+export { addFact, buildCaseHistory, emptyFold, labellingAt, matcherOf } from './history.js';
 export type { CaseHistory, FactFold, ClosureItem, ReferralItem, TextField } from './history.js';
 export type { LabellingMatcher } from './labelling-language.js';
 export { currentRisk } from './risk.js';

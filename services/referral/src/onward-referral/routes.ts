@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService, type LanguageFlag } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService, type LanguageFlag } from '@syv/command-service';
 import { agencySchema, onwardReferralDeclinedData, onwardReferralEndedData, onwardReferralMadeData, onwardReferralWithdrawnData, supportOutcomeSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { readStream } from '@syv/event-store';
@@ -133,9 +133,10 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         streamId: onwardStreamId(onwardReferralId),
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) =>
           onwardReferralDecider.decide({ kind: 'make', onwardReferralId, caseId: found.caseId, ...request.body }, fold(onwardReferralDecider, history)),
-        answer: () => ({ status: 201, body: { onwardReferralId, languageFlags: languageFlagsOf({ reason: request.body.reason }) } }),
+        answer: () => ({ status: 201, body: { onwardReferralId, languageFlags: service.languageFlags(found.area, { reason: request.body.reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
     },
@@ -166,6 +167,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         streamId,
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) => onwardReferralDecider.decide({ kind: 'start', onwardReferralId, startedAt: request.body.startedAt }, fold(onwardReferralDecider, history)),
         answer: () => ({
           status: 200,
@@ -212,8 +214,9 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         streamId,
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) => onwardReferralDecider.decide({ kind: 'decline', onwardReferralId, ...request.body }, fold(onwardReferralDecider, history)),
-        answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: languageFlagsOf({ reason: request.body.reason }) } }),
+        answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: service.languageFlags(found.area, { reason: request.body.reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
     },
@@ -245,8 +248,9 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         streamId,
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) => onwardReferralDecider.decide({ kind: 'withdraw', onwardReferralId, ...request.body }, fold(onwardReferralDecider, history)),
-        answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: languageFlagsOf({ reason: request.body.reason }) } }),
+        answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: service.languageFlags(found.area, { reason: request.body.reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
     },
@@ -279,6 +283,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         streamId,
         caseId: found.caseId,
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) => {
           const state = fold(onwardReferralDecider, history);
           startedAt = state.startedAt ?? startedAt;
@@ -294,7 +299,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
               outcome: request.body.outcome,
               endedAt: request.body.endedAt,
               supportDays: wholeDays(startedAt, request.body.endedAt),
-              languageFlags: languageFlagsOf({ reason: request.body.reason }),
+              languageFlags: service.languageFlags(found.area, { reason: request.body.reason }),
             },
           };
         },

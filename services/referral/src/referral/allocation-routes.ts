@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandContext, executeCommand, languageFlagSchema, languageFlagsOf, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, executeCommand, languageFlagSchema, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
 import { caseAllocatedData, userId } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { requireRole, type ServiceApp } from '@syv/service-kit';
@@ -55,6 +55,7 @@ export function allocationRoutes(app: ServiceApp, service: CommandService): void
         ctx,
         streamId: childStreamId(found.area, found.childId),
         area: found.area,
+        seal: await service.sealerFor(found),
         decide: (history) =>
           childReferralsDecider.decide(
             { kind: 'allocate', caseId, area: found.area, allocatedTo, by, at: ctx.now.toISOString(), ...(note === undefined ? {} : { note }) },
@@ -65,7 +66,7 @@ export function allocationRoutes(app: ServiceApp, service: CommandService): void
           if (allocated?.type !== 'case.allocated.v1') throw new Error('an allocation always records case.allocated');
           return {
             status: 200,
-            body: { caseId, allocatedTo: allocated.data.allocatedTo, previouslyAllocatedTo: allocated.data.previouslyAllocatedTo, languageFlags: languageFlagsOf({ note }) },
+            body: { caseId, allocatedTo: allocated.data.allocatedTo, previouslyAllocatedTo: allocated.data.previouslyAllocatedTo, languageFlags: service.languageFlags(found.area, { note }) },
           };
         },
       });

@@ -89,6 +89,7 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
         ctx,
         streamId: childStreamId(body.area, body.childId),
         area: body.area,
+        seal: await service.sealerFor(body),
         decide: (history) => {
           state = fold(childReferralsDecider, history);
           const reReferralWindowDays = service.rulesFor(body.area).thresholds.rereferralWindowDays;

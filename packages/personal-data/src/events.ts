@@ -1,0 +1,61 @@
+import { ERASED_TEXT, isSealedText, personalFieldsOf, sealedTextKeyId, type AnyEvent, type LabellingFindings } from '@syv/contracts';
+import type { DataKey, KeyStore } from './key-store.js';
+import { open, seal } from './sealed-text.js';
+
+// An event's personal free texts, sealed as it is recorded and opened as it is shown. Sealing
+// also keeps what the labelling check found in each text (`data.labelling`), so the flags those
+// findings raise replay the same after the texts are erased.
+
+/** A lexicon matcher, as the area configuration gives one. */
+export type LabellingMatch = (text: string) => readonly { phrase: string; position: number; suggestion: string }[];
+
+/** Seals an event's personal texts under the child's key, with the labelling findings beside them. */
+export function sealEvent<E extends AnyEvent>(event: E, key: DataKey, match: LabellingMatch): E {
+  const fields = personalFieldsOf(event.type);
+  const data = { ...(event.data as Record<string, unknown>) };
+  const labelling: LabellingFindings = [];
+  let any = false;
+  for (const field of fields) {
+    const text = data[field];
+    if (typeof text !== 'string') continue;
+    any = true;
+    for (const m of match(text)) labelling.push({ field, phrase: m.phrase, position: m.position, suggestion: m.suggestion });
+    data[field] = seal(text, key, { eventId: event.id, field });
+  }
+  if (!any) return event;
+  return { ...event, data: { ...data, labelling } };
+}
+
+/** Whether an event still carries a personal text as written (recorded before sealing, or a bug). */
+export function plainPersonalFields(event: AnyEvent): string[] {
+  const data = event.data as Record<string, unknown>;
+  return personalFieldsOf(event.type).filter((f) => typeof data[f] === 'string' && !isSealedText(data[f]));
+}
+
+/** An event as shown: each sealed text opened, or the erased marker once its key is gone. */
+export async function openEvent<E extends AnyEvent>(event: E, keys: KeyStore): Promise<{ event: E; erased: string[] }> {
+  const fields = personalFieldsOf(event.type);
+  const data = event.data as Record<string, unknown>;
+  let opened: Record<string, unknown> | undefined;
+  const erased: string[] = [];
+  for (const field of fields) {
+    const text = data[field];
+    if (typeof text !== 'string') continue;
+    const keyId = sealedTextKeyId(text);
+    if (keyId === undefined) continue;
+    opened ??= { ...data };
+    const found = await keys.keyById(keyId);
+    if (found.state === 'live') {
+      opened[field] = open(text, found.key, { eventId: event.id, field });
+    } else {
+      opened[field] = ERASED_TEXT;
+      erased.push(field);
+    }
+  }
+  return { event: opened ? { ...event, data: opened } : event, erased };
+}
+
+/** Opens many events, asking the store for each key once. */
+export async function openEvents<E extends AnyEvent>(events: readonly E[], keys: KeyStore): Promise<E[]> {
+  return Promise.all(events.map(async (e) => (await openEvent(e, keys)).event));
+}
