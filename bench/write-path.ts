@@ -30,11 +30,13 @@ options:
   --pg-port Q       own PostgreSQL (default 22432)
   --cpu-prof DIR    write CPU profiles of the services into DIR (node --cpu-prof; summarise one with
                     bench/cpu-profile-summary.ts FILE)
+  --idempotency     send a fresh Idempotency-Key with every request (both targets; the plain route
+                    ignores it)
   --waits           sample pg_stat_activity every 50 ms during each measured run and print what the
                     active backends waited on
   --help            this text`;
 
-const values = parseOptions(usage, { duration: '20', connections: '32', rate: '500', cases: '200', rounds: '1', 'base-port': '22000', 'kafka-port': '22592', 'pg-port': '22432', 'cpu-prof': '', waits: false });
+const values = parseOptions(usage, { duration: '20', connections: '32', rate: '500', cases: '200', rounds: '1', 'base-port': '22000', 'kafka-port': '22592', 'pg-port': '22432', 'cpu-prof': '', waits: false, idempotency: false });
 const int = (name: keyof typeof values): number => positiveInt(name, String(values[name]), usage);
 const durationS = int('duration');
 const connections = int('connections');
@@ -140,7 +142,7 @@ try {
       for (const [target, url] of Object.entries(targets)) {
         log(`round ${round}/${rounds}: ${target}, ${mode}, ${durationS} s, ${connections} connections`);
         const sampler = values.waits ? await sampleWaits(sys.databaseUrl) : undefined;
-        const m = await measure({ target, mode, url, caseIds, token, body, connections, durationS, ...(mode === 'saturation' ? {} : { rate }) });
+        const m = await measure({ target, mode, url, caseIds, token, body, connections, durationS, idempotencyKeys: values.idempotency, ...(mode === 'saturation' ? {} : { rate }) });
         log(fmt(m));
         if (sampler) log(`pg_stat_activity during ${target}, ${mode}:\n${formatWaits(await sampler.stop())}`);
         results.push(m);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 
 export interface Measurement {
@@ -23,6 +24,8 @@ interface MeasureOptions {
   durationS: number;
   /** Requests per second over all connections; absent = as fast as it answers. */
   rate?: number;
+  /** Send a fresh Idempotency-Key with every request (the keyed path: look-up and record). */
+  idempotencyKeys?: boolean;
 }
 
 /** One autocannon run against POST /v1/cases/{caseId}/interventions, a random known case each time. */
@@ -38,7 +41,11 @@ export async function measure(opts: MeasureOptions): Promise<Measurement> {
         method: 'POST',
         headers: { authorization: `Bearer ${opts.token}`, 'content-type': 'application/json' },
         body: opts.body,
-        setupRequest: (req) => ({ ...req, path: `/v1/cases/${opts.caseIds[Math.floor(Math.random() * opts.caseIds.length)]}/interventions` }),
+        setupRequest: (req) => ({
+          ...req,
+          path: `/v1/cases/${opts.caseIds[Math.floor(Math.random() * opts.caseIds.length)]}/interventions`,
+          ...(opts.idempotencyKeys ? { headers: { ...req.headers, 'idempotency-key': randomUUID() } } : {}),
+        }),
       },
     ],
   });
