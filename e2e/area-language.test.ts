@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@syv/test-harness';
-import { api, newKey } from './support/http.js';
+import { api, postCommand, type LanguageFlag } from './support/http.js';
 import { startE2eSystem, type E2eSystem } from './support/system.js';
 
 // An area's own labelling phrases, from the one configuration file every service reads: a phrase
@@ -23,16 +23,8 @@ let urls: { referral: string; intervention: string; projection: string };
 let worker: string;
 let supervisor: string;
 
-interface LanguageFlag {
-  field: string;
-  phrase: string;
-  matched: string;
-  suggestion: string;
-}
 
-async function post<T>(base: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  return api<T>(base, 'POST', path, { token: worker, body, headers: { 'idempotency-key': newKey() } });
-}
+const post = <T>(base: string, path: string, body: unknown) => postCommand<T>(base, path, worker, body);
 
 /** A referral in `area` whose reason uses the phrase, and an intervention whose notes do. */
 async function recordIn(area: string): Promise<{ caseId: string; reasonFlags: LanguageFlag[]; notesFlags: LanguageFlag[] }> {

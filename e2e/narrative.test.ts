@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@syv/test-harness';
-import { api, newKey } from './support/http.js';
+import { api, postCommand, type LanguageFlag } from './support/http.js';
 import { startE2eSystem, type E2eSystem } from './support/system.js';
 
 // Narrative and voice on the record, through HTTP only: a referral's reason, what the child and the
@@ -19,16 +19,8 @@ let urls: { referral: string; intervention: string; projection: string };
 let worker: string;
 let supervisor: string;
 
-interface LanguageFlag {
-  field: string;
-  phrase: string;
-  position: number;
-  suggestion: string;
-}
 
-async function post<T>(base: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  return api<T>(base, 'POST', path, { token: worker, body, headers: { 'idempotency-key': newKey() } });
-}
+const post = <T>(base: string, path: string, body: unknown) => postCommand<T>(base, path, worker, body);
 
 /** A write on the case once the intervention service's case view knows it. */
 async function onCase<T>(caseId: string, path: string, body: unknown): Promise<{ status: number; body: T }> {

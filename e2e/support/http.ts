@@ -33,3 +33,17 @@ export async function api<T = Record<string, unknown>>(
 }
 
 export const newKey = () => randomUUID();
+
+/** A command as a client sends one: POST with its own Idempotency-Key, so a retry would be safe. */
+export async function postCommand<T = Record<string, unknown>>(baseUrl: string, path: string, token: string, body: unknown): Promise<ApiResponse<T>> {
+  return api<T>(baseUrl, 'POST', path, { token, body, headers: { 'idempotency-key': newKey() } });
+}
+
+/** A labelling phrase a write answers, in the field it was found in. */
+export interface LanguageFlag {
+  field: string;
+  phrase: string;
+  position: number;
+  matched: string;
+  suggestion: string;
+}

@@ -1,6 +1,6 @@
 import { ERASED_TEXT, isSealedText, personalFieldsOf, sealedTextKeyId, type AnyEvent, type LabellingFindings } from '@syv/contracts';
 import type { DataKey, KeyStore } from './key-store.js';
-import { open, seal } from './sealed-text.js';
+import { open, seal, type SealContext } from './sealed-text.js';
 
 // An event's personal free texts, sealed as it is recorded and opened as it is shown. Sealing
 // also keeps what the labelling check found in each text (`data.labelling`), so the flags those
@@ -9,8 +9,11 @@ import { open, seal } from './sealed-text.js';
 /** A lexicon matcher, as the area configuration gives one. */
 export type LabellingMatch = (text: string) => readonly { phrase: string; position: number; suggestion: string }[];
 
-/** Seals an event's personal texts under the child's key, with the labelling findings beside them. */
-export function sealEvent<E extends AnyEvent>(event: E, key: DataKey, match: LabellingMatch): E {
+/**
+ * Seals an event's personal texts under the child's key, with the labelling findings beside them
+ * when a matcher is given (the case-events types keep them; an alert's acknowledgement does not).
+ */
+export function sealEvent<E extends AnyEvent>(event: E, key: DataKey, match?: LabellingMatch): E {
   const fields = personalFieldsOf(event.type);
   const data = { ...(event.data as Record<string, unknown>) };
   const labelling: LabellingFindings = [];
@@ -19,17 +22,25 @@ export function sealEvent<E extends AnyEvent>(event: E, key: DataKey, match: Lab
     const text = data[field];
     if (typeof text !== 'string') continue;
     any = true;
-    for (const m of match(text)) labelling.push({ field, phrase: m.phrase, position: m.position, suggestion: m.suggestion });
+    for (const m of match?.(text) ?? []) labelling.push({ field, phrase: m.phrase, position: m.position, suggestion: m.suggestion });
     data[field] = seal(text, key, { eventId: event.id, field });
   }
   if (!any) return event;
-  return { ...event, data: { ...data, labelling } };
+  return { ...event, data: match ? { ...data, labelling } : data };
 }
 
 /** Whether an event still carries a personal text as written (recorded before sealing, or a bug). */
 export function plainPersonalFields(event: AnyEvent): string[] {
   const data = event.data as Record<string, unknown>;
   return personalFieldsOf(event.type).filter((f) => typeof data[f] === 'string' && !isSealedText(data[f]));
+}
+
+/** A text as shown: as written, opened, or the erased marker once its key is gone. */
+export async function openText(text: string, keys: KeyStore, ctx: SealContext): Promise<string> {
+  const keyId = sealedTextKeyId(text);
+  if (keyId === undefined) return text;
+  const found = await keys.keyById(keyId);
+  return found.state === 'live' ? open(text, found.key, ctx) : ERASED_TEXT;
 }
 
 /** An event as shown: each sealed text opened, or the erased marker once its key is gone. */
@@ -44,13 +55,8 @@ export async function openEvent<E extends AnyEvent>(event: E, keys: KeyStore): P
     const keyId = sealedTextKeyId(text);
     if (keyId === undefined) continue;
     opened ??= { ...data };
-    const found = await keys.keyById(keyId);
-    if (found.state === 'live') {
-      opened[field] = open(text, found.key, { eventId: event.id, field });
-    } else {
-      opened[field] = ERASED_TEXT;
-      erased.push(field);
-    }
+    opened[field] = await openText(text, keys, { eventId: event.id, field });
+    if (opened[field] === ERASED_TEXT) erased.push(field);
   }
   return { event: opened ? { ...event, data: opened } : event, erased };
 }

@@ -103,7 +103,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     started.unshift({ name: 'stop replay', run: () => audit.stop() });
 
     const hub = createAlertHub();
-    const broadcast = await startAlertBroadcast({ kafka, topic: config.CASE_ALERTS_TOPIC, hub, logger, readModel: { pool, schema }, instanceId: randomUUID() });
+    const broadcast = await startAlertBroadcast({ kafka, topic: config.CASE_ALERTS_TOPIC, hub, logger, readModel: { pool, schema }, keys, instanceId: randomUUID() });
     started.unshift({ name: 'stop alert stream consumer', run: () => broadcast.stop() });
 
     // Started after the app, whose readiness and metrics read them when asked.
@@ -131,7 +131,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       },
       routes: (a) => {
         queryRoutes(a, { pool, readModel, keys, now: clock });
-        alertRoutes(a, { pool, schema, now: clock });
+        alertRoutes(a, { pool, schema, keys, now: clock });
         alertStreamRoute(a, { hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
         audit.routes(a);
       },

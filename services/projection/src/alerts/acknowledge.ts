@@ -1,10 +1,25 @@
 import type pg from 'pg';
 import { makeEvent, SOURCES } from '@syv/contracts';
 import { withTransaction } from '@syv/event-store';
+import { openText, sealEvent, type KeyStore } from '@syv/personal-data';
 import { canSeeArea, problem, type AuthUser } from '@syv/service-kit';
 import { alertAcknowledgedEventId } from '../outbox/ids.js';
 import { appendOutgoing } from '../outbox/outgoing.js';
 import { lockAlert, markAcknowledged, type AlertRow } from './store.js';
+
+/** The child a case is about: the owner of the key its texts are sealed under. */
+async function childOfCase(client: pg.PoolClient, schema: string, caseId: string): Promise<string> {
+  const { rows } = await client.query<{ child_id: string | null }>(`SELECT child_id FROM ${schema}.cases WHERE case_id = $1`, [caseId]);
+  const childId = rows[0]?.child_id;
+  if (!childId) throw new Error(`case ${caseId} has an alert but no child on record`);
+  return childId;
+}
+
+/** The note as shown: opened, or erased with the child's key. The one place its sealing context is named. */
+export async function acknowledgementNoteOf(alert: AlertRow, keys: KeyStore): Promise<AlertRow> {
+  if (alert.acknowledgementNote === null) return alert;
+  return { ...alert, acknowledgementNote: await openText(alert.acknowledgementNote, keys, { eventId: alertAcknowledgedEventId(alert.alertId), field: 'note' }) };
+}
 
 interface AcknowledgeContext {
   user: AuthUser;
@@ -13,6 +28,8 @@ interface AcknowledgeContext {
   correlationid: string;
   causationid: string;
   now: Date;
+  /** The note is about the child: sealed under their key, on the alert and on the alerts topic. */
+  keys: KeyStore;
 }
 
 /**
@@ -33,8 +50,7 @@ export async function acknowledgeAlert(pool: pg.Pool, schema: string, alertId: s
       });
     }
     const note = ctx.note ?? null;
-    await markAcknowledged(client, schema, alertId, ctx.user.sub, ctx.now, note);
-    const event = makeEvent(
+    const written = makeEvent(
       'alert.acknowledged.v1',
       {
         alertId,
@@ -56,6 +72,8 @@ export async function acknowledgeAlert(pool: pg.Pool, schema: string, alertId: s
         actor: { sub: ctx.user.sub, role: ctx.user.role },
       },
     );
+    const event = note === null ? written : sealEvent(written, await ctx.keys.keyFor({ area: alert.area, childId: await childOfCase(client, schema, alert.caseId) }));
+    await markAcknowledged(client, schema, alertId, ctx.user.sub, ctx.now, event.data.note ?? null);
     await appendOutgoing(client, schema, `alert-${alertId}`, event);
     return { ...alert, acknowledgedBy: ctx.user.sub, acknowledgedAt: ctx.now, acknowledgementNote: note };
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeAlertMessage } from '@syv/contracts';
+import { openEvent, type KeyStore } from '@syv/personal-data';
 import { createSubscriber, topicEndOffsets, type KafkaConnection, type Subscriber } from '@syv/messaging';
 import type { AlertHub } from './hub.js';
 import { allocationsOf } from './store.js';
@@ -26,6 +27,8 @@ export async function startAlertBroadcast(opts: {
   hub: AlertHub;
   logger: Logger;
   readModel: { pool: pg.Pool; schema: string };
+  /** An acknowledgement's note is sealed on the topic: listeners hear it opened (or erased). */
+  keys: KeyStore;
   instanceId?: string;
 }): Promise<AlertBroadcast> {
   const { hub, logger, topic } = opts;
@@ -59,7 +62,7 @@ export async function startAlertBroadcast(opts: {
       const events = [];
       for (const message of messages) {
         const decoded = decodeAlertMessage(message.value);
-        if (decoded.ok) events.push(decoded.event);
+        if (decoded.ok) events.push((await openEvent(decoded.event, opts.keys)).event);
         else logger.warn({ partition, offset: message.offset, error: decoded.error.message }, 'not an alert event; not streamed');
       }
       const allocations = hub.hasWorkers() ? await allocationsFor(events.map((e) => e.subject)) : new Map<string, string>();

@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { areaCode } from '@syv/contracts';
 import { commandContext, problemResponses } from '@syv/command-service';
 import { areasToList, requireRole, type ServiceApp } from '@syv/service-kit';
-import { acknowledgeAlert } from './acknowledge.js';
+import type { KeyStore } from '@syv/personal-data';
+import { acknowledgeAlert, acknowledgementNoteOf } from './acknowledge.js';
 import { listAlerts } from './store.js';
 import { alertView, toAlertView } from './views.js';
 
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 
-export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: string; now?: () => Date }): void {
-  const { pool, schema } = deps;
+export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: string; keys: KeyStore; now?: () => Date }): void {
+  const { pool, schema, keys } = deps;
   const now = deps.now ?? (() => new Date());
 
   app.get(
@@ -30,7 +31,8 @@ export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: stri
       const q = request.query;
       const allocatedTo = user.role === 'social_worker' ? user.sub : undefined;
       const rows = await listAlerts(pool, schema, { areas: areasToList(user, q.area), status: q.status, caseId: q.caseId, allocatedTo, limit: q.limit + 1, offset: q.offset });
-      return { items: rows.slice(0, q.limit).map(toAlertView), next: rows.length > q.limit ? q.offset + q.limit : null };
+      const shown = await Promise.all(rows.slice(0, q.limit).map((r) => acknowledgementNoteOf(r, keys)));
+      return { items: shown.map(toAlertView), next: rows.length > q.limit ? q.offset + q.limit : null };
     },
   );
 
@@ -56,7 +58,8 @@ export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: stri
       const user = requireRole(request, 'supervisor', 'social_worker');
       const ctx = commandContext(request, user, now());
       const note = request.body?.note;
-      return toAlertView(await acknowledgeAlert(pool, schema, request.params.alertId, { user, note, correlationid: ctx.correlationid, causationid: ctx.causationid, now: ctx.now }));
+      const acknowledged = await acknowledgeAlert(pool, schema, request.params.alertId, { user, note, correlationid: ctx.correlationid, causationid: ctx.causationid, now: ctx.now, keys });
+      return toAlertView(await acknowledgementNoteOf(acknowledged, keys));
     },
   );
 }

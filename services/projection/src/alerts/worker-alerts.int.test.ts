@@ -128,11 +128,13 @@ describe("a social worker's alerts", () => {
     expect((await acknowledge(own.alertId, tokens.sup!)).json()).toMatchObject({ status: 409, code: 'ALERT_ALREADY_ACKNOWLEDGED', acknowledgedBy: 'sw-1' });
     expect(await alerts('?status=acknowledged', tokens.sw1!)).toMatchObject([{ alertId: own.alertId, acknowledgementNote: NOTE }]);
 
-    const { rows: stored } = await h.pool.query(`SELECT acknowledged_by, acknowledgement_note FROM projection.alerts WHERE alert_id = $1`, [own.alertId]);
-    expect(stored).toEqual([{ acknowledged_by: 'sw-1', acknowledgement_note: NOTE }]);
+    // The note is about the child: stored and published sealed under their key, opened in answers.
+    const { rows: stored } = await h.pool.query<{ acknowledged_by: string; acknowledgement_note: string }>(`SELECT acknowledged_by, acknowledgement_note FROM projection.alerts WHERE alert_id = $1`, [own.alertId]);
+    expect(stored).toEqual([{ acknowledged_by: 'sw-1', acknowledgement_note: expect.stringMatching(/^sealed:v1:/) }]);
     const { rows: events } = await h.pool.query(`SELECT type, data FROM projection.events WHERE stream_id = $1 ORDER BY stream_version`, [`alert-${own.alertId}`]);
     expect(events.map((e) => e.type)).toEqual(['alert.raised.v1', 'alert.acknowledged.v1']);
-    expect(events[1]?.data).toMatchObject({ alertId: own.alertId, caseId: mine.caseId, acknowledgedBy: 'sw-1', note: NOTE });
+    expect(events[1]?.data).toMatchObject({ alertId: own.alertId, caseId: mine.caseId, acknowledgedBy: 'sw-1', note: stored[0]!.acknowledgement_note });
+    expect(JSON.stringify(events)).not.toContain(NOTE);
   });
 
   it('lets a supervisor acknowledge without a body, as before notes existed: no note is kept or published', async () => {

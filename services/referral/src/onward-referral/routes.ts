@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService, type LanguageFlag } from '@syv/command-service';
 import { agencySchema, onwardReferralDeclinedData, onwardReferralEndedData, onwardReferralMadeData, onwardReferralWithdrawnData, supportOutcomeSchema } from '@syv/contracts';
@@ -184,6 +185,30 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
     },
   );
 
+  /** A refusal or a withdrawal: the referral stops waiting, and its reason is read for labelling language. */
+  async function recordRefusal(
+    request: FastifyRequest,
+    onwardReferralId: string,
+    outcome: { kind: 'decline'; declinedAt: string; reason: string } | { kind: 'withdraw'; withdrawnAt: string; reason: string },
+    atField: string,
+  ) {
+    const user = requireRole(request, 'social_worker', 'supervisor');
+    const ctx = commandContext(request, user);
+    notInFuture(outcome.kind === 'decline' ? outcome.declinedAt : outcome.withdrawnAt, atField, ctx.now);
+    const { streamId, made, found } = await onwardReferralFor(service, user, onwardReferralId);
+    return executeCommand<OnwardEvent, z.infer<typeof outcomeAnswer>, 200>({
+      store: service.store,
+      request,
+      ctx,
+      streamId,
+      caseId: found.caseId,
+      area: found.area,
+      seal: await service.sealerFor(found),
+      decide: (history) => onwardReferralDecider.decide({ ...outcome, onwardReferralId }, fold(onwardReferralDecider, history)),
+      answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: service.languageFlags(found.area, { reason: outcome.reason }) } }),
+    });
+  }
+
   // The outcomes: declined by the agency, withdrawn by the referrer, or the support ended. Like a
   // start, each is recorded on a closed case too: the agency's answer is a fact whether or not our
   // case is still open. Each reads its free text for labelling language, as every write does.
@@ -202,22 +227,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       },
     },
     async (request, reply) => {
-      const user = requireRole(request, 'social_worker', 'supervisor');
-      const ctx = commandContext(request, user);
-      notInFuture(request.body.declinedAt, 'body.declinedAt', ctx.now);
-      const { onwardReferralId } = request.params;
-      const { streamId, made, found } = await onwardReferralFor(service, user, onwardReferralId);
-      const answer = await executeCommand<OnwardEvent, z.infer<typeof outcomeAnswer>, 200>({
-        store: service.store,
-        request,
-        ctx,
-        streamId,
-        caseId: found.caseId,
-        area: found.area,
-        seal: await service.sealerFor(found),
-        decide: (history) => onwardReferralDecider.decide({ kind: 'decline', onwardReferralId, ...request.body }, fold(onwardReferralDecider, history)),
-        answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: service.languageFlags(found.area, { reason: request.body.reason }) } }),
-      });
+      const answer = await recordRefusal(request, request.params.onwardReferralId, { kind: 'decline', ...request.body }, 'body.declinedAt');
       return reply.code(answer.status).send(answer.body);
     },
   );
@@ -236,22 +246,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       },
     },
     async (request, reply) => {
-      const user = requireRole(request, 'social_worker', 'supervisor');
-      const ctx = commandContext(request, user);
-      notInFuture(request.body.withdrawnAt, 'body.withdrawnAt', ctx.now);
-      const { onwardReferralId } = request.params;
-      const { streamId, made, found } = await onwardReferralFor(service, user, onwardReferralId);
-      const answer = await executeCommand<OnwardEvent, z.infer<typeof outcomeAnswer>, 200>({
-        store: service.store,
-        request,
-        ctx,
-        streamId,
-        caseId: found.caseId,
-        area: found.area,
-        seal: await service.sealerFor(found),
-        decide: (history) => onwardReferralDecider.decide({ kind: 'withdraw', onwardReferralId, ...request.body }, fold(onwardReferralDecider, history)),
-        answer: () => ({ status: 200, body: { onwardReferralId, caseId: found.caseId, agency: made.agency, languageFlags: service.languageFlags(found.area, { reason: request.body.reason }) } }),
-      });
+      const answer = await recordRefusal(request, request.params.onwardReferralId, { kind: 'withdraw', ...request.body }, 'body.withdrawnAt');
       return reply.code(answer.status).send(answer.body);
     },
   );
