@@ -19,7 +19,7 @@ import {
   type Flag as ContractFlag,
 } from '@syv/contracts';
 import { problemResponses } from '@syv/command-service';
-import { areasToList, type AuthUser, notFoundUnlessInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { areasToList, type AuthUser, caseRoles, notFoundUnlessInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { recordAccess } from '../access/access-log.js';
 import { flagsOfCases, type StoredFlag } from './stored-flags.js';
 import { loadCaseEvents } from '../read-model/case-events.js';
@@ -247,7 +247,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       schema: {
         summary: 'Cases of your areas, with their flags; a caseload',
         description:
-          "Any role. Newest first; filter by status, by a rule that currently flags the case, by one of your areas, or by the worker a case is allocated to: `allocatedTo=me` is the caller's caseload; supervisors and auditors may name any worker's id. Each case comes with its open flags, days since the child was last seen and the onward referrals still waiting.",
+          "Social workers, supervisors and auditors. Newest first; filter by status, by a rule that currently flags the case, by one of your areas, or by the worker a case is allocated to: `allocatedTo=me` is the caller's caseload; supervisors and auditors may name any worker's id. Each case comes with its open flags, days since the child was last seen and the onward referrals still waiting.",
         tags: ['cases'],
         querystring: z
           .object({
@@ -263,7 +263,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       },
     },
     async (request) => {
-      const user = request.user;
+      const user = requireRole(request, ...caseRoles);
       const q = request.query;
       const allocatedTo = caseloadOf(user, q.allocatedTo);
       const rows = await listCases(pool, schema, { areas: areasToList(user, q.area), status: q.status, flag: q.flag, allocatedTo, limit: q.limit + 1, offset: q.offset });
@@ -304,15 +304,15 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       schema: {
         summary: 'One case: status, dates, support, agencies, waits, last contact, flags',
         description:
-          'Any role in the case’s area. With `asOf`, the case as it was then: the facts dated at or before that time, and the flags the rules gave then. Every read is recorded in the access log.',
+          'A social worker, supervisor or auditor in the case’s area. With `asOf`, the case as it was then: the facts dated at or before that time, and the flags the rules gave then. Every read is recorded in the access log.',
         tags: ['cases'],
         params: z.object({ caseId: z.uuid() }),
         querystring: z.object({ asOf: z.iso.datetime({ offset: true }).optional() }).strict(),
-        response: { 200: caseSummaryView, ...problemResponses(400, 401, 404) },
+        response: { 200: caseSummaryView, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const user = request.user;
+      const user = requireRole(request, ...caseRoles);
       const { caseId } = request.params;
       const area = await visibleCaseArea(user, caseId);
       const asOf = request.query.asOf === undefined ? undefined : new Date(request.query.asOf);
@@ -341,7 +341,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       schema: {
         summary: 'The case’s record, read back',
         description:
-          "Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals (with the referrer's reason), allocations, onward referrals (their whole life: waiting, started, declined, withdrawn or ended, with the reasons and note as written, the wait and the length of support in days), interventions (notes, the child's and the family's views), incidents (description), risk assessments (rationale, the kinds of harm outside the home, the child's and the family's views). Texts are as written; a text not recorded (as on records made before it could be) is absent. Each record lists the labelling language found in its texts, naming the field. Every read is in the access log.",
+          "Social workers, supervisors and auditors of the area. One list per kind of record, each in the order it happened: referrals (with the referrer's reason), allocations, onward referrals (their whole life: waiting, started, declined, withdrawn or ended, with the reasons and note as written, the wait and the length of support in days), interventions (notes, the child's and the family's views), incidents (description), risk assessments (rationale, the kinds of harm outside the home, the child's and the family's views). Texts are as written (opened from their sealed form), or `[erased]` once the child’s data was erased; a text not recorded (as on records made before it could be) is absent. Each record lists the labelling language found in its texts, naming the field. Every read is in the access log.",
         tags: ['cases'],
         params: z.object({ caseId: z.uuid() }),
         response: { 200: caseRecordView, ...problemResponses(401, 403, 404) },

@@ -113,7 +113,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       schema: {
         summary: 'Refer the child on to another agency',
         description:
-          'Records a referral to another agency (e.g. CAMHS). The wait until it starts is watched: a long wait, or a closure while it has not started, is flagged. Answers languageFlags: labelling or victim-blaming phrases in the reason, with suggested wording (the reason is recorded as written).',
+          'Records a referral to another agency (e.g. CAMHS). The wait until it starts is watched: a long wait, or a closure while it has not started, is flagged. Answers languageFlags: labelling or victim-blaming phrases in the reason, with suggested wording (the reason is kept as written, sealed under the child’s key).',
         tags: ['onward referrals'],
         params: z.object({ caseId: z.uuid() }),
         body: makeBody,
@@ -132,6 +132,8 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
         request,
         ctx,
         streamId: onwardStreamId(onwardReferralId),
+        // Its id was minted just above: nothing to read first.
+        newStream: true,
         caseId: found.caseId,
         area: found.area,
         seal: await service.sealerFor(found),
@@ -219,7 +221,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       schema: {
         summary: 'Record that the receiving agency declined an onward referral',
         description:
-          'The agency refused the referral: the child is no longer waiting for it (LONG_WAIT and CLOSURE_PENDING_ONWARD_REFERRAL stop counting it) and still needs that help, so ONWARD_REFERRAL_DECLINED flags the case. Not before the referral was made, not in the future, not once it started, nor after another outcome. Answers languageFlags for the reason (recorded as written).',
+          'The agency refused the referral: the child is no longer waiting for it (LONG_WAIT and CLOSURE_PENDING_ONWARD_REFERRAL stop counting it) and still needs that help, so ONWARD_REFERRAL_DECLINED flags the case. Not before the referral was made, not in the future, not once it started, nor after another outcome. Answers languageFlags for the reason (kept as written, sealed under the child’s key).',
         tags: ['onward referrals'],
         params: onwardParams,
         body: declineBody,
@@ -238,7 +240,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       schema: {
         summary: 'Withdraw an onward referral',
         description:
-          'The referrer withdrew the referral before the agency started: the child is no longer waiting for it. Not before the referral was made, not in the future, not once it started, nor after another outcome. Answers languageFlags for the reason (recorded as written).',
+          'The referrer withdrew the referral before the agency started: the child is no longer waiting for it. Not before the referral was made, not in the future, not once it started, nor after another outcome. Answers languageFlags for the reason (kept as written, sealed under the child’s key).',
         tags: ['onward referrals'],
         params: onwardParams,
         body: withdrawBody,
@@ -257,7 +259,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       schema: {
         summary: "Record that an onward referral's support ended",
         description:
-          "The agency's support ended: completed, disengaged, moved or other, with an optional note. Only a started referral ends; not before its start, not in the future, and once. Support that ended as disengaged soon after it started is flagged (SUPPORT_ENDED_EARLY). Answers the length of support and languageFlags for the note (recorded as written).",
+          "The agency's support ended: completed, disengaged, moved or other, with an optional note. Only a started referral ends; not before its start, not in the future, and once. Support that ended as disengaged soon after it started is flagged (SUPPORT_ENDED_EARLY). Answers the length of support and languageFlags for the note (kept as written, sealed under the child’s key).",
         tags: ['onward referrals'],
         params: onwardParams,
         body: endBody,
