@@ -68,6 +68,7 @@ const ACTORS = ['social_worker', 'supervisor'] as const;
 const EVERYONE = ['social_worker', 'supervisor', 'auditor'] as const;
 const READERS = ['supervisor', 'auditor'] as const;
 const AUDITORS = ['auditor'] as const;
+const DATA_PROTECTION_OFFICERS = ['data_protection_officer'] as const;
 
 let sys: E2eSystem;
 let fixtures: Fixtures;
@@ -150,6 +151,15 @@ async function labelledIntervention(token: string, caseId: string): Promise<void
     },
     { what: `the intervention service to know case ${caseId}`, timeoutMs: 30_000 },
   );
+}
+
+/** A child referred in the area a moment ago: the child has a case there, for an erasure to use up. */
+async function referredChild(area: string): Promise<string> {
+  const childId = `child-${randomUUID().slice(0, 8)}`;
+  const body = { childId, area, sourceAgency: 'school', concerns: ['weapon_carrying'], riskLevel: 'medium', receivedAt: daysAgo(2), reason: 'Found carrying a knife at school.' };
+  const res = await api(sys.url('referral'), 'POST', '/v1/referrals', { token: workerOf[area] as string, body });
+  if (res.status !== 201) throw new Error(`a referral answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return childId;
 }
 
 /** The first alert a supervisor of the area lists that `pick` accepts. */
@@ -260,6 +270,16 @@ const matrix: Record<string, MatrixEntry> = {
     request: async (r, area, fresh) => ({
       params: { onwardReferralId: fresh ? await startedOnwardReferral(area, r.caseId) : r.onwardReferralId },
       body: { endedAt: daysAgo(1), outcome: 'completed' },
+    }),
+  },
+  'referral POST /v1/children/{childId}/erasure': {
+    allowed: DATA_PROTECTION_OFFICERS,
+    scope: 'body-area',
+    success: 200,
+    // The officer erases a child referred for the cell; the others are refused before anything is looked up.
+    request: async (_r, area, fresh) => ({
+      params: { childId: fresh ? await referredChild(area) : `child-${randomUUID().slice(0, 8)}` },
+      body: { area, reason: 'Retention period of the records ended (review RR-1).', legalBasis: 'retention_period_ended' },
     }),
   },
   'intervention POST /v1/cases/{caseId}/interventions': activity(() => ({
@@ -523,7 +543,7 @@ beforeAll(async () => {
     { brokers: testInfra().kafkaBrokers, topic: sys.topics.caseEvents },
   );
   for (const area of [AREA, OTHER]) workerOf[area] = await sys.token('social_worker', [area], `sw-${area}`);
-  for (const role of EVERYONE) tokens.set(role, await sys.token(role, [AREA], `${role}-matrix`));
+  for (const role of [...EVERYONE, ...DATA_PROTECTION_OFFICERS]) tokens.set(role, await sys.token(role, [AREA], `${role}-matrix`));
   tokens.set('no_token', undefined);
   tokens.set('expired_token', await mintDevToken({ sub: 'sw-expired', role: 'social_worker', areas: [AREA], secret: JWT_SECRET, ttl: -600 }));
   tokens.set('foreign_signature', await mintDevToken({ sub: 'sw-forged', role: 'supervisor', areas: [AREA, OTHER], secret: 'another-secret-entirely-0123456789abcdef', ttl: '1h' }));

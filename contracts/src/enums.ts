@@ -86,8 +86,11 @@ export const riskLevelSchema = z.enum(RISK_LEVELS);
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
 export type Severity = RiskLevel;
 
-/** The `role` claim of a user's token. */
-export const ROLES = ['social_worker', 'supervisor', 'auditor'] as const;
+/**
+ * The `role` claim of a user's token. A data protection officer erases a child's personal texts
+ * and sees no case data.
+ */
+export const ROLES = ['social_worker', 'supervisor', 'auditor', 'data_protection_officer'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -110,6 +113,15 @@ export const CLOSURE_RULE_IDS = [
   'CLOSURE_SINGLE_AGENCY',
 ] as const;
 export type ClosureRuleId = (typeof CLOSURE_RULE_IDS)[number];
+
+/**
+ * Why a child's personal texts were erased (child.erased.v1): the retention period of the records
+ * ended, the child (or someone for them) exercised the right to erasure, a court ordered it, or
+ * another basis the reason names.
+ */
+export const ERASURE_LEGAL_BASES = ['retention_period_ended', 'right_to_erasure', 'court_order', 'other'] as const;
+export const erasureLegalBasisSchema = z.enum(ERASURE_LEGAL_BASES);
+export type ErasureLegalBasis = z.infer<typeof erasureLegalBasisSchema>;
 
 /** The projection's rules; the id is what flags, alerts and thresholds refer to. */
 export const RULE_IDS = [

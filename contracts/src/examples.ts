@@ -15,6 +15,7 @@ const childId = 'child-7f3a9c21';
 
 const socialWorker: Actor = { sub: 'sw-4821', role: 'social_worker' };
 const supervisor: Actor = { sub: 'sup-0317', role: 'supervisor' };
+const dataProtectionOfficer: Actor = { sub: 'dpo-0042', role: 'data_protection_officer' };
 const projection: Actor = { sub: SOURCES.projection, role: 'system' };
 const caseClosure: Actor = { sub: SOURCES.caseClosure, role: 'system' };
 
@@ -241,6 +242,20 @@ export const examples: { [T in EventType]: EventOf<T> } = {
     'case.reopened.v1',
     { caseId, reason: 'Police found him carrying a knife on 2 September; he needs support again.', reopenedAt: '2026-09-03T09:30:00+01:00' },
     { id: eventId(13), source: SOURCES.caseClosure, time: '2026-09-03T08:31:56.802Z', correlationid: requestId(10), causationid: requestId(10), actor: socialWorker },
+  ),
+  'child.erased.v1': example(
+    'child.erased.v1',
+    {
+      caseId,
+      childId,
+      area,
+      erasedBy: dataProtectionOfficer.sub,
+      erasedAt: '2033-02-01T10:00:00Z',
+      legalBasis: 'retention_period_ended',
+      reason: 'Retention period of the case records ended (retention review RR-2033-014).',
+      keyIds: ['7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c19'],
+    },
+    { id: eventId(20), source: SOURCES.referral, time: '2033-02-01T10:00:00.214Z', correlationid: requestId(15), causationid: requestId(15), actor: dataProtectionOfficer },
   ),
   'alert.raised.v1': example(
     'alert.raised.v1',

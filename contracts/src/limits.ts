@@ -15,6 +15,8 @@ export const REFERRAL_CONCERNS_MAX = 10;
 
 /** The longest reason a referral gives, in the referrer's words. */
 export const REFERRAL_REASON_MAX = 5_000;
+/** The longest reason a data protection officer gives for an erasure (a product text: no personal data). */
+export const ERASURE_REASON_MAX = 500;
 /** The longest description of an incident. */
 export const INCIDENT_DESCRIPTION_MAX = 5_000;
 /** The longest rationale of a risk assessment. */

@@ -3,7 +3,7 @@ import type { Role } from '@syv/service-kit';
 // The access rules as expectations, for any route: who may act, and what everyone else sees.
 
 export type Principal = Role | 'no_token' | 'expired_token' | 'foreign_signature';
-export const principals: Principal[] = ['social_worker', 'supervisor', 'auditor', 'no_token', 'expired_token', 'foreign_signature'];
+export const principals: Principal[] = ['social_worker', 'supervisor', 'auditor', 'data_protection_officer', 'no_token', 'expired_token', 'foreign_signature'];
 
 /** The record a request is aimed at: in the caller's area, in another area, or none at all. */
 export type Target = 'own' | 'other' | 'unknown';
@@ -71,6 +71,7 @@ const short: Record<Principal, string> = {
   social_worker: 'sw',
   supervisor: 'sup',
   auditor: 'aud',
+  data_protection_officer: 'dpo',
   no_token: 'none',
   expired_token: 'exp',
   foreign_signature: 'alien',

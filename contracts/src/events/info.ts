@@ -99,6 +99,12 @@ export const EVENT_INFO: { [T in EventType]: EventInfo } = {
     emittedBy: SOURCES.caseClosure,
     description: 'A closed case was reopened because the child needs support again.',
   },
+  'child.erased.v1': {
+    title: 'Child erased',
+    emittedBy: SOURCES.referral,
+    description:
+      "A data protection officer erased the child's personal texts in the area: the child's data keys were deleted, so every text sealed under them reads as erased from then on, wherever it was copied. One per case of the child in the area. Flags, dates, agencies and the case's shape remain; the rules ignore this event.",
+  },
   'alert.raised.v1': {
     title: 'Alert raised',
     emittedBy: SOURCES.projection,

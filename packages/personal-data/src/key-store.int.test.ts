@@ -55,6 +55,7 @@ describe("a child's data key", () => {
     const { rows } = await pool.query(`SELECT wrapped, erased_by FROM ${KEY_STORE_SCHEMA}.data_keys WHERE key_id = $1`, [key.keyId]);
     expect(rows[0]).toEqual({ wrapped: null, erased_by: 'dpo-1' });
     expect((await instance().erase(child, 'dpo-1')).keyIds).toEqual([]);
+    expect(await instance().erasedKeys(child)).toEqual([{ keyId: key.keyId, erasedAt: erased.erasedAt }]);
   });
 
   it('given an erased child referred again, then new text gets a new key, and the old key stays erased', async () => {

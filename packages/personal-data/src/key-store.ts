@@ -34,6 +34,11 @@ export interface KeyStore {
    * Text sealed under them can never be read again, wherever it was copied.
    */
   erase(child: Child, erasedBy: string): Promise<{ keyIds: string[]; erasedAt: Date }>;
+  /**
+   * Every key of the child erased so far (the tombstones), oldest first: what an erasure that was
+   * interrupted after deleting the keys needs to record them when it is asked again.
+   */
+  erasedKeys(child: Child): Promise<{ keyId: string; erasedAt: Date }[]>;
 }
 
 export const keyStoreMigrations: Migration[] = [
@@ -130,6 +135,14 @@ export function postgresKeyStore(opts: KeyStoreOptions): KeyStore {
       byChild.delete(childKey(child));
       for (const r of rows) byId.set(r.key_id, { state: 'erased', erasedAt: r.erased_at });
       return { keyIds: rows.map((r) => r.key_id), erasedAt: rows[0]?.erased_at ?? new Date() };
+    },
+
+    async erasedKeys(child) {
+      const { rows } = await pool.query<{ key_id: string; erased_at: Date }>(
+        `SELECT key_id, erased_at FROM ${t} WHERE area = $1 AND child_id = $2 AND erased_at IS NOT NULL ORDER BY erased_at, key_id`,
+        [child.area, child.childId],
+      );
+      return rows.map((r) => ({ keyId: r.key_id, erasedAt: r.erased_at }));
     },
   };
 }

@@ -13,7 +13,7 @@ export { problemCatalog, problemTypeUri, type ProblemCode, type ProblemDefinitio
 export { isProblem, problem, type FieldError, type ProblemError, type ProblemExtra } from './problems/problem.js';
 export { PROBLEM_CONTENT_TYPE, problemDetailsSchema, sendProblem, toProblemBody, type ProblemBody } from './problems/render.js';
 
-export { roles, tokenClaimsSchema, type AuthUser, type Role } from './auth/claims.js';
+export { caseRoles, roles, tokenClaimsSchema, type AuthUser, type Role } from './auth/claims.js';
 export { createVerifier, type AuthConfig, type Verifier, type VerifierOptions, type VerifyFailureReason, type VerifyResult } from './auth/verifier.js';
 export { areasToList, canSeeArea, notFoundUnlessInArea, requireRole } from './auth/access.js';
 export { mintDevToken, type DevTokenRequest } from './auth/dev-token.js';

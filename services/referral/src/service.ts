@@ -1,5 +1,6 @@
 import { SOURCES } from '@syv/contracts';
 import type { CommandServiceDefinition } from '@syv/command-service';
+import { erasureRoutes } from './erasure/routes.js';
 import { onwardReferralRoutes } from './onward-referral/routes.js';
 import { allocationRoutes } from './referral/allocation-routes.js';
 import { referralRoutes } from './referral/routes.js';
@@ -17,11 +18,13 @@ export const referralService: CommandServiceDefinition = {
     tags: [
       { name: 'referrals', description: 'Referrals, cases and their allocation' },
       { name: 'onward referrals', description: 'Referrals on to other agencies, and their waits' },
+      { name: 'erasure', description: "A data protection officer erases a child's personal texts" },
     ],
   },
   routes: (app, service) => {
     referralRoutes(app, service);
     allocationRoutes(app, service);
     onwardReferralRoutes(app, service);
+    erasureRoutes(app, service);
   },
 };

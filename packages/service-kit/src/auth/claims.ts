@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
-export const roles = ['social_worker', 'supervisor', 'auditor'] as const;
+export const roles = ['social_worker', 'supervisor', 'auditor', 'data_protection_officer'] as const;
 export type Role = (typeof roles)[number];
+
+/**
+ * The roles that read case data. A data protection officer erases a child's personal texts and is
+ * refused every route of case data (403), as an auditor is refused every write.
+ */
+export const caseRoles = ['social_worker', 'supervisor', 'auditor'] as const satisfies readonly Role[];
 
 /** Who is calling, from a verified token. `areas` are local-authority codes (e.g. E09000001). */
 export interface AuthUser {

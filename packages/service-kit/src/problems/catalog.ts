@@ -73,6 +73,11 @@ export const problemCatalog = {
     title: 'Case not found',
     meaning: 'There is no case with this id in your areas: a case of another area is answered exactly as one that does not exist.',
   },
+  CHILD_NOT_FOUND: {
+    status: 404,
+    title: 'Child not found',
+    meaning: 'The child has no case in the area the request names, so there is nothing of theirs to act on there.',
+  },
   REQUEST_TIMEOUT: {
     status: 408,
     title: 'Request timeout',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import { areaCode, caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, closureRequestStatusSchema, flagSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
-import { areasToList, canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { areasToList, canSeeArea, caseRoles, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { findClosureRequest, listClosureRequests, projectClosureRequests } from './closure-requests.js';
 import { closureDecider, statusAfter, type ClosureEvent } from './decider.js';
 
@@ -106,7 +106,7 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
       schema: {
         summary: 'Closure requests of your areas',
         description:
-          'Any role, own areas only. `status=held_for_review` lists the closures waiting for a supervisor, with their flags, the longest waiting first. Paged: `next` is the offset of the next page, or null.',
+          'Social workers, supervisors and auditors, own areas only. `status=held_for_review` lists the closures waiting for a supervisor, with their flags, the longest waiting first. Paged: `next` is the offset of the next page, or null.',
         tags: ['closure'],
         querystring: z
           .object({
@@ -120,8 +120,9 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
       },
     },
     async (request) => {
+      const user = requireRole(request, ...caseRoles);
       const q = request.query;
-      const rows = await listClosureRequests(store.pool, store.schema, { areas: areasToList(request.user, q.area), status: q.status, limit: q.limit + 1, offset: q.offset });
+      const rows = await listClosureRequests(store.pool, store.schema, { areas: areasToList(user, q.area), status: q.status, limit: q.limit + 1, offset: q.offset });
       return { items: rows.slice(0, q.limit), next: rows.length > q.limit ? q.offset + q.limit : null };
     },
   );
@@ -133,11 +134,11 @@ export function closureRoutes(app: ServiceApp, service: CommandService): void {
         summary: 'Follow a closure request',
         tags: ['closure'],
         params: z.object({ closureRequestId: z.uuid() }),
-        response: { 200: requestView.omit({ area: true }), ...problemResponses(401, 404) },
+        response: { 200: requestView.omit({ area: true }), ...problemResponses(401, 403, 404) },
       },
     },
     async (request) => {
-      const user = request.user;
+      const user = requireRole(request, ...caseRoles);
       const found = await findClosureRequest(store.pool, store.schema, request.params.closureRequestId);
       if (!found || !canSeeArea(user, found.area)) throw problem('NOT_FOUND', `There is no closure request ${request.params.closureRequestId} in your areas.`);
       const { area: _area, ...rest } = found;

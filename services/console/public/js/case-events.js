@@ -51,6 +51,8 @@ export function eventDetail(e) {
       return [h('p', { class: 'detail' }, `Rejected by ${d.rejectedBy}.`), free('Rationale', d.rationale)];
     case 'case.reopened':
       return [free('Reason', d.reason)];
+    case 'child.erased':
+      return [h('p', { class: 'detail' }, `By ${d.erasedBy}; legal basis: ${words(d.legalBasis)}. The child's free texts read as [erased]; flags, dates and agencies remain.`), free('Reason', d.reason)];
     default:
       return [];
   }

@@ -36,6 +36,7 @@ const EVENT_WORDS = {
   'case.closed': 'Case closed',
   'closure.rejected': 'Closure rejected',
   'case.reopened': 'Case reopened',
+  'child.erased': "Child's personal texts erased",
 };
 export const eventName = (type) => String(type).replace(/\.v\d+$/, '');
 export const eventWords = (type) => EVENT_WORDS[eventName(type)] ?? eventName(type);

@@ -6,7 +6,11 @@ import type { CaseEvent as ContractCaseEvent } from '@syv/contracts';
 export { AGENCIES, areaCode, ERASED_TEXT, isSealedText } from '@syv/contracts';
 export type { Agency, ClosureReason, Concern, Flag as ContractFlag, HarmOutsideHomeKind, IncidentKind, InterventionKind, RiskLevel, SupportOutcome } from '@syv/contracts';
 
-/** The event types the rules read; closure.assessed, closure.held and closure.rejected change no fact they weigh. */
+/**
+ * The event types the rules read; closure.assessed, closure.held and closure.rejected change no fact
+ * they weigh, and child.erased (a child's texts erased) changes none either: the archive keeps it for
+ * the history, and the flags stay as they were.
+ */
 type UsedEventType =
   | 'referral.received.v1'
   | 'case.opened.v1'

@@ -5,9 +5,11 @@ import type { ProblemCode } from '@syv/service-kit';
 // One stream per child per area: every referral of that child in that area, every case opened
 // for them and who each case is allocated to. Two referrals of the same child arriving at once meet
 // on this stream's version, so exactly one case is opened and the other referral joins it; two
-// workers taking one case at once meet there too, so exactly one gets it.
+// workers taking one case at once meet there too, so exactly one gets it. A data protection
+// officer's erasure of the child is recorded here as well (`../erasure/decider.ts`), so it meets a
+// referral opening a new case on the same version; this decider passes over it.
 
-export type ChildEvent = DomainEvent<'case.opened.v1' | 'referral.received.v1' | 'case.allocated.v1'>;
+export type ChildEvent = DomainEvent<'case.opened.v1' | 'referral.received.v1' | 'case.allocated.v1' | 'child.erased.v1'>;
 
 /** Who asks: a social worker may allocate a case only to themselves, a supervisor to anyone. */
 export interface Allocator {

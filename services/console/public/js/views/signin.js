@@ -41,7 +41,7 @@ export function signInView(main, { navigate }) {
   // /dev-token answers 404 and nothing is shown.
   void fetch('/dev-token', { cache: 'no-store' }).then((res) => {
     if (res.status === 404) return;
-    const role = h('select', { id: 'dev-role', name: 'role' }, h('option', { value: 'supervisor' }, 'supervisor'), h('option', { value: 'auditor' }, 'auditor'), h('option', { value: 'social_worker' }, 'social worker'));
+    const role = h('select', { id: 'dev-role', name: 'role' }, h('option', { value: 'supervisor' }, 'supervisor'), h('option', { value: 'auditor' }, 'auditor'), h('option', { value: 'social_worker' }, 'social worker'), h('option', { value: 'data_protection_officer' }, 'data protection officer'));
     const areas = h('input', { id: 'dev-areas', name: 'areas', value: 'E09000001', required: true, pattern: '[A-Za-z0-9_\\-]{1,16}(,[A-Za-z0-9_\\-]{1,16})*', 'aria-describedby': 'dev-areas-hint' });
     mount(
       devSection,

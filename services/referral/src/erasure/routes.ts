@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { casesOfChild } from '@syv/case-view';
+import { commandContext, executeCommand, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { areaCode, childId, ERASURE_LEGAL_BASES, ERASURE_REASON_MAX, erasureLegalBasisSchema } from '@syv/contracts';
+import { fold } from '@syv/decider';
+import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { childStreamId, type ChildEvent } from '../referral/decider.js';
+import { childErasureDecider, type ErasureState, type RecordedErasure } from './decider.js';
+
+const erasureBody = z
+  .object({
+    area: areaCode().describe("The area whose record of the child is erased: one of the token's areas."),
+    reason: z
+      .string()
+      .min(1)
+      .max(ERASURE_REASON_MAX)
+      .regex(/\S/, 'must not be blank')
+      .describe(
+        'Why, in a few words that name no one and hold no personal data: a reference to the request, the order or the retention review. It is recorded as written, not sealed, and stays after the erasure.',
+      ),
+    legalBasis: erasureLegalBasisSchema.describe(`The legal basis: ${ERASURE_LEGAL_BASES.join(', ')} (then the reason says which).`),
+  })
+  .strict()
+  .meta({ example: { area: 'E09000001', reason: 'Retention period of the case records ended (retention review RR-2033-014).', legalBasis: 'retention_period_ended' } });
+
+/** The body and the event its fields become: route-limits.test.ts holds their bounds equal. */
+export const bodiesAndEvents = [{ route: 'POST /v1/children/{childId}/erasure', body: erasureBody, event: 'child.erased.v1' }] as const;
+
+const erasureAnswer = z.object({
+  childId: z.string(),
+  area: z.string(),
+  erasedAt: z.iso.datetime({ offset: true }).describe("When the child's keys were deleted (the time of the request when there were none)."),
+  keyIds: z.array(z.uuid()).describe('The data keys deleted; empty when no text was ever sealed for the child.'),
+  cases: z.array(z.uuid()).describe('The cases of the child in the area; each has a child.erased event in its history.'),
+});
+
+const answerOf = (e: RecordedErasure): z.infer<typeof erasureAnswer> => ({ childId: e.childId, area: e.area, erasedAt: e.erasedAt, keyIds: e.keyIds, cases: e.cases });
+
+export function erasureRoutes(app: ServiceApp, service: CommandService): void {
+  app.post(
+    '/v1/children/:childId/erasure',
+    {
+      schema: {
+        summary: "Erase a child's personal texts in an area",
+        description:
+          "Data protection officers only. Deletes the child's data keys in the area, so every free text written about the child there (notes, reasons, descriptions, rationales, views, summaries), wherever it was stored, published or copied, reads as `[erased]` from then on (every service within its key cache bound, 60 s by default). Flags, dates, agencies and the shape of each case remain. Records child.erased (who, when, legal basis, reason, which keys) on each case of the child in the area. Asked again, it records nothing new and answers the same. A child with no case in the area is 404; an area not in the token is 403.",
+        tags: ['erasure'],
+        params: z.object({ childId: childId() }),
+        body: erasureBody,
+        response: { 200: erasureAnswer, ...writeResponses, ...problemResponses(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireRole(request, 'data_protection_officer');
+      const { childId: child } = request.params;
+      const { area, reason, legalBasis } = request.body;
+      if (!canSeeArea(user, area)) {
+        throw problem('FORBIDDEN', `You do not work in area ${area}, so you cannot erase a child's record there.`, {
+          errors: [{ field: 'body.area', message: 'not one of your areas' }],
+        });
+      }
+      // Nothing is deleted for a child with no case here. The service's case view has every case
+      // this service opened as soon as it committed (its own write, not Kafka's echo).
+      if ((await casesOfChild(service.store.pool, service.store.schema, area, child)).length === 0) {
+        throw problem('CHILD_NOT_FOUND', `Child ${child} has no case in area ${area}.`);
+      }
+      const ctx = commandContext(request, user);
+      // The keys first, then the record. Stopping between the two leaves the texts unreadable and
+      // the erasure not yet in the history: the request failed, so it is asked again, deletes
+      // nothing more, and records the keys it finds already erased (the decider compares every
+      // tombstone with the keys already recorded). The other order could leave a history that
+      // says "erased" over texts that can still be read.
+      await service.keys.erase({ area, childId: child }, user.sub);
+      const erasedKeys = (await service.keys.erasedKeys({ area, childId: child })).map((k) => ({ keyId: k.keyId, erasedAt: k.erasedAt.toISOString() }));
+      let state: ErasureState | undefined;
+      const answer = await executeCommand<ChildEvent, z.infer<typeof erasureAnswer>, 200>({
+        store: service.store,
+        request,
+        ctx,
+        streamId: childStreamId(area, child),
+        area,
+        decide: (history) => {
+          state = fold(childErasureDecider, history);
+          const command = { kind: 'erase' as const, childId: child, area, erasedBy: user.sub, legalBasis, reason, erasedKeys, at: ctx.now.toISOString() };
+          return childErasureDecider.decide(command, state);
+        },
+        answer: (events) => {
+          const after = events.reduce(childErasureDecider.evolve, state ?? childErasureDecider.initialState());
+          if (!after.last) throw new Error('an erasure that is answered has been recorded');
+          return { status: 200, body: answerOf(after.last) };
+        },
+      });
+      return reply.code(answer.status).send(answer.body);
+    },
+  );
+}
