@@ -258,6 +258,20 @@ describe("a child's erasure", () => {
     await expectNoMarkerAnywhere();
   });
 
+  it('given the keys deleted but the erasure not recorded (the service stopped between the two), when asked again, then it records the keys already deleted', async () => {
+    const childC = `child-${randomUUID().slice(0, 8)}`;
+    const caseC = await refer(childC, 'Reported missing twice this month.');
+    // The first attempt's first step alone, as the key store runs it; then the attempt stopped.
+    const sql = `UPDATE personal_data.data_keys SET wrapped = NULL, erased_at = now(), erased_by = 'dpo-erasure' WHERE area = '${AREA}' AND child_id = '${childC}' AND erased_at IS NULL RETURNING key_id`;
+    const keyId = execFileSync('/usr/bin/psql', ['-qtAc', sql, sys.db.url]).toString('utf8').trim();
+    expect(keyId).toMatch(/^[0-9a-f-]{36}$/);
+    const res = await erase(tokens.dpo, childC);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ childId: childC, keyIds: [keyId], cases: [caseC] });
+    const recorded = await waitFor(async () => (await events(caseC, tokens.auditor)).find((e) => e.type === 'child.erased.v1'), { what: 'child.erased on case C', timeoutMs: 10_000 });
+    expect(recorded.data).toMatchObject({ keyIds: [keyId] });
+  });
+
   it("an auditor's replay after the erasure matches the live read model", async () => {
     const started = await api<ReplayView>(urls.projection, 'POST', '/v1/audit/replays', { token: tokens.auditor });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
