@@ -46,6 +46,24 @@ beforeAll(async () => {
     });
     return reply.code(answer.status).send(answer.body);
   });
+  // A command that can happen once per stream: the decider refuses it when the stream has an event.
+  app.post<{ Params: { caseId: string } }>('/v1/cases/:caseId/once', async (request, reply) => {
+    const { caseId } = request.params;
+    const ctx = commandContext(request, { sub: 'sw-1', role: 'social_worker', areas: ['E09000001'] });
+    const answer = await executeCommand({
+      store: { pool, schema, source: SOURCES.referral },
+      request,
+      ctx,
+      streamId: `once-${caseId}`,
+      area: 'E09000001',
+      decide: (history) =>
+        history.length > 0
+          ? { ok: false, rejection: { code: 'CONFLICT' as const, message: 'already done' } }
+          : { ok: true, events: [{ type: 'case.opened.v1' as const, data: { caseId, childId: 'child-once', area: 'E09000001', referralId: randomUUID(), openedAt: ctx.now.toISOString() } }] },
+      answer: () => ({ status: 201, body: { caseId, at: ctx.now.toISOString() } }),
+    });
+    return reply.code(answer.status).send(answer.body);
+  });
   await app.ready();
 });
 
@@ -87,5 +105,16 @@ describe('executeCommand with an Idempotency-Key', () => {
     expect((await post('reused', 'child-a')).status).toBe(201);
     expect(await post('reused', 'child-b')).toEqual({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     expect(await openedEvents('child-b')).toBe(0);
+  });
+
+  it('a retry of a command the decider would now refuse (it already happened) gets the first answer; another key gets the refusal', async () => {
+    const caseId = randomUUID();
+    const once = (key: string) => app.inject({ method: 'POST', url: `/v1/cases/${caseId}/once`, headers: { [IDEMPOTENCY_HEADER]: key } });
+    const first = await once('once-1');
+    expect(first.statusCode).toBe(201);
+    const retry = await once('once-1');
+    expect({ status: retry.statusCode, body: retry.json() }).toEqual({ status: 201, body: first.json() });
+    const other = await once('once-2');
+    expect({ status: other.statusCode, body: other.json() }).toEqual({ status: 409, body: { code: 'CONFLICT' } });
   });
 });

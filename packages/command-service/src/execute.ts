@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { makeEvent, type AnyEvent, type EventData, type EventType } from '@syv/contracts';
 import type { Decision } from '@syv/decider';
-import { matchIdempotent, requestHash, runCommand, type RecordedAnswer } from '@syv/event-store';
+import { findIdempotent, matchIdempotent, requestHash, runCommand, type RecordedAnswer } from '@syv/event-store';
 import { problem, type ProblemCode } from '@syv/service-kit';
 import type { CommandContext } from './command-context.js';
 import { plainPersonalFields } from '@syv/personal-data';
@@ -108,6 +108,7 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
   let answer: Answer<B, S> | undefined;
   const answerOnce = () => (answer = opts.answer(decided.events));
   const project = opts.project;
+  const scope = `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.user.sub}`;
   const result = await runCommand<Decision<E, ProblemCode> & { ok: false }>({
     pool: store.pool,
     schema: store.schema,
@@ -135,7 +136,7 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
     ...(key
       ? {
           idempotency: {
-            scope: `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.user.sub}`,
+            scope,
             key,
             requestHash: hash,
             answer: () => {
@@ -152,6 +153,13 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
   const error = result.error;
   switch (error.kind) {
     case 'rejected': {
+      // The key is checked with the append, which a refusal never reaches: a retry of a command
+      // that succeeded (a second decline of one referral) is refused by the decider, yet owes the
+      // first answer. Only a refusal pays for this look-up.
+      if (key) {
+        const recorded = await findIdempotent(store.pool, store.schema, scope, key);
+        if (recorded) return replay<B, S>(recorded, hash);
+      }
       const { code, message } = error.rejection.rejection;
       throw problem(code, message);
     }
