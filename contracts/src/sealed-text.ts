@@ -49,6 +49,13 @@ export const personalTextSchema = (max: number, opts: { required: boolean }) => 
 /** What a reader shows for a text whose child's data was erased: a marker, never an error. */
 export const ERASED_TEXT = '[erased]';
 
+/**
+ * What a reader shows for a sealed text it cannot open although nobody erased it: its key is not
+ * in the store, or does not open it (a service wrapping keys with another key-encryption key).
+ * The reader logs why; the answer carries the marker rather than failing.
+ */
+export const UNREADABLE_TEXT = '[unreadable]';
+
 export function isSealedText(value: string): boolean {
   return value.startsWith(SEALED_TEXT_PREFIX);
 }

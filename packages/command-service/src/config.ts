@@ -22,7 +22,7 @@ export const eventServiceConfigSchema = baseConfigSchema.extend({
    * How long a child's data key, or the news of its erasure, is kept in memory: an erasure shows in
    * every answer of every service within this bound.
    */
-  DATA_KEY_CACHE_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
+  DATA_KEY_CACHE_MS: envInt(60_000, { min: 1, max: 3_600_000 }),
 });
 
 /** What every command service reads from the environment. */

@@ -39,6 +39,8 @@ export interface KeyStore {
    * interrupted after deleting the keys needs to record them when it is asked again.
    */
   erasedKeys(child: Child): Promise<{ keyId: string; erasedAt: Date }[]>;
+  /** A sealed text that could not be opened although nobody erased it: reported, not thrown. */
+  unreadable(why: string): void;
 }
 
 export const keyStoreMigrations: Migration[] = [
@@ -72,6 +74,8 @@ export interface KeyStoreOptions {
   cacheTtlMs?: number;
   /** Most keys kept in memory at once. Default 10,000. */
   cacheMax?: number;
+  /** Told when a text cannot be opened although its key was not erased (a misconfiguration). */
+  onUnreadable?: (why: string) => void;
 }
 
 export async function migrateKeyStore(pool: pg.Pool, opts: Parameters<typeof migrate>[3] = {}): Promise<void> {
@@ -86,6 +90,22 @@ export function postgresKeyStore(opts: KeyStoreOptions): KeyStore {
   const byChild = new LRUCache<string, DataKey>(cache);
   const byId = new LRUCache<string, KeyLookup>(cache);
   const childKey = (c: Child) => `${c.area}\u0000${c.childId}`;
+  // Texts of one child opened together ask for one key many times before the cache holds it:
+  // they share the one look-up in flight.
+  const lookingUp = new Map<string, Promise<KeyLookup>>();
+
+  async function lookUp(keyId: string): Promise<KeyLookup> {
+    const { rows } = await pool.query<{ wrapped: Buffer | null; erased_at: Date | null }>(`SELECT wrapped, erased_at FROM ${t} WHERE key_id = $1`, [keyId]);
+    const row = rows[0];
+    if (!row) return { state: 'unknown' };
+    if (!row.wrapped) return { state: 'erased', erasedAt: row.erased_at! };
+    try {
+      return { state: 'live', key: await wrapper.unwrap(keyId, row.wrapped) };
+    } catch (err) {
+      opts.onUnreadable?.(`key ${keyId} does not unwrap with this service's key-encryption key: ${(err as Error).message}`);
+      return { state: 'unknown' };
+    }
+  }
 
   async function liveKey(child: Child): Promise<DataKey | undefined> {
     const { rows } = await pool.query<{ key_id: string; wrapped: Buffer }>(`SELECT key_id, wrapped FROM ${t} WHERE area = $1 AND child_id = $2 AND erased_at IS NULL`, [child.area, child.childId]);
@@ -119,9 +139,12 @@ export function postgresKeyStore(opts: KeyStoreOptions): KeyStore {
     async keyById(keyId) {
       const cached = byId.get(keyId);
       if (cached) return cached;
-      const { rows } = await pool.query<{ wrapped: Buffer | null; erased_at: Date | null }>(`SELECT wrapped, erased_at FROM ${t} WHERE key_id = $1`, [keyId]);
-      const row = rows[0];
-      const found: KeyLookup = !row ? { state: 'unknown' } : row.wrapped ? { state: 'live', key: await wrapper.unwrap(keyId, row.wrapped) } : { state: 'erased', erasedAt: row.erased_at! };
+      let pending = lookingUp.get(keyId);
+      if (!pending) {
+        pending = lookUp(keyId).finally(() => lookingUp.delete(keyId));
+        lookingUp.set(keyId, pending);
+      }
+      const found = await pending;
       // An unknown id is not kept: it may be a key another instance is creating right now.
       if (found.state !== 'unknown') byId.set(keyId, found);
       return found;
@@ -135,6 +158,10 @@ export function postgresKeyStore(opts: KeyStoreOptions): KeyStore {
       byChild.delete(childKey(child));
       for (const r of rows) byId.set(r.key_id, { state: 'erased', erasedAt: r.erased_at });
       return { keyIds: rows.map((r) => r.key_id), erasedAt: rows[0]?.erased_at ?? new Date() };
+    },
+
+    unreadable(why) {
+      opts.onUnreadable?.(why);
     },
 
     async erasedKeys(child) {
@@ -155,12 +182,17 @@ export async function openKeyStore(opts: {
   pool: pg.Pool;
   keyEncryptionKey: string | undefined;
   cacheTtlMs: number;
-  logger: { warn(obj: object, msg: string): void };
+  logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }): Promise<KeyStore> {
   if (opts.keyEncryptionKey === undefined) {
     opts.logger.warn({}, 'DATA_KEY_ENCRYPTION_KEY is not set: children\'s data keys are wrapped with the public development key; set it before recording real cases');
   }
   const kek = opts.keyEncryptionKey === undefined ? DEV_KEY_ENCRYPTION_KEY : parseKeyEncryptionKey(opts.keyEncryptionKey);
   await migrateKeyStore(opts.pool);
-  return postgresKeyStore({ pool: opts.pool, wrapper: localKeyWrapper(kek), cacheTtlMs: opts.cacheTtlMs });
+  return postgresKeyStore({
+    pool: opts.pool,
+    wrapper: localKeyWrapper(kek),
+    cacheTtlMs: opts.cacheTtlMs,
+    onUnreadable: (why) => opts.logger.error({ why }, 'a sealed text could not be opened and is shown as [unreadable]; check that every service has the same DATA_KEY_ENCRYPTION_KEY'),
+  });
 }

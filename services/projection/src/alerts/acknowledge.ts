@@ -1,18 +1,24 @@
 import type pg from 'pg';
 import { makeEvent, SOURCES } from '@syv/contracts';
 import { withTransaction } from '@syv/event-store';
-import { openText, sealEvent, type KeyStore } from '@syv/personal-data';
+import { openText, sealEvent, type DataKey, type KeyStore } from '@syv/personal-data';
 import { canSeeArea, problem, type AuthUser } from '@syv/service-kit';
 import { alertAcknowledgedEventId } from '../outbox/ids.js';
 import { appendOutgoing } from '../outbox/outgoing.js';
 import { lockAlert, markAcknowledged, type AlertRow } from './store.js';
 
-/** The child a case is about: the owner of the key its texts are sealed under. */
-async function childOfCase(client: pg.PoolClient, schema: string, caseId: string): Promise<string> {
-  const { rows } = await client.query<{ child_id: string | null }>(`SELECT child_id FROM ${schema}.cases WHERE case_id = $1`, [caseId]);
-  const childId = rows[0]?.child_id;
-  if (!childId) throw new Error(`case ${caseId} has an alert but no child on record`);
-  return childId;
+/**
+ * The key a note on this alert is sealed under: the case's child's. Found before the alert is
+ * locked, so no connection waits on the key store while holding the lock; undefined when the alert
+ * is unknown (the transaction answers 404 then).
+ */
+async function noteKeyOf(pool: pg.Pool, schema: string, alertId: string, keys: KeyStore): Promise<DataKey | undefined> {
+  const { rows } = await pool.query<{ area: string; child_id: string | null }>(
+    `SELECT a.area, c.child_id FROM ${schema}.alerts a JOIN ${schema}.cases c ON c.case_id = a.case_id WHERE a.alert_id = $1`,
+    [alertId],
+  );
+  const row = rows[0];
+  return row?.child_id ? keys.keyFor({ area: row.area, childId: row.child_id }) : undefined;
 }
 
 /** The note as shown: opened, or erased with the child's key. The one place its sealing context is named. */
@@ -40,6 +46,7 @@ interface AcknowledgeContext {
  * alert is answered as one that does not exist.
  */
 export async function acknowledgeAlert(pool: pg.Pool, schema: string, alertId: string, ctx: AcknowledgeContext): Promise<AlertRow> {
+  const noteKey = ctx.note === undefined ? undefined : await noteKeyOf(pool, schema, alertId, ctx.keys);
   return withTransaction(pool, async (client) => {
     const alert = await lockAlert(client, schema, alertId);
     if (!alert || !canSeeArea(ctx.user, alert.area) || (ctx.user.role === 'social_worker' && alert.allocatedTo !== ctx.user.sub)) throw problem('NOT_FOUND', `There is no alert ${alertId} in your areas.`);
@@ -72,7 +79,8 @@ export async function acknowledgeAlert(pool: pg.Pool, schema: string, alertId: s
         actor: { sub: ctx.user.sub, role: ctx.user.role },
       },
     );
-    const event = note === null ? written : sealEvent(written, await ctx.keys.keyFor({ area: alert.area, childId: await childOfCase(client, schema, alert.caseId) }));
+    if (note !== null && noteKey === undefined) throw new Error(`alert ${alertId} is on a case with no child on record: its note cannot be sealed`);
+    const event = note === null || noteKey === undefined ? written : sealEvent(written, noteKey);
     await markAcknowledged(client, schema, alertId, ctx.user.sub, ctx.now, event.data.note ?? null);
     await appendOutgoing(client, schema, `alert-${alertId}`, event);
     return { ...alert, acknowledgedBy: ctx.user.sub, acknowledgedAt: ctx.now, acknowledgementNote: note };

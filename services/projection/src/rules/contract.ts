@@ -3,7 +3,7 @@
 
 import type { CaseEvent as ContractCaseEvent } from '@syv/contracts';
 
-export { AGENCIES, areaCode, ERASED_TEXT, isSealedText } from '@syv/contracts';
+export { AGENCIES, areaCode, ERASED_TEXT, isSealedText, UNREADABLE_TEXT } from '@syv/contracts';
 export type { Agency, ClosureReason, Concern, Flag as ContractFlag, HarmOutsideHomeKind, IncidentKind, InterventionKind, RiskLevel, SupportOutcome } from '@syv/contracts';
 
 /**

@@ -1,5 +1,5 @@
 import type { LabellingMatcher } from './labelling-language.js';
-import { ERASED_TEXT, isSealedText, isUsedEvent, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type HarmOutsideHomeKind, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
+import { ERASED_TEXT, isSealedText, isUsedEvent, UNREADABLE_TEXT, type Agency, type AnyCaseEvent, type ClosureReason, type Concern, type HarmOutsideHomeKind, type IncidentKind, type InterventionKind, type RiskLevel, type SupportOutcome } from './contract.js';
 
 // One case as the rules read it: facts grouped by kind, each in domain-time order, each keeping
 // the id of the event that recorded it so a flag can cite it. Times are the times the data gives
@@ -206,7 +206,7 @@ export function matcherOf(event: { data: unknown }, lexicon: LabellingMatcher): 
   const data = event.data as Record<string, unknown> & { labelling?: { field: string; phrase: string; position: number; suggestion: string }[] };
   const recorded = data.labelling;
   if (recorded === undefined) return (text) => (isSealedText(text) ? [] : lexicon(text));
-  return (text) => (text === ERASED_TEXT ? [] : recorded.filter((f) => data[f.field] === text));
+  return (text) => (text === ERASED_TEXT || text === UNREADABLE_TEXT ? [] : recorded.filter((f) => data[f.field] === text));
 }
 
 /** What the fold keeps of the findings: no text and no position, only the field, the phrase and the suggestion. */
