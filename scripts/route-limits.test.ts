@@ -22,8 +22,8 @@ const ENTRIES: readonly Entry[] = [...activity, ...referral, ...allocation, ...o
 
 /**
  * The bounds of one property; for `x | null` or an optional field, those of its non-null branch.
- * A free text's sealed form is a branch of its own, which routes never take: they take the text as
- * written and seal it themselves.
+ * A free text's sealed form is a branch of the contract's own, which a route must never take (it
+ * takes the text as written and seals it itself): the test below fails a route that does.
  */
 function limitsOf(property: Schema): Record<string, number> {
   const branches = Array.isArray(property.anyOf) ? (property.anyOf as Schema[]).filter((b) => b.type !== 'null' && !String(b.pattern ?? '').startsWith('^sealed:')) : [property];
@@ -54,6 +54,7 @@ describe('route bodies and the events they become', () => {
         if (!contract) continue;
         compared.push(field);
         const expected = { ...limitsOf(contract), ...narrower[eventField] };
+        if (JSON.stringify(property).includes('^sealed:')) differences.push(`${field}: the route takes the sealed form; it must take the text as written only`);
         const actual = limitsOf(property);
         if (JSON.stringify(Object.entries(actual).sort()) !== JSON.stringify(Object.entries(expected).sort())) {
           differences.push(`${field} (event field ${eventField}): route ${JSON.stringify(actual)}, contract ${JSON.stringify(expected)}`);

@@ -17,5 +17,5 @@ export * from './examples.js';
 export { eventJsonSchema, type JsonSchemaTarget } from './json-schema.js';
 export { asyncApiDocument } from './asyncapi.js';
 export { compileLexicon, DEFAULT_LEXICON, findLabellingLanguage, type LanguageFlag, type LexiconEntry } from './language/lexicon.js';
-export { ERASED_TEXT, isSealedText, UNREADABLE_TEXT, SEALED_TEXT_PREFIX, sealedTextKeyId, sealedTextMax } from './sealed-text.js';
+export { ERASED_TEXT, isSealedText, UNREADABLE_TEXT, writtenTextSchema, SEALED_TEXT_PREFIX, sealedTextKeyId, sealedTextMax } from './sealed-text.js';
 export { labellingFindingsSchema, PERSONAL_TEXT_FIELDS, personalFieldsOf, type LabellingFindings } from './events/personal-fields.js';

@@ -30,14 +30,21 @@ const sealedTextSchema = (max: number) =>
 const SEALED_MESSAGE = 'must be a sealed text (sealed:v1:<keyId>:<base64url>)';
 
 /**
+ * A worker's free text as written, the only form a route takes (the service seals it). It never
+ * starts with the sealed form's prefix, so a reader can always tell the two apart.
+ */
+export const writtenTextSchema = (max: number, opts: { required: boolean }) =>
+  (opts.required ? z.string().min(1).max(max).regex(/\S/, 'must not be blank') : z.string().max(max)).refine((s) => !isSealedText(s), {
+    message: `must not start with ${SEALED_TEXT_PREFIX}`,
+  });
+
+/**
  * A worker's free text: as written, at most `max` characters (and not blank when `required`), or
  * its sealed form. A bad value is told what is wrong with the form it is in, not that it matched
  * neither.
  */
 export const personalTextSchema = (max: number, opts: { required: boolean }) => {
-  // Text as written never takes the sealed form's prefix, so a reader can always tell them apart.
-  const asWritten = (opts.required ? z.string().min(1).max(max).regex(/\S/, 'must not be blank') : z.string().max(max)).refine((s) => !isSealedText(s), SEALED_MESSAGE);
-  return z.union([asWritten, sealedTextSchema(max)], {
+  return z.union([writtenTextSchema(max, opts), sealedTextSchema(max)], {
     error: (issue) => {
       if (typeof issue.input === 'string' && isSealedText(issue.input)) return SEALED_MESSAGE;
       const errors = (issue as { errors?: { message: string }[][] }).errors;

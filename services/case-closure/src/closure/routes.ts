@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
-import { areaCode, caseReopenedData, closureReasonSchema, closureRejectedData, closureRequestedData, closureRequestStatusSchema, flagSchema } from '@syv/contracts';
+import { areaCode, closureReasonSchema, closureRequestStatusSchema, flagSchema, writtenTextSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { areasToList, canSeeArea, caseRoles, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { findClosureRequest, listClosureRequests, projectClosureRequests } from './closure-requests.js';
@@ -12,7 +12,7 @@ export const closureStreamId = (caseId: string) => `case-closure-${caseId}`;
 const requestBody = z
   .object({
     reason: closureReasonSchema,
-    summary: closureRequestedData.shape.summary.describe('Closing summary: what was done, what is still in place for the child.'),
+    summary: writtenTextSchema(20_000, { required: true }).describe('Closing summary: what was done, what is still in place for the child.'),
   })
   .strict()
   .meta({ example: { reason: 'support_completed', summary: 'Twelve weeks of mentoring completed; college place started; family know who to call.' } });
@@ -20,13 +20,13 @@ const requestBody = z
 const decisionBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    rationale: closureRejectedData.shape.rationale.describe('Why: needed for either decision; at least 20 characters.'),
+    rationale: writtenTextSchema(5_000, { required: true }).describe('Why: needed for either decision; at least 20 characters.'),
   })
   .strict()
   .meta({ example: { decision: 'reject', rationale: 'CAMHS has not started yet; keep the case open until the first appointment.' } });
 
 const reopenBody = z
-  .object({ reason: caseReopenedData.shape.reason })
+  .object({ reason: writtenTextSchema(2_000, { required: true }) })
   .strict()
   .meta({ example: { reason: 'New referral from school: missing episodes again.' } });
 

@@ -16,6 +16,7 @@ import {
   RISK_RATIONALE_MAX,
   riskLevelSchema,
   VIEWS_MAX,
+  writtenTextSchema,
 } from '@syv/contracts';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 
@@ -23,7 +24,7 @@ import { decideActivity, extraFamilialHarmOf, type ActivityCommand, type Activit
 
 const isoTime = () => z.iso.datetime({ offset: true });
 /** Free text a route records as written: optional, never logged, read for labelling language. */
-const narrative = (max: number, what: string) => z.string().max(max).optional().describe(`${what} Optional; kept as written (sealed under the child’s key), never logged, and read for labelling language (languageFlags name the field).`);
+const narrative = (max: number, what: string) => writtenTextSchema(max, { required: false }).optional().describe(`${what} Optional; kept as written (sealed under the child’s key), never logged, and read for labelling language (languageFlags name the field).`);
 const childViews = () => narrative(VIEWS_MAX, 'What the child said, in their own words.');
 const familyViews = () => narrative(VIEWS_MAX, 'What the parents or carers said, in their own words.');
 const caseParams = z.object({ caseId: z.uuid() });
@@ -36,7 +37,7 @@ const interventionBody = z
     withChild: z.boolean().describe('The child was there: this is what counts as contact with the child.'),
     withFamily: z.boolean(),
     durationMinutes: z.number().int().min(INTERVENTION_MINUTES_MIN).max(INTERVENTION_MINUTES_MAX),
-    notes: z.string().max(INTERVENTION_NOTES_MAX).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written, sealed under the child’s key.'),
+    notes: writtenTextSchema(INTERVENTION_NOTES_MAX, { required: false }).default('').describe('Case recording. Returned flags suggest child-centred wording; the notes are kept as written, sealed under the child’s key.'),
     childViews: childViews(),
     familyViews: familyViews(),
   })

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { areaCode } from '@syv/contracts';
+import { areaCode, writtenTextSchema } from '@syv/contracts';
 import { commandContext, problemResponses } from '@syv/command-service';
 import { areasToList, requireRole, type ServiceApp } from '@syv/service-kit';
 import type { KeyStore } from '@syv/personal-data';
@@ -46,7 +46,7 @@ export function alertRoutes(app: ServiceApp, deps: { pool: pg.Pool; schema: stri
         tags: ['alerts'],
         params: z.object({ alertId: z.uuid() }),
         body: z
-          .object({ note: z.string().max(2000).optional().describe('The action taken, in a few words; kept with the acknowledgement, never logged.') })
+          .object({ note: writtenTextSchema(2000, { required: false }).optional().describe('The action taken, in a few words; kept with the acknowledgement, never logged.') })
           .strict()
           // No body at all is an acknowledgement without a note, as before notes existed: Fastify
           // hands the validator null then, which `.optional()` alone refuses with a 400.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, notInFuture, problemResponses, refuseIfClosed, writeResponses, type CommandService, type LanguageFlag } from '@syv/command-service';
-import { agencySchema, onwardReferralDeclinedData, onwardReferralEndedData, onwardReferralMadeData, onwardReferralWithdrawnData, supportOutcomeSchema } from '@syv/contracts';
+import { agencySchema, supportOutcomeSchema, writtenTextSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { readStream } from '@syv/event-store';
 import { problem, requireRole, type AuthUser, type ServiceApp } from '@syv/service-kit';
@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
 const makeBody = z
   .object({
     agency: agencySchema.describe('The agency the child is referred on to, e.g. camhs.'),
-    reason: onwardReferralMadeData.shape.reason.describe('Why the child is referred on.'),
+    reason: writtenTextSchema(2_000, { required: true }).describe('Why the child is referred on.'),
     referredAt: z.iso.datetime({ offset: true }),
   })
   .strict()
@@ -26,7 +26,7 @@ const startBody = z
 
 const declineBody = z
   .object({
-    reason: onwardReferralDeclinedData.shape.reason.describe('Why the receiving agency refused the referral, as it said.'),
+    reason: writtenTextSchema(2_000, { required: true }).describe('Why the receiving agency refused the referral, as it said.'),
     declinedAt: z.iso.datetime({ offset: true }).describe('When the receiving agency refused the referral.'),
   })
   .strict()
@@ -34,7 +34,7 @@ const declineBody = z
 
 const withdrawBody = z
   .object({
-    reason: onwardReferralWithdrawnData.shape.reason.describe('Why the referral is withdrawn.'),
+    reason: writtenTextSchema(2_000, { required: true }).describe('Why the referral is withdrawn.'),
     withdrawnAt: z.iso.datetime({ offset: true }).describe('When the referral was withdrawn.'),
   })
   .strict()
@@ -44,7 +44,7 @@ const endBody = z
   .object({
     endedAt: z.iso.datetime({ offset: true }).describe("When the agency's support ended."),
     outcome: supportOutcomeSchema.describe('How it ended: completed, disengaged (the child stopped taking part), moved (out of reach), other.'),
-    reason: onwardReferralEndedData.shape.reason.describe('A note on how it ended (optional).'),
+    reason: writtenTextSchema(2_000, { required: true }).optional().describe('A note on how it ended (optional).'),
   })
   .strict()
   .meta({ example: { endedAt: '2027-02-26T10:00:00Z', outcome: 'disengaged', reason: 'Missed three sessions in a row and stopped answering calls.' } });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandContext, executeCommand, languageFlagSchema, problemResponses, refuseIfClosed, writeResponses, type CommandService } from '@syv/command-service';
-import { caseAllocatedData, userId } from '@syv/contracts';
+import { userId, writtenTextSchema } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { requireRole, type ServiceApp } from '@syv/service-kit';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent } from './decider.js';
@@ -8,7 +8,7 @@ import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent }
 const allocationBody = z
   .object({
     allocatedTo: userId().describe("The worker to allocate the case to: their token's `sub`."),
-    note: caseAllocatedData.shape.note.describe('Why, in a few words (e.g. a handover). Kept with the allocation; never logged.'),
+    note: writtenTextSchema(2_000, { required: false }).optional().describe('Why, in a few words (e.g. a handover). Kept with the allocation; never logged.'),
   })
   .strict()
   .meta({ example: { allocatedTo: 'sw-4821', note: 'Handover: J. moves to the youth team.' } });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applyToCaseView, casesOfChild } from '@syv/case-view';
 import { commandContext, executeCommand, languageFlagSchema, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
-import { agencySchema, areaCode, childId, concernSchema, REFERRAL_CONCERNS_MAX, REFERRAL_REASON_MAX, riskLevelSchema, userId } from '@syv/contracts';
+import { agencySchema, areaCode, childId, concernSchema, REFERRAL_CONCERNS_MAX, REFERRAL_REASON_MAX, riskLevelSchema, userId, writtenTextSchema } from '@syv/contracts';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { fold } from '@syv/decider';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent, type ChildState } from './decider.js';
@@ -15,11 +15,9 @@ const referralBody = z
     concerns: z.array(concernSchema).min(1, 'name at least one concern').max(REFERRAL_CONCERNS_MAX).refine((c) => new Set(c).size === c.length, 'must not repeat a concern'),
     riskLevel: riskLevelSchema,
     receivedAt: z.iso.datetime({ offset: true }).describe('When the referral was received (ISO 8601 with offset).'),
-    reason: z
-      .string()
-      .max(REFERRAL_REASON_MAX)
+    reason: writtenTextSchema(REFERRAL_REASON_MAX, { required: false })
       .optional()
-      .describe("Why the child is referred, in the referrer's words. Optional; recorded as written, never logged, and read for labelling language (languageFlags)."),
+      .describe("Why the child is referred, in the referrer's words. Optional; kept as written (sealed under the child's key), never logged, and read for labelling language (languageFlags)."),
     allocatedTo: userId()
       .optional()
       .describe("The worker to allocate the case to (their token's `sub`) when it has nobody yet; a social worker may name only themselves."),
