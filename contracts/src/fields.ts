@@ -36,7 +36,7 @@ export const userId = () => z.string().min(1).max(200);
 
 /**
  * Free text written by a worker about a child: as written (events recorded before texts were
- * sealed, and `max` bounds it) or sealed under the child's own key (see `personal-text.ts`).
+ * sealed, and `max` bounds it) or sealed under the child's own key (see `sealed-text.ts`).
  * Bounded so one record cannot swamp a Kafka message.
  */
 export const text = (max: number) => personalTextSchema(max, { required: false });

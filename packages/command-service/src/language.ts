@@ -3,8 +3,8 @@ import { findLabellingLanguage } from '@syv/contracts';
 import type { LanguageMatcher } from '@syv/area-config';
 
 // Every free text a worker writes is read for labelling and victim-blaming phrases as it is
-// recorded, and the answer names them with the wording to use instead. The text is recorded as
-// written: the suggestion is for the worker, not a refusal.
+// recorded, and the answer names them with the wording to use instead. The text is kept as written
+// (sealed under the child's key): the suggestion is for the worker, not a refusal.
 
 export const languageFlagSchema = z.object({
   field: z.string().describe('The field of the request the phrase is in, e.g. `notes` or `reason`.'),

@@ -39,7 +39,7 @@ export const bodiesAndEvents = [
 ] as const;
 
 const statusAnswer = z.object({ closureRequestId: z.uuid(), caseId: z.uuid(), status: closureRequestStatusSchema });
-/** What a write answers: the status, and the labelling phrases in what the caller wrote (recorded as written). */
+/** What a write answers: the status, and the labelling phrases in what the caller wrote (kept as written, sealed). */
 const languageFlags = z.array(languageFlagSchema).describe('Labelling or victim-blaming phrases in the free text of the request, with suggested wording.');
 const writtenAnswer = statusAnswer.extend({ languageFlags });
 const reopenAnswer = z.object({ caseId: z.uuid(), status: z.literal('open'), languageFlags });
