@@ -36,7 +36,11 @@ export function parseOptions<T extends Record<string, string | boolean>>(usage: 
     Object.entries(defaults).map(([name, value]) => [name, typeof value === 'boolean' ? { type: 'boolean' as const, default: value } : { type: 'string' as const, default: value }]),
   );
   try {
-    return parseArgs({ options, allowPositionals: false }).values as { [K in keyof T]: T[K] extends boolean ? boolean : string };
+    // `pnpm --filter @syv/bench write -- --duration 20` hands the script a leading `--` (pnpm 10 and
+    // later pass it through); it ends no options here.
+    const args = process.argv.slice(2);
+    if (args[0] === '--') args.shift();
+    return parseArgs({ args, options, allowPositionals: false }).values as { [K in keyof T]: T[K] extends boolean ? boolean : string };
   } catch (err) {
     console.error(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
     process.exit(2);
