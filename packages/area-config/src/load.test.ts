@@ -15,6 +15,7 @@ describe('given the default thresholds file', () => {
         slowStartDays: 14,
         contactGapDays: 28,
         supportEndedEarlyDays: 42,
+        retentionYearsAfterClosure: 7,
         longWaitDays: { default: 42, camhs: 28 },
         labellingPhrases: [],
       },
@@ -40,6 +41,12 @@ describe('given a bad configuration', () => {
     expect(() => loadThresholds({ areas: { E09000001: { closureRecentIncidentDays: -3 } } })).toThrow('areas.E09000001.closureRecentIncidentDays must be at least 1 day');
     expect(() => loadThresholds({ defaults: { slowStartDays: 2.5 } })).toThrow('defaults.slowStartDays must be a whole number of days');
     expect(() => loadThresholds({ defaults: { contactGapDays: '28' } })).toThrow('defaults.contactGapDays must be a whole number of days');
+  });
+
+  it('when the retention period is not a whole number of years from 1 to 100, then the error names the field', () => {
+    expect(() => loadThresholds({ areas: { E09000001: { retentionYearsAfterClosure: 0 } } })).toThrow('areas.E09000001.retentionYearsAfterClosure must be at least 1 year');
+    expect(() => loadThresholds({ defaults: { retentionYearsAfterClosure: 6.5 } })).toThrow('defaults.retentionYearsAfterClosure must be a whole number of years');
+    expect(() => loadThresholds({ defaults: { retentionYearsAfterClosure: 101 } })).toThrow('defaults.retentionYearsAfterClosure must be at most 100 years');
   });
 
   it('when a threshold name is mistyped, then the error names the key as written', () => {

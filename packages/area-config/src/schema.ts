@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AGENCIES, areaCode, type Agency } from '@syv/contracts';
 
-// The rules' thresholds, per area. Every value is a whole number of days: a threshold of 0
-// would flag every case and one of decades would silence a rule, so both are refused.
+// The rules' thresholds, per area. Every value is a whole number of days (the retention period:
+// of years): a threshold of 0 would flag every case and one of decades would silence a rule, so
+// both are refused.
 
 const MAX_DAYS = 3650;
 
@@ -10,6 +11,13 @@ const days = z
   .int({ error: 'must be a whole number of days' })
   .min(1, { error: 'must be at least 1 day' })
   .max(MAX_DAYS, { error: `must be at most ${MAX_DAYS} days` });
+
+/** How long a child's record is kept: whole years, at least one, at most a century. */
+const MAX_YEARS = 100;
+const years = z
+  .int({ error: 'must be a whole number of years' })
+  .min(1, { error: 'must be at least 1 year' })
+  .max(MAX_YEARS, { error: `must be at most ${MAX_YEARS} years` });
 
 const agencyDays = Object.fromEntries(AGENCIES.map((a) => [a, days.optional()])) as Record<Agency, z.ZodOptional<typeof days>>;
 
@@ -32,6 +40,11 @@ const fields = {
   contactGapDays: days,
   /** SUPPORT_ENDED_EARLY: another agency's support ended as disengaged this many days after it started, or fewer. */
   supportEndedEarlyDays: days,
+  /**
+   * Retention: a child's record in the area is erased this many years after the last of the
+   * child's cases there closed (none open).
+   */
+  retentionYearsAfterClosure: years,
 };
 
 /**
