@@ -282,6 +282,13 @@ const matrix: Record<string, MatrixEntry> = {
       body: { area, reason: 'Retention period of the records ended (review RR-1).', legalBasis: 'retention_period_ended' },
     }),
   },
+  'referral GET /v1/retention/due': {
+    allowed: DATA_PROTECTION_OFFICERS,
+    scope: 'area-filter',
+    success: 200,
+    // A dry run of the retention job. Own: the caller's areas. Other: `?area=` naming an area the caller does not work in.
+    request: async (_r, area) => ({ params: {}, query: area === AREA ? '' : `?area=${area}` }),
+  },
   'intervention POST /v1/cases/{caseId}/interventions': activity(() => ({
     agency: 'youth_service',
     kind: 'mentoring',

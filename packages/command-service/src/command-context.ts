@@ -9,7 +9,8 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}
 /** Who acts, and which chain of events this request belongs to, for every event it causes. */
 export interface CommandContext {
   actor: Actor;
-  user: AuthUser;
+  /** The user who asked; none when the service acts by itself (its actor's role is then `system`). */
+  user?: AuthUser;
   /** Shared by everything one user action leads to, across services (x-correlation-id, else new). */
   correlationid: string;
   /** This request: the direct cause of the events it appends. */
@@ -28,4 +29,10 @@ export function commandContext(request: FastifyRequest, user: AuthUser, now = ne
     causationid,
     now,
   };
+}
+
+/** A command the service gives itself (a scheduled job): its own actor, a chain of its own. */
+export function systemContext(sub: string, now: Date): CommandContext {
+  const causationid = randomUUID();
+  return { actor: { sub, role: 'system' }, correlationid: causationid, causationid, now };
 }

@@ -30,7 +30,8 @@ export interface Answer<B, S extends number = number> {
 
 export interface ExecuteOptions<E extends DomainEvent, B, S extends number = number> {
   store: CommandStore;
-  request: FastifyRequest;
+  /** The HTTP request, for its Idempotency-Key; none for a command the service gives itself (a scheduled job). */
+  request?: FastifyRequest;
   ctx: CommandContext;
   streamId: string;
   /**
@@ -99,16 +100,16 @@ function replay<B, S extends number>(record: RecordedAnswer, hash: string): Answ
  */
 export async function executeCommand<E extends DomainEvent, B, S extends number = number>(opts: ExecuteOptions<E, B, S>): Promise<Answer<B, S>> {
   const { store, request, ctx } = opts;
-  const key = idempotencyKeyOf(request);
+  const key = request ? idempotencyKeyOf(request) : undefined;
   // Only a key needs the fingerprint of the request: it tells a retry from another request.
-  const hash = key ? requestHash({ params: request.params, body: request.body }) : '';
+  const hash = key && request ? requestHash({ params: request.params, body: request.body }) : '';
 
   // The latest attempt's decision; runCommand decides again after a version conflict.
   let decided: { events: E[]; enveloped: AnyEvent[] } = { events: [], enveloped: [] };
   let answer: Answer<B, S> | undefined;
   const answerOnce = () => (answer = opts.answer(decided.events));
   const project = opts.project;
-  const scope = `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.user.sub}`;
+  const scope = request ? `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.actor.sub}` : '';
   const result = await runCommand<Decision<E, ProblemCode> & { ok: false }>({
     pool: store.pool,
     schema: store.schema,

@@ -45,6 +45,11 @@ export interface CommandServiceDefinition {
    */
   caseEventTypes?: readonly CaseEvent['type'][];
   routes: (app: ServiceApp, service: CommandService) => void | Promise<void>;
+  /**
+   * The service's own periodic jobs, started once it is built (it reads its settings from `env`,
+   * a bad one stopping the service at start); each stopped at shutdown before the outbox flushes.
+   */
+  jobs?: (service: CommandService, env: NodeJS.ProcessEnv) => { name: string; stop: () => Promise<void> }[];
   openapi?: { description?: string; tags?: { name: string; description?: string }[] };
 }
 
@@ -184,8 +189,11 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     logger,
   });
 
+  const jobs = def.jobs?.(service, env) ?? [];
+
   const shutdownHooks = [
     { name: 'stop idempotency expiry', run: () => expiry.stop() },
+    ...jobs.map((j) => ({ name: `stop ${j.name}`, run: () => j.stop() })),
     { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
     { name: 'stop outbox relay', run: () => relay.stop() },
     { name: 'stop case-events consumer', run: () => consumer.stop() },

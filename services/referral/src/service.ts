@@ -1,9 +1,21 @@
 import { SOURCES } from '@syv/contracts';
 import type { CommandServiceDefinition } from '@syv/command-service';
+import { loadConfig, envInt } from '@syv/service-kit';
+import { z } from 'zod';
 import { erasureRoutes } from './erasure/routes.js';
 import { onwardReferralRoutes } from './onward-referral/routes.js';
 import { allocationRoutes } from './referral/allocation-routes.js';
 import { referralRoutes } from './referral/routes.js';
+import { startRetention } from './retention/job.js';
+import { retentionRoutes } from './retention/routes.js';
+
+const DAY_MS = 86_400_000;
+
+/** The referral service's own settings, beside every command service's. */
+const retentionConfigSchema = z.object({
+  /** How often the retention job erases the children whose period ended (also once at start); 0 disables it. */
+  RETENTION_INTERVAL_MS: envInt(DAY_MS, { min: 0, max: 7 * DAY_MS }).refine((ms) => ms === 0 || ms >= 1_000, { error: 'must be 0 (disabled) or at least 1000 ms' }),
+});
 
 export const referralService: CommandServiceDefinition = {
   name: 'referral',
@@ -26,5 +38,10 @@ export const referralService: CommandServiceDefinition = {
     allocationRoutes(app, service);
     onwardReferralRoutes(app, service);
     erasureRoutes(app, service);
+    retentionRoutes(app, service);
+  },
+  jobs: (service, env) => {
+    const { RETENTION_INTERVAL_MS } = loadConfig(retentionConfigSchema, env);
+    return [{ name: 'retention job', ...startRetention(service, { intervalMs: RETENTION_INTERVAL_MS }) }];
   },
 };

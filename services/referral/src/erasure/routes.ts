@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { casesOfChild } from '@syv/case-view';
-import { commandContext, executeCommand, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
+import { commandContext, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import { areaCode, childId, ERASURE_LEGAL_BASES, ERASURE_REASON_MAX, erasureLegalBasisSchema } from '@syv/contracts';
-import { fold } from '@syv/decider';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
-import { childStreamId, type ChildEvent } from '../referral/decider.js';
-import { childErasureDecider, type ErasureState, type RecordedErasure } from './decider.js';
+import { eraseChild } from './erase.js';
 
 const erasureBody = z
   .object({
@@ -34,8 +31,6 @@ const erasureAnswer = z.object({
   cases: z.array(z.uuid()).describe('The cases of the child in the area; each has a child.erased event in its history.'),
 });
 
-const answerOf = (e: RecordedErasure): z.infer<typeof erasureAnswer> => ({ childId: e.childId, area: e.area, erasedAt: e.erasedAt, keyIds: e.keyIds, cases: e.cases });
-
 export function erasureRoutes(app: ServiceApp, service: CommandService): void {
   app.post(
     '/v1/children/:childId/erasure',
@@ -59,37 +54,7 @@ export function erasureRoutes(app: ServiceApp, service: CommandService): void {
           errors: [{ field: 'body.area', message: 'not one of your areas' }],
         });
       }
-      // Nothing is deleted for a child with no case here. The service's case view has every case
-      // this service opened as soon as it committed (its own write, not Kafka's echo).
-      if ((await casesOfChild(service.store.pool, service.store.schema, area, child)).length === 0) {
-        throw problem('CHILD_NOT_FOUND', `Child ${child} has no case in area ${area}.`);
-      }
-      const ctx = commandContext(request, user);
-      // The keys first, then the record. Stopping between the two leaves the texts unreadable and
-      // the erasure not yet in the history: the request failed, so it is asked again, deletes
-      // nothing more, and records the keys it finds already erased (the decider compares every
-      // tombstone with the keys already recorded). The other order could leave a history that
-      // says "erased" over texts that can still be read.
-      await service.keys.erase({ area, childId: child }, user.sub);
-      const erasedKeys = (await service.keys.erasedKeys({ area, childId: child })).map((k) => ({ keyId: k.keyId, erasedAt: k.erasedAt.toISOString() }));
-      let state: ErasureState | undefined;
-      const answer = await executeCommand<ChildEvent, z.infer<typeof erasureAnswer>, 200>({
-        store: service.store,
-        request,
-        ctx,
-        streamId: childStreamId(area, child),
-        area,
-        decide: (history) => {
-          state = fold(childErasureDecider, history);
-          const command = { kind: 'erase' as const, childId: child, area, erasedBy: user.sub, legalBasis, reason, erasedKeys, at: ctx.now.toISOString() };
-          return childErasureDecider.decide(command, state);
-        },
-        answer: (events) => {
-          const after = events.reduce(childErasureDecider.evolve, state ?? childErasureDecider.initialState());
-          if (!after.last) throw new Error('an erasure that is answered has been recorded');
-          return { status: 200, body: answerOf(after.last) };
-        },
-      });
+      const answer = await eraseChild(service, { childId: child, area, reason, legalBasis }, { ctx: commandContext(request, user), request });
       return reply.code(answer.status).send(answer.body);
     },
   );
