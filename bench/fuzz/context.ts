@@ -27,7 +27,7 @@ async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T
  * promoted here. So no fuzzed request can swap the read model (promoting it again is a 409); and
  * none starts a replay, since every variant the fuzzer sends to POST /v1/audit/replays is refused.
  */
-async function projectionIds(url: string, tokens: { supervisor: string; auditor: string }, caseId: string, heldCaseId: string): Promise<{ alertId: string; replayId: string }> {
+async function projectionIds(url: string, tokens: { supervisor: string; auditor: string; otherSupervisor: string }, caseId: string, heldCaseId: string): Promise<{ alertId: string; replayId: string }> {
   await poll(`the projection to know case ${caseId}`, 30_000, async () => ((await call(`${url}/v1/cases/${caseId}`, tokens.supervisor)).status === 200 ? true : undefined));
   // The held case's saga all on the topic (the projection reads back what it published): both
   // assessments (the fixture's and the projection's own) and the hold. Nothing of the fixtures is
@@ -41,6 +41,10 @@ async function projectionIds(url: string, tokens: { supervisor: string; auditor:
     const items = (await call(`${url}/v1/alerts?limit=1`, tokens.supervisor)).body.items as { alertId: string }[] | undefined;
     return items?.[0]?.alertId;
   });
+  // Taken on by another supervisor first: a fuzzed acknowledgement that is valid after all (a
+  // missing optional note is) is then told who has it (409), and records nothing.
+  const taken = await call(`${url}/v1/alerts/${alertId}/acknowledge`, tokens.otherSupervisor, 'POST');
+  if (taken.status !== 200) throw new Error(`fuzz context: acknowledging alert ${alertId} answered ${taken.status}: ${JSON.stringify(taken.body)}`);
   const started = await call(`${url}/v1/audit/replays`, tokens.auditor, 'POST');
   if (started.status !== 202) throw new Error(`fuzz context: starting a replay answered ${started.status}: ${JSON.stringify(started.body)}`);
   const replayId = started.body.replayId as string;
@@ -80,7 +84,8 @@ export async function buildFuzzContext(opts: { secret: string; area: string; oth
   const now = Math.floor(Date.now() / 1000);
   const supervisor = await mint('supervisor', [area]);
   const auditor = await mint('auditor', [area]);
-  const projection = opts.projection ? await projectionIds(opts.projection, { supervisor, auditor }, caseId, closedLater) : {};
+  const otherSupervisor = await mintDevToken({ sub: 'fuzz-other-supervisor', role: 'supervisor', areas: [area], secret, ttl: '2h' });
+  const projection = opts.projection ? await projectionIds(opts.projection, { supervisor, auditor, otherSupervisor }, caseId, closedLater) : {};
   return {
     area,
     tokens: {

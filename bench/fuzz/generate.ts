@@ -122,6 +122,14 @@ function authVariant(b: Base, ctx: FuzzContext, rng: Prng): FuzzRequest {
   return req(b, `auth/${name}`, { headers: header === undefined ? headers : { ...headers, authorization: header } });
 }
 
+/**
+ * Whether a route takes no body at all (JSON `null`): one whose every field is optional, such as
+ * an acknowledgement without a note.
+ */
+function mayHaveNoBody(schema: JsonSchema | undefined): boolean {
+  return ((schema as { required?: unknown[] } | undefined)?.required ?? []).length === 0;
+}
+
 function bodyVariant(b: Base, rng: Prng): FuzzRequest {
   const body = b.body as Record<string, unknown>;
   const fields = fieldsOf(b.route.body);
@@ -162,7 +170,8 @@ function bodyVariant(b: Base, rng: Prng): FuzzRequest {
         ? req(b, `body/deep-nesting-${depth}`, { body: textBody(withRawField(body, field, `${'['.repeat(depth)}${']'.repeat(depth)}`)) })
         : req(b, `body/deep-nesting-top-${depth}`, { body: textBody(`${'{"a":'.repeat(depth / 5)}1${'}'.repeat(depth / 5)}`) });
     },
-    () => req(b, 'body/not-an-object', { body: textBody(rng.pick(['null', '[]', '"referral"', '0', 'true', `[${JSON.stringify(body)}]`])) }),
+    // `null` is no body at all, which a route whose every field is optional rightly takes.
+    () => req(b, 'body/not-an-object', { body: textBody(rng.pick([...(mayHaveNoBody(b.route.body) ? [] : ['null']), '[]', '"referral"', '0', 'true', `[${JSON.stringify(body)}]`])) }),
     () => {
       const text = JSON.stringify(body);
       const broken = rng.pick([
