@@ -1,5 +1,5 @@
-import type { Agency, CaseEvent, EventOf } from '@syv/contracts';
-import { evaluateClosure, eventLanguageFlags, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
+import { CASE_EVENT_TYPES, personalFieldsOf, type Agency, type CaseEvent, type EventOf } from '@syv/contracts';
+import { evaluateClosure, eventLanguageFlags, isUsedType, type CaseHistory, type ClosureItem, type LabellingMatcher } from '../rules/index.js';
 import { areaRulesOf, DEFAULT_THRESHOLDS, type Thresholds, type ThresholdsConfig } from '@syv/area-config';
 import { alertCandidates, causeOf, closureAssessedEvent, contractFlag, type AlertCandidate } from './alerts.js';
 import { areaOf } from './case-row.js';
@@ -51,20 +51,11 @@ export interface StepEffects {
   child?: { area: string; childId: string };
 }
 
-/** The events whose free texts the fold reads for labelling language (history.ts, labellingIn). */
-const TEXT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([
-  'referral.received.v1',
-  'onward-referral.made.v1',
-  'onward-referral.declined.v1',
-  'onward-referral.withdrawn.v1',
-  'onward-referral.ended.v1',
-  'intervention.logged.v1',
-  'incident.recorded.v1',
-  'risk.assessed.v1',
-  'closure.requested.v1',
-  'case.closed.v1',
-  'case.reopened.v1',
-]);
+/**
+ * The events whose free texts the fold reads for labelling language (history.ts, labellingIn): the
+ * types the rules read that carry a worker's text.
+ */
+const TEXT_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES.filter((t) => isUsedType(t) && personalFieldsOf(t).length > 0));
 
 /** Facts about the child a closure assessment weighs; closure events themselves are the saga's. */
 const LATE_FACT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([

@@ -59,3 +59,8 @@ export interface AnyCaseEvent {
 export function isUsedEvent(event: AnyCaseEvent): event is UsedEvent {
   return USED_EVENT_TYPES.has(event.type);
 }
+
+/** Whether the rules read events of this type. */
+export function isUsedType(type: string): boolean {
+  return USED_EVENT_TYPES.has(type);
+}

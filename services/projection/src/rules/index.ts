@@ -25,6 +25,7 @@ export type { LabellingMatcher } from './labelling-language.js';
 export { currentRisk } from './risk.js';
 export { isWaiting, onwardStatus, waitEndedAt, type OnwardStatus } from './onward.js';
 export { isClosed } from './status.js';
+export { isUsedType } from './contract.js';
 export { eventLanguageFlags, languageFlags };
 
 const CLOSURE_RULES: readonly Rule[] = [closureHighRisk, closurePendingOnwardReferral, closureRecentIncident, closureShortSupport, closureNoRecentContact, closureSingleAgency];
