@@ -90,6 +90,24 @@ function replay<B, S extends number>(record: RecordedAnswer, hash: string): Answ
   return { status: match.status as S, body: match.response as B };
 }
 
+/** Where an Idempotency-Key is unique: the route and who asks. */
+function scopeOf(request: FastifyRequest, ctx: CommandContext): string {
+  return `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.actor.sub}`;
+}
+
+/**
+ * The first answer to this request's Idempotency-Key, when it was answered before (a mismatching
+ * body is refused, 422); undefined without a key or when it is new. For a command with an effect
+ * outside the event store that must not run twice (an erasure deletes keys before it records):
+ * it asks first, and runs the effect only for a request never answered.
+ */
+export async function earlierAnswer<B, S extends number = number>(store: CommandStore, request: FastifyRequest, ctx: CommandContext): Promise<Answer<B, S> | undefined> {
+  const key = idempotencyKeyOf(request);
+  if (!key) return undefined;
+  const recorded = await findIdempotent(store.pool, store.schema, scopeOf(request, ctx), key);
+  return recorded ? replay<B, S>(recorded, requestHash({ params: request.params, body: request.body })) : undefined;
+}
+
 /**
  * One HTTP command, start to finish: load the stream (unless it is new), decide, and append with
  * the expected version (retrying on conflict), the idempotency record in the same statement; local
@@ -109,7 +127,7 @@ export async function executeCommand<E extends DomainEvent, B, S extends number 
   let answer: Answer<B, S> | undefined;
   const answerOnce = () => (answer = opts.answer(decided.events));
   const project = opts.project;
-  const scope = request ? `${request.method} ${request.routeOptions.url ?? request.url} ${ctx.actor.sub}` : '';
+  const scope = request ? scopeOf(request, ctx) : '';
   const result = await runCommand<Decision<E, ProblemCode> & { ok: false }>({
     pool: store.pool,
     schema: store.schema,

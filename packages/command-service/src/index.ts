@@ -1,5 +1,5 @@
 export { runCommandService, buildCommandService, type BuiltCommandService, type CommandService, type CommandServiceDefinition } from './runtime.js';
-export { executeCommand, IDEMPOTENCY_HEADER, type Answer, type CommandStore, type DomainEvent, type ExecuteOptions } from './execute.js';
+export { earlierAnswer, executeCommand, IDEMPOTENCY_HEADER, type Answer, type CommandStore, type DomainEvent, type ExecuteOptions } from './execute.js';
 export { commandContext, systemContext, CORRELATION_HEADER, type CommandContext } from './command-context.js';
 export { commandServiceConfigSchema, eventServiceConfigSchema, type CommandServiceConfig } from './config.js';
 export { fromStoredEvent, toDomainEvent, toStoredEvent } from './stored-event.js';

@@ -64,6 +64,8 @@ export interface CommandService {
   visibleCase(user: AuthUser, caseId: string): Promise<CaseRow | undefined>;
   /** Before a 404 that needed no case lookup: waits as long as a lookup of a missing case, so the two 404s take the same time. */
   missWait(): Promise<void>;
+  /** Whether the local case view may be behind the log (its consumer has not joined yet). */
+  caseViewBehind(): boolean;
   /** An area's thresholds and labelling lexicon, from `THRESHOLDS_FILE`: the same the projection uses. */
   rulesFor(area: string): AreaRules;
   /** The labelling phrases in each named free-text field of a write, by the lexicon of the case's area. */
@@ -118,6 +120,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     caseFor: (user, caseId) => caseForCommand(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind, memory),
     visibleCase: (user, caseId) => visibleCase(pool, def.schema, user, caseId, config.CASE_VIEW_WAIT_MS, behind, memory),
     missWait: () => missWait(config.CASE_VIEW_WAIT_MS, behind),
+    caseViewBehind: behind,
     rulesFor,
     languageFlags: (area, fields) => languageFlagsOf(fields, rulesFor(area).matchLanguage),
     keys,

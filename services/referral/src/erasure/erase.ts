@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { casesOfChild } from '@syv/case-view';
-import { executeCommand, type Answer, type CommandContext, type CommandService } from '@syv/command-service';
+import { casesOfChild, type CaseRow } from '@syv/case-view';
+import { earlierAnswer, executeCommand, type Answer, type CommandContext, type CommandService } from '@syv/command-service';
 import type { ErasureLegalBasis } from '@syv/contracts';
 import { fold } from '@syv/decider';
 import { problem } from '@syv/service-kit';
@@ -21,16 +21,27 @@ export interface ErasureAsked {
 export async function eraseChild(
   service: CommandService,
   asked: ErasureAsked,
-  by: { ctx: CommandContext; request?: FastifyRequest },
+  by: { ctx: CommandContext; request?: FastifyRequest; unlessNo?: (cases: CaseRow[]) => string | undefined },
 ): Promise<Answer<RecordedErasure, 200>> {
   const { childId: child, area, legalBasis, reason } = asked;
   const { ctx } = by;
   const erasedBy = ctx.actor.sub;
+  // A retried request never deletes again: a key created since (the child referred again) would
+  // go with it, and nothing would record it. Its first answer stands.
+  if (by.request) {
+    const earlier = await earlierAnswer<RecordedErasure, 200>(service.store, by.request, ctx);
+    if (earlier) return earlier;
+  }
   // Nothing is deleted for a child with no case here. The service's case view has every case
   // this service opened as soon as it committed (its own write, not Kafka's echo).
-  if ((await casesOfChild(service.store.pool, service.store.schema, area, child)).length === 0) {
+  const cases = await casesOfChild(service.store.pool, service.store.schema, area, child);
+  if (cases.length === 0) {
     throw problem('CHILD_NOT_FOUND', `Child ${child} has no case in area ${area}.`);
   }
+  // A caller's condition on the cases as they are now, just before anything is deleted (the
+  // retention job: every case still closed, and closed long enough).
+  const refused = by.unlessNo?.(cases);
+  if (refused) throw problem('CONFLICT', refused);
   // The keys first, then the record. Stopping between the two leaves the texts unreadable and
   // the erasure not yet in the history: the request failed, so it is asked again, deletes
   // nothing more, and records the keys it finds already erased (the decider compares every
