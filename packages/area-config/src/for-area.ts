@@ -26,14 +26,10 @@ export interface AreaRules {
  * A configuration is read at start and never changes while a service runs.
  */
 export function areaRulesOf(config: ThresholdsConfig): (area: string) => AreaRules {
-  const everyArea: AreaRules = { thresholds: config.defaults, matchLanguage: compileLexicon([...DEFAULT_LEXICON, ...config.defaults.labellingPhrases]) };
+  const rulesOf = (thresholds: Thresholds): AreaRules => ({ thresholds, matchLanguage: compileLexicon([...DEFAULT_LEXICON, ...thresholds.labellingPhrases]) });
+  const everyArea = rulesOf(config.defaults);
   // Only the areas the configuration names differ from the defaults, so this holds at most one
   // entry per configured area, whatever area codes requests carry.
-  const configured = new Map(
-    Object.keys(config.areas).map((area) => {
-      const thresholds = thresholdsFor(config, area);
-      return [area, { thresholds, matchLanguage: compileLexicon([...DEFAULT_LEXICON, ...thresholds.labellingPhrases]) }] as const;
-    }),
-  );
+  const configured = new Map(Object.keys(config.areas).map((area) => [area, rulesOf(thresholdsFor(config, area))] as const));
   return (area) => configured.get(area) ?? everyArea;
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { caseViewChanges, writeCaseViewChanges } from './batch.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -18,29 +19,9 @@ export type CaseViewEvent =
   | { type: 'case.reopened.v1'; data: { caseId: string; reopenedAt: string } }
   | { type: string; data: unknown };
 
-/** Idempotent: applying the same event twice leaves the same row. */
+/** Idempotent: applying the same event twice leaves the same row. One event, written as a batch of one. */
 export async function applyToCaseView(db: Db, schema: string, event: CaseViewEvent): Promise<void> {
-  switch (event.type) {
-    case 'case.opened.v1': {
-      const d = event.data as { caseId: string; childId: string; area: string; openedAt: string };
-      await db.query(
-        `INSERT INTO ${schema}.case_view (case_id, child_id, area, status, opened_at) VALUES ($1, $2, $3, 'open', $4)
-         ON CONFLICT (case_id) DO NOTHING`,
-        [d.caseId, d.childId, d.area, d.openedAt],
-      );
-      return;
-    }
-    case 'case.closed.v1': {
-      const d = event.data as { caseId: string; closedAt: string };
-      await db.query(`UPDATE ${schema}.case_view SET status = 'closed', closed_at = $2, updated_at = now() WHERE case_id = $1`, [d.caseId, d.closedAt]);
-      return;
-    }
-    case 'case.reopened.v1': {
-      const d = event.data as { caseId: string };
-      await db.query(`UPDATE ${schema}.case_view SET status = 'open', closed_at = NULL, updated_at = now() WHERE case_id = $1`, [d.caseId]);
-      return;
-    }
-  }
+  await writeCaseViewChanges(db, schema, caseViewChanges([event]));
 }
 
 interface Row {
