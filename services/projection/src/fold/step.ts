@@ -175,7 +175,10 @@ export function step(before: CaseState | undefined, event: CaseEvent, settings: 
   }
 
   const domainTime = domainTimeOf(event);
-  if (TEXT_TYPES.has(event.type)) {
+  // An event whose texts were checked as written carries what was found: when nothing was, there is
+  // no flag to look for (the walk over the case's texts is skipped for most events).
+  const found = (event.data as { labelling?: readonly unknown[] }).labelling;
+  if (TEXT_TYPES.has(event.type) && (found === undefined || found.length > 0)) {
     // LABELLING_LANGUAGE on the texts this event recorded, as it arrives; the flag stays on the
     // case (the record outlives the case) and its alert names the field and phrases, never the text.
     const flags = eventLanguageFlags(history(), event.id);

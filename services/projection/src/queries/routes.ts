@@ -348,7 +348,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       },
     },
     async (request) => {
-      const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
+      const user = requireRole(request, ...caseRoles);
       const { caseId } = request.params;
       const area = await visibleCaseArea(user, caseId);
       const record = caseRecord(await openEvents(await loadCaseEvents(pool, schema, caseId), deps.keys), rm.languageFor(area));
@@ -369,7 +369,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       },
     },
     async (request) => {
-      const user = requireRole(request, 'social_worker', 'supervisor', 'auditor');
+      const user = requireRole(request, ...caseRoles);
       const { caseId } = request.params;
       await visibleCaseArea(user, caseId);
       const events = await openEvents(await loadCaseEvents(pool, schema, caseId), deps.keys);
