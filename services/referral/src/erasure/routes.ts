@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { commandContext, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
-import { areaCode, childId, ERASURE_LEGAL_BASES, ERASURE_REASON_MAX, erasureLegalBasisSchema } from '@syv/contracts';
+import { areaCode, childId, ERASURE_LEGAL_BASES, ERASURE_REASON_MAX, erasureLegalBasisSchema, writtenTextSchema } from '@syv/contracts';
 import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { eraseChild } from './erase.js';
 
 const erasureBody = z
   .object({
     area: areaCode().describe("The area whose record of the child is erased: one of the token's areas."),
-    reason: z
-      .string()
-      .min(1)
-      .max(ERASURE_REASON_MAX)
-      .regex(/\S/, 'must not be blank')
-      .describe(
+    reason: writtenTextSchema(ERASURE_REASON_MAX, { required: true }).describe(
         'Why, in a few words that name no one and hold no personal data: a reference to the request, the order or the retention review. It is recorded as written, not sealed, and stays after the erasure.',
       ),
     legalBasis: erasureLegalBasisSchema.describe(`The legal basis: ${ERASURE_LEGAL_BASES.join(', ')} (then the reason says which).`),

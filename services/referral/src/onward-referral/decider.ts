@@ -115,19 +115,13 @@ function decide(command: OnwardCommand, state: OnwardState): Decision<OnwardEven
     }
     case 'decline': {
       const refused = beforeStart(state, 'declined', command.declinedAt);
-      if (refused) return refused;
-      return accept({
-        type: 'onward-referral.declined.v1',
-        data: { onwardReferralId: command.onwardReferralId, caseId: state.made!.caseId, reason: command.reason, declinedAt: command.declinedAt },
-      });
+      const { onwardReferralId, reason, declinedAt } = command;
+      return refused ?? accept({ type: 'onward-referral.declined.v1', data: { onwardReferralId, caseId: state.made!.caseId, reason, declinedAt } });
     }
     case 'withdraw': {
       const refused = beforeStart(state, 'withdrawn', command.withdrawnAt);
-      if (refused) return refused;
-      return accept({
-        type: 'onward-referral.withdrawn.v1',
-        data: { onwardReferralId: command.onwardReferralId, caseId: state.made!.caseId, reason: command.reason, withdrawnAt: command.withdrawnAt },
-      });
+      const { onwardReferralId, reason, withdrawnAt } = command;
+      return refused ?? accept({ type: 'onward-referral.withdrawn.v1', data: { onwardReferralId, caseId: state.made!.caseId, reason, withdrawnAt } });
     }
     case 'end': {
       const refused = refusal(state, 'end');

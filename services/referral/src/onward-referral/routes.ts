@@ -192,11 +192,11 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
     request: FastifyRequest,
     onwardReferralId: string,
     outcome: { kind: 'decline'; declinedAt: string; reason: string } | { kind: 'withdraw'; withdrawnAt: string; reason: string },
-    atField: string,
   ) {
     const user = requireRole(request, 'social_worker', 'supervisor');
     const ctx = commandContext(request, user);
-    notInFuture(outcome.kind === 'decline' ? outcome.declinedAt : outcome.withdrawnAt, atField, ctx.now);
+    if (outcome.kind === 'decline') notInFuture(outcome.declinedAt, 'body.declinedAt', ctx.now);
+    else notInFuture(outcome.withdrawnAt, 'body.withdrawnAt', ctx.now);
     const { streamId, made, found } = await onwardReferralFor(service, user, onwardReferralId);
     return executeCommand<OnwardEvent, z.infer<typeof outcomeAnswer>, 200>({
       store: service.store,
@@ -229,7 +229,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       },
     },
     async (request, reply) => {
-      const answer = await recordRefusal(request, request.params.onwardReferralId, { kind: 'decline', ...request.body }, 'body.declinedAt');
+      const answer = await recordRefusal(request, request.params.onwardReferralId, { kind: 'decline', ...request.body });
       return reply.code(answer.status).send(answer.body);
     },
   );
@@ -248,7 +248,7 @@ export function onwardReferralRoutes(app: ServiceApp, service: CommandService): 
       },
     },
     async (request, reply) => {
-      const answer = await recordRefusal(request, request.params.onwardReferralId, { kind: 'withdraw', ...request.body }, 'body.withdrawnAt');
+      const answer = await recordRefusal(request, request.params.onwardReferralId, { kind: 'withdraw', ...request.body });
       return reply.code(answer.status).send(answer.body);
     },
   );
