@@ -19,6 +19,6 @@ describe('a child the round found due', () => {
   });
 
   it('given a new case closed since, within the period, then it is refused', () => {
-    expect(stillDue([closedCase('a', '2025-01-01T09:00:00Z'), closedCase('c', '2033-01-01T09:00:00Z')], 7, now)).toBeDefined();
+    expect(stillDue([closedCase('a', '2025-01-01T09:00:00Z'), closedCase('c', '2033-01-01T09:00:00Z')], 7, now)).toMatch(/referred again/);
   });
 });
