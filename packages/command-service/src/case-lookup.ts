@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { findCase, waitForCase, type CaseRow, type CaseViewMemory } from '@syv/case-view';
+import { waitForCase, type CaseRow, type CaseViewMemory } from '@syv/case-view';
 import { canSeeArea, problem, type AuthUser } from '@syv/service-kit';
 
 /**
@@ -56,16 +56,12 @@ export async function visibleCase(
   return undefined;
 }
 
-/** The table, as before the memory: the first read is kept in memory; a miss waits for the case to arrive. */
+/** The table, as before the memory (a miss waits for the case to arrive); what it finds is kept in memory. */
 async function lookUp(pool: pg.Pool, schema: string, caseId: string, waitMs: number, memory: CaseViewMemory | undefined): Promise<CaseRow | undefined> {
-  if (!memory) return waitForCase(pool, schema, caseId, waitMs);
-  const mark = memory.mark();
-  const found = await findCase(pool, schema, caseId);
-  if (found) {
-    memory.remember(found, mark);
-    return found;
-  }
-  return waitForCase(pool, schema, caseId, waitMs);
+  const mark = memory?.mark();
+  const found = await waitForCase(pool, schema, caseId, waitMs);
+  if (found && memory && mark !== undefined) memory.remember(found, mark);
+  return found;
 }
 
 /** For a 404 that needed no case lookup: take as long as a lookup of a case that does not exist, and answer as it would. */
