@@ -32,7 +32,7 @@ import { summariseCase } from './case-summary.js';
 import { flagsAsOf } from './flags-as-of.js';
 import { toCsv } from './csv.js';
 import { areaStats, statsRows } from './stats.js';
-import { caseArea, listCases, startedOnwardAgencies, waitingOnwardReferrals } from './store.js';
+import { caseArea, listCases, onwardReferralsOfCases } from './store.js';
 import { areaWorkload } from './workload.js';
 
 const flagView = flagSchema.extend({ since: z.string().optional().describe('When the flag started (live view only).') });
@@ -269,7 +269,7 @@ export function queryRoutes(app: ServiceApp, deps: QueryDeps): void {
       const rows = await listCases(pool, schema, { areas: areasToList(user, q.area), status: q.status, flag: q.flag, allocatedTo, limit: q.limit + 1, offset: q.offset });
       const page = rows.slice(0, q.limit);
       const ids = page.map((r) => r.caseId);
-      const [flags, waiting, started] = await Promise.all([flagsOfCases(pool, schema, ids), waitingOnwardReferrals(pool, schema, ids), startedOnwardAgencies(pool, schema, ids)]);
+      const [flags, { waiting, startedAgencies: started }] = await Promise.all([flagsOfCases(pool, schema, ids), onwardReferralsOfCases(pool, schema, ids)]);
       const at = now();
       await recordAccess(pool, schema, user, page.map((r) => r.caseId), 'list');
       return {

@@ -55,38 +55,35 @@ export interface WaitingOnwardReferral {
   referredAt: Date;
 }
 
-/** The onward referrals of these cases that have not started, oldest first, per case. */
-export async function waitingOnwardReferrals(db: pg.Pool, schema: string, caseIds: readonly string[]): Promise<Map<string, WaitingOnwardReferral[]>> {
-  const byCase = new Map<string, WaitingOnwardReferral[]>();
-  if (caseIds.length === 0) return byCase;
-  const { rows } = await db.query<{ case_id: string; onward_referral_id: string; agency: string; referred_at: Date }>(
-    `SELECT case_id, onward_referral_id, agency, referred_at FROM ${schema}.onward_referrals
-      WHERE case_id = ANY($1::uuid[]) AND started_at IS NULL AND declined_at IS NULL AND withdrawn_at IS NULL AND referred_at IS NOT NULL ORDER BY referred_at, onward_referral_id`,
+/**
+ * These cases' onward referrals in one read, per case: those still waiting (not started, declined
+ * or withdrawn), oldest first, and the agencies of those that started. With the agencies of a row's
+ * interventions, the started ones are what agenciesWorkingWith counts; the row's own `agencies`
+ * column stays the agencies of interventions only, as it is part of the read model's checksum.
+ */
+export async function onwardReferralsOfCases(
+  db: pg.Pool,
+  schema: string,
+  caseIds: readonly string[],
+): Promise<{ waiting: Map<string, WaitingOnwardReferral[]>; startedAgencies: Map<string, string[]> }> {
+  const waiting = new Map<string, WaitingOnwardReferral[]>();
+  const startedAgencies = new Map<string, string[]>();
+  if (caseIds.length === 0) return { waiting, startedAgencies };
+  const { rows } = await db.query<{ case_id: string; onward_referral_id: string; agency: string; referred_at: Date; started: boolean; ended_waiting: boolean }>(
+    `SELECT case_id, onward_referral_id, agency, referred_at, started_at IS NOT NULL AS started,
+            (started_at IS NOT NULL OR declined_at IS NOT NULL OR withdrawn_at IS NOT NULL) AS ended_waiting
+       FROM ${schema}.onward_referrals
+      WHERE case_id = ANY($1::uuid[]) AND referred_at IS NOT NULL ORDER BY referred_at, onward_referral_id`,
     [caseIds],
   );
   for (const r of rows) {
-    const list = byCase.get(r.case_id) ?? [];
-    list.push({ onwardReferralId: r.onward_referral_id, agency: r.agency, referredAt: r.referred_at });
-    byCase.set(r.case_id, list);
+    if (r.started) {
+      const agencies = startedAgencies.get(r.case_id) ?? [];
+      if (!agencies.includes(r.agency)) startedAgencies.set(r.case_id, [...agencies, r.agency]);
+    }
+    if (!r.ended_waiting) waiting.set(r.case_id, [...(waiting.get(r.case_id) ?? []), { onwardReferralId: r.onward_referral_id, agency: r.agency, referredAt: r.referred_at }]);
   }
-  return byCase;
-}
-
-/**
- * The agencies of these cases' onward referrals that have started, per case: with the agencies of
- * a row's interventions, what agenciesWorkingWith counts. The row's own `agencies` column stays the
- * agencies of interventions only: it is part of the read model's checksum.
- */
-export async function startedOnwardAgencies(db: pg.Pool, schema: string, caseIds: readonly string[]): Promise<Map<string, string[]>> {
-  const byCase = new Map<string, string[]>();
-  if (caseIds.length === 0) return byCase;
-  const { rows } = await db.query<{ case_id: string; agency: string }>(
-    `SELECT DISTINCT case_id, agency FROM ${schema}.onward_referrals
-      WHERE case_id = ANY($1::uuid[]) AND started_at IS NOT NULL AND referred_at IS NOT NULL`,
-    [caseIds],
-  );
-  for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.agency]);
-  return byCase;
+  return { waiting, startedAgencies };
 }
 
 export async function caseArea(db: pg.Pool, schema: string, caseId: string): Promise<string | undefined> {
