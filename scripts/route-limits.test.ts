@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NEW_EVENT_LIMITS } from '../contracts/src/limits.js';
+import { bodiesAndEvents as amendment } from '../packages/command-service/src/amendments/routes.js';
 import { bodiesAndEvents as closure } from '../services/case-closure/src/closure/routes.js';
 import { bodiesAndEvents as activity } from '../services/intervention/src/case-activity/routes.js';
 import { bodiesAndEvents as erasure } from '../services/referral/src/erasure/routes.js';
@@ -18,7 +19,7 @@ type Body = { toJSONSchema(params?: { io?: 'input' | 'output' }): unknown };
 type Entry = { route: string; body: Body; event: string; fields?: Readonly<Record<string, string>> };
 
 const KEYWORDS = ['minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems'] as const;
-const ENTRIES: readonly Entry[] = [...activity, ...referral, ...allocation, ...onward, ...erasure, ...closure];
+const ENTRIES: readonly Entry[] = [...activity, ...referral, ...allocation, ...onward, ...erasure, ...closure, ...amendment];
 
 /**
  * The bounds of one property; for `x | null` or an optional field, those of its non-null branch.

@@ -1,6 +1,6 @@
 import { CLOUDEVENTS_CONTENT_TYPE } from './codec.js';
 import { ALERT_EVENT_TYPES, CASE_EVENT_TYPES, EVENT_TYPES, type EventType } from './events/catalog.js';
-import { EVENT_INFO } from './events/info.js';
+import { EVENT_INFO, sourcesOf } from './events/info.js';
 import { examples } from './examples.js';
 import { eventJsonSchema, GENERATED_NOTE, type JsonObject } from './json-schema.js';
 import { CASE_ALERTS_TOPIC, CASE_EVENTS_TOPIC } from './topics.js';
@@ -72,11 +72,12 @@ function operations(): JsonObject {
   const sends = new Map<string, { channel: ChannelId; source: string; types: EventType[] }>();
   for (const type of EVENT_TYPES) {
     const channel = channelOf(type);
-    const source = EVENT_INFO[type].emittedBy;
-    const id = `${source.replace(/^syv\//, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}Sends${channel[0]?.toUpperCase()}${channel.slice(1)}`;
-    const entry = sends.get(id) ?? { channel, source, types: [] };
-    entry.types.push(type);
-    sends.set(id, entry);
+    for (const source of sourcesOf(type)) {
+      const id = `${source.replace(/^syv\//, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}Sends${channel[0]?.toUpperCase()}${channel.slice(1)}`;
+      const entry = sends.get(id) ?? { channel, source, types: [] };
+      entry.types.push(type);
+      sends.set(id, entry);
+    }
   }
   const out: JsonObject = {};
   for (const [id, { channel, source, types }] of sends) {

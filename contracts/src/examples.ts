@@ -35,6 +35,7 @@ const ids = {
   heldClosure: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c07',
   approvedClosure: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d08',
   alert: 'c3d4e5f6-a7b8-4c9d-ae0f-2a3b4c5d6e09',
+  amendment: 'd4e5f6a7-b8c9-4dae-8f0a-3b4c5d6e7f21',
 } as const;
 
 interface ExampleMeta {
@@ -242,6 +243,21 @@ export const examples: { [T in EventType]: EventOf<T> } = {
     'case.reopened.v1',
     { caseId, reason: 'Police found him carrying a knife on 2 September; he needs support again.', reopenedAt: '2026-09-03T09:30:00+01:00' },
     { id: eventId(13), source: SOURCES.caseClosure, time: '2026-09-03T08:31:56.802Z', correlationid: requestId(10), causationid: requestId(10), actor: socialWorker },
+  ),
+  'record.amended.v1': example(
+    'record.amended.v1',
+    {
+      amendmentId: ids.amendment,
+      caseId,
+      area,
+      recordId: eventId(5),
+      recordType: 'intervention.logged.v1',
+      field: 'notes',
+      text: 'First session at the youth hub. He is being exploited by older boys and owes them money; he wants help to stop.',
+      reason: 'The first version said he chose this lifestyle; he is a child being exploited.',
+      amendedAt: '2026-01-12T10:04:00Z',
+    },
+    { id: eventId(21), source: SOURCES.intervention, time: '2026-01-12T10:04:00.318Z', correlationid: requestId(16), causationid: requestId(16), actor: socialWorker },
   ),
   'child.erased.v1': example(
     'child.erased.v1',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventSchemas, type EventType } from './events/catalog.js';
-import { EVENT_INFO } from './events/info.js';
+import { EVENT_INFO, sourcesOf } from './events/info.js';
 import { examples } from './examples.js';
 
 // JSON Schema of each event, envelope and data together, from the same zod schema the code
@@ -19,7 +19,7 @@ export function eventJsonSchema(type: EventType, target: JsonSchemaTarget = 'dra
     $id: `urn:syv:event:${type}`,
     $comment: GENERATED_NOTE,
     title: `${type}: ${info.title}`,
-    description: `${info.description} Emitted by ${info.emittedBy}.`,
+    description: `${info.description} Emitted by ${sourcesOf(type).join(' or ')}.`,
     ...body,
     examples: [examples[type]],
   };

@@ -23,6 +23,10 @@ export const INCIDENT_DESCRIPTION_MAX = 5_000;
 export const RISK_RATIONALE_MAX = 5_000;
 /** The longest account of what the child, or the family, said (childViews, familyViews). */
 export const VIEWS_MAX = 5_000;
+/** The longest corrected text: the longest free text any record takes (an intervention's notes). */
+export const AMENDMENT_TEXT_MAX = INTERVENTION_NOTES_MAX;
+/** The longest reason given for a correction. */
+export const AMENDMENT_REASON_MAX = 1_000;
 
 /**
  * Per event type, the fields whose route bounds are stricter than the event schema's, as JSON

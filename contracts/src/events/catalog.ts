@@ -3,6 +3,7 @@ import { envelopeOf } from '../envelope.js';
 import { labellingFindingsSchema } from './personal-fields.js';
 import { alertAcknowledgedData, alertRaisedData } from './alert.js';
 import { caseClosedData, caseReopenedData, closureAssessedData, closureHeldData, closureRejectedData, closureRequestedData } from './closure.js';
+import { recordAmendedData } from './amendment.js';
 import { childErasedData } from './erasure.js';
 import { incidentRecordedData, interventionLoggedData, riskAssessedData } from './intervention.js';
 import {
@@ -42,6 +43,7 @@ export const caseEventDataSchemas = {
   'case.closed.v1': withLabelling(caseClosedData),
   'closure.rejected.v1': withLabelling(closureRejectedData),
   'case.reopened.v1': withLabelling(caseReopenedData),
+  'record.amended.v1': withLabelling(recordAmendedData),
   'child.erased.v1': childErasedData,
 } as const;
 
@@ -84,6 +86,7 @@ const closureHeld = envelopeOf('closure.held.v1', eventDataSchemas['closure.held
 const caseClosed = envelopeOf('case.closed.v1', eventDataSchemas['case.closed.v1']);
 const closureRejected = envelopeOf('closure.rejected.v1', eventDataSchemas['closure.rejected.v1']);
 const caseReopened = envelopeOf('case.reopened.v1', eventDataSchemas['case.reopened.v1']);
+const recordAmended = envelopeOf('record.amended.v1', eventDataSchemas['record.amended.v1']);
 const childErased = envelopeOf('child.erased.v1', eventDataSchemas['child.erased.v1']);
 const alertRaised = envelopeOf('alert.raised.v1', eventDataSchemas['alert.raised.v1']);
 const alertAcknowledged = envelopeOf('alert.acknowledged.v1', eventDataSchemas['alert.acknowledged.v1']);
@@ -107,6 +110,7 @@ export const eventSchemas = {
   'case.closed.v1': caseClosed,
   'closure.rejected.v1': closureRejected,
   'case.reopened.v1': caseReopened,
+  'record.amended.v1': recordAmended,
   'child.erased.v1': childErased,
   'alert.raised.v1': alertRaised,
   'alert.acknowledged.v1': alertAcknowledged,
@@ -130,6 +134,7 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   caseClosed,
   closureRejected,
   caseReopened,
+  recordAmended,
   childErased,
 ]);
 export const alertEventSchema = z.discriminatedUnion('type', [alertRaised, alertAcknowledged]);

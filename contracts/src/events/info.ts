@@ -6,7 +6,8 @@ import type { EventType } from './catalog.js';
 
 export interface EventInfo {
   title: string;
-  emittedBy: Source;
+  /** The service that publishes it; several when each publishes its own (a correction, by the owner of the record). */
+  emittedBy: Source | readonly Source[];
   description: string;
 }
 
@@ -99,6 +100,12 @@ export const EVENT_INFO: { [T in EventType]: EventInfo } = {
     emittedBy: SOURCES.caseClosure,
     description: 'A closed case was reopened because the child needs support again.',
   },
+  'record.amended.v1': {
+    title: 'Record amended',
+    emittedBy: [SOURCES.referral, SOURCES.intervention, SOURCES.caseClosure],
+    description:
+      "The author of a record or a supervisor corrected one of its free texts (a wrong fact, blaming words); published by the service that owns the record. The new text and why, sealed under the same child's key. The record itself is unchanged; readers show the corrected text, marked as corrected, and labelling flags are worked out again from it. The auditor's history holds both versions.",
+  },
   'child.erased.v1': {
     title: 'Child erased',
     emittedBy: SOURCES.referral,
@@ -116,3 +123,9 @@ export const EVENT_INFO: { [T in EventType]: EventInfo } = {
     description: 'A supervisor acknowledged an alert.',
   },
 };
+
+/** The services that publish an event type. */
+export function sourcesOf(type: EventType): readonly Source[] {
+  const by = EVENT_INFO[type].emittedBy;
+  return typeof by === 'string' ? [by] : by;
+}

@@ -21,6 +21,7 @@ export const PERSONAL_TEXT_FIELDS: { readonly [T in EventType]?: readonly TextFi
   'case.closed.v1': ['rationale'],
   'closure.rejected.v1': ['rationale'],
   'case.reopened.v1': ['reason'],
+  'record.amended.v1': ['text', 'reason'],
   'alert.acknowledged.v1': ['note'],
 };
 

@@ -8,3 +8,5 @@ export { writeResponses, problemResponses } from './openapi.js';
 export { notInFuture, CLOCK_SKEW_MS } from './time-checks.js';
 export { languageFlagSchema, languageFlagsOf, type LanguageFlag } from './language.js';
 export { REJECTED_MESSAGES_PATH } from './rejected-messages-route.js';
+export { amendableFields, decideAmendment, type AmendedRecord, type AmendRecord } from './amendments/decider.js';
+export { bodiesAndEvents as amendmentBodiesAndEvents } from './amendments/routes.js';

@@ -24,6 +24,7 @@ import type { CommandStore } from './execute.js';
 import { startIdempotencyExpiry } from './idempotency-expiry.js';
 import { languageFlagsOf, type LanguageFlag } from './language.js';
 import { sharedMigrations } from './migrations.js';
+import { amendmentRoutes } from './amendments/routes.js';
 import { rejectedMessagesRoute } from './rejected-messages-route.js';
 import { fromStoredEvent } from './stored-event.js';
 
@@ -179,9 +180,17 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     readiness: [postgresCheck(pool), kafkaCheck(() => pingKafka(kafka)), { name: 'case-view consumer', check: async () => consumer.readiness() }],
     routes: async (a) => {
       rejectedMessagesRoute(a, { pool, schema: def.schema, consumer: consumerName });
+      amendmentRoutes(a, service);
       await def.routes(a, service);
     },
-    openapi: { ...def.openapi, tags: [...(def.openapi?.tags ?? []), { name: 'operations', description: 'For supervisors and auditors: what the service set aside' }] },
+    openapi: {
+      ...def.openapi,
+      tags: [
+        ...(def.openapi?.tags ?? []),
+        { name: 'records', description: 'Corrections of the texts of the records this service recorded' },
+        { name: 'operations', description: 'For supervisors and auditors: what the service set aside' },
+      ],
+    },
   });
 
   const expiry = startIdempotencyExpiry({

@@ -16,6 +16,7 @@ export { appendToStream, isAppendRace, type AnswerToRecord, type AppendResult, t
 export { announceAppend, onAppend } from './append-signal.js';
 export { appendNewStreams } from './append-new-streams.js';
 export { readStream, type StreamRead } from './read-stream.js';
+export { readEvent } from './read-event.js';
 export {
   runCommand,
   type AppendSuccess,

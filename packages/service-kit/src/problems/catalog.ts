@@ -143,6 +143,11 @@ export const problemCatalog = {
     title: 'The alert was already acknowledged',
     meaning: 'Someone else (another supervisor, or the worker the case is allocated to) has taken the alert on; the answer says who and when.',
   },
+  TEXT_ERASED: {
+    status: 409,
+    title: 'The text was erased',
+    meaning: "The child's personal texts in this area were erased, so this text can no longer be read or corrected.",
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Request body too large',

@@ -2,7 +2,7 @@ import type { CaseEvent } from '@syv/contracts';
 
 /**
  * When the fact an event records happened, as its data says. Allocations, held and rejected
- * closures are decisions about the case or a request, and an erasure is one about the record, not
+ * closures are decisions about the case or a request, and a correction or an erasure is one about the record, not
  * facts about the child, and have none.
  */
 export function domainTimeOf(event: CaseEvent): string | undefined {
@@ -38,6 +38,7 @@ export function domainTimeOf(event: CaseEvent): string | undefined {
     case 'case.allocated.v1':
     case 'closure.held.v1':
     case 'closure.rejected.v1':
+    case 'record.amended.v1':
     case 'child.erased.v1':
       return undefined;
   }

@@ -53,9 +53,10 @@ export interface StepEffects {
 
 /**
  * The events whose free texts the fold reads for labelling language (history.ts, labellingIn): the
- * types the rules read that carry a worker's text.
+ * types the rules read that carry a worker's text. A correction's text counts as the record's it
+ * corrects (see correctedLanguageFlags).
  */
-const TEXT_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES.filter((t) => isUsedType(t) && personalFieldsOf(t).length > 0));
+const TEXT_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES.filter((t) => isUsedType(t) && personalFieldsOf(t).length > 0 && t !== 'record.amended.v1'));
 
 /** Facts about the child a closure assessment weighs; closure events themselves are the saga's. */
 const LATE_FACT_TYPES: ReadonlySet<CaseEvent['type']> = new Set<CaseEvent['type']>([
@@ -97,6 +98,30 @@ function assess(state: CaseState, request: EventOf<'closure.requested.v1'>, sett
     state: { ...state, flags: replaceFlags(state.flags, 'closure', flags, at) },
     alerts: alertCandidates({ caseId, area: request.area, flags, raisedAt: at, recordedAt: new Date(request.time), cause: causeOf(request) }),
     assessment: { closureRequestId, caseId, area: request.area, flags: flags.map(contractFlag), assessedAt: requestedAt, event: closureAssessedEvent(request, flags) },
+  };
+}
+
+/**
+ * A corrected text's LABELLING_LANGUAGE, worked out again: the record's flags that the correction
+ * removed leave the case, those it brought are raised (from the correction's time), and a flag
+ * that stays is reworded. The other records' flags are untouched.
+ */
+function correctedLanguageFlags(state: CaseState, before: CaseState | undefined, event: EventOf<'record.amended.v1'>): { state: CaseState; alerts: AlertCandidate[] } {
+  const { recordId, amendedAt } = event.data;
+  const was = new Set(before ? eventLanguageFlags(before.facts.history, recordId).map((f) => f.key) : []);
+  const now = eventLanguageFlags(state.facts.history, recordId);
+  const kept = new Set(now.map((f) => f.key));
+  const at = new Date(amendedAt);
+  const flags = addFlags(
+    state.flags.filter((f) => !(f.source === 'language' && was.has(f.key) && !kept.has(f.key))),
+    'language',
+    now,
+    at,
+  );
+  const raised = now.filter((f) => !was.has(f.key));
+  return {
+    state: { ...state, flags },
+    alerts: alertCandidates({ caseId: state.caseId, area: event.area, flags: raised, raisedAt: at, recordedAt: new Date(event.time), cause: causeOf(event) }),
   };
 }
 
@@ -161,6 +186,12 @@ export function step(before: CaseState | undefined, event: CaseEvent, settings: 
     case 'case.reopened.v1':
       state = { ...state, flags: clearFlags(state.flags, 'closure') };
       break;
+    case 'record.amended.v1': {
+      const corrected = correctedLanguageFlags(state, before, event);
+      state = corrected.state;
+      effects.alerts.push(...corrected.alerts);
+      break;
+    }
     case 'case.closed.v1': {
       const closure = history().closures.find((c) => c.eventId === event.id);
       if (closure) {

@@ -67,7 +67,7 @@ describe("each onward referral's whole life in the case record", () => {
       ['vcs', 'waiting', null, null],
     ]);
     const declined = s.events.find((e) => e.type === 'onward-referral.declined.v1' && e.data.onwardReferralId === camhs.data.onwardReferralId);
-    expect(record.onwardReferrals[0]?.declined).toEqual({ declinedAt: s.day(16).toISOString(), reason: 'Threshold for the service not met.', eventId: declined?.id, languageFlags: [] });
+    expect(record.onwardReferrals[0]?.declined).toEqual({ declinedAt: s.day(16).toISOString(), reason: 'Threshold for the service not met.', eventId: declined?.id, languageFlags: [], corrections: [] });
     expect(record.onwardReferrals[2]?.ended).toMatchObject({ endedAt: s.day(40).toISOString(), outcome: 'disengaged' });
     expect(record.onwardReferrals[2]?.startedAt).toBe(s.day(9).toISOString());
   });

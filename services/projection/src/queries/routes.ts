@@ -171,6 +171,18 @@ function caseloadOf(user: AuthUser, asked: string | undefined): string | undefin
 }
 
 const withEvent = { eventId: z.uuid().describe('The event that recorded it.') };
+/** The corrections of a record's texts: each marks a text shown as corrected. */
+const corrections = z
+  .array(
+    z.object({
+      field: z.string().describe('The text corrected; it is shown as corrected.'),
+      amendmentEventId: z.uuid().describe('The correction (record.amended.v1); the case’s history holds it beside the record as first written.'),
+      amendedAt: z.string(),
+      amendedBy: z.string().describe('The `sub` of who corrected it: the author or a supervisor.'),
+      reason: z.string().describe('Why, as the corrector wrote it (or `[erased]`).'),
+    }),
+  )
+  .describe('Corrections of this record’s texts, oldest first; empty when none. A text corrected reads as corrected.');
 /** The labelling language found in a record's texts. */
 const withLanguage = (texts: string) => ({
   ...withEvent,
@@ -184,11 +196,12 @@ const withLanguage = (texts: string) => ({
       }),
     )
     .describe('Labelling language in the texts of this record, each naming its field, with the wording to use instead.'),
+  corrections,
 });
 const caseRecordView = z.object({
   caseId: z.uuid(),
   referrals: z.array(referralReceivedData.extend(withLanguage('reason'))),
-  allocations: z.array(caseAllocatedData.extend(withEvent)),
+  allocations: z.array(caseAllocatedData.extend({ ...withEvent, corrections })),
   onwardReferrals: z.array(
     onwardReferralMadeData.extend({
       ...withLanguage('reason'),

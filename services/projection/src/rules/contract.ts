@@ -9,7 +9,8 @@ export type { Agency, ClosureReason, Concern, Flag as ContractFlag, HarmOutsideH
 /**
  * The event types the rules read; closure.assessed, closure.held and closure.rejected change no fact
  * they weigh, and child.erased (a child's texts erased) changes none either: the archive keeps it for
- * the history, and the flags stay as they were.
+ * the history, and the flags stay as they were. A correction (record.amended) changes what the
+ * labelling check found in the record it corrects.
  */
 type UsedEventType =
   | 'referral.received.v1'
@@ -24,7 +25,8 @@ type UsedEventType =
   | 'risk.assessed.v1'
   | 'closure.requested.v1'
   | 'case.closed.v1'
-  | 'case.reopened.v1';
+  | 'case.reopened.v1'
+  | 'record.amended.v1';
 
 const USED_EVENT_TYPES: ReadonlySet<string> = new Set<UsedEventType>([
   'referral.received.v1',
@@ -40,6 +42,7 @@ const USED_EVENT_TYPES: ReadonlySet<string> = new Set<UsedEventType>([
   'closure.requested.v1',
   'case.closed.v1',
   'case.reopened.v1',
+  'record.amended.v1',
 ]);
 
 // Only id, type and data matter to the rules, so a full CloudEvent and a bare { id, type, data }

@@ -384,7 +384,51 @@ export function addFact(fold: FactFold, event: HistoryInput, lexicon: LabellingM
       const item: ReopeningItem = { eventId: event.id, reason: d.reason, reopenedAt: domainTime(event, 'reopenedAt', d.reopenedAt), ...found(labellingIn({ reason: d.reason }, match)) };
       return next({ ...h, reopenings: placed(h.reopenings, item, (r) => r.reopenedAt) });
     }
+    case 'record.amended.v1': {
+      // The corrected text is read as the field it replaces: what it holds now is all that counts.
+      const d = event.data;
+      const findings = labellingAt({ [d.field]: d.text } as Partial<Record<TextField, string>>, match).map(({ field, phrase, suggestion }) => ({ field, phrase, suggestion }));
+      return next(withCorrectedFindings(h, d.recordId, d.field, findings));
+    }
   }
+}
+
+/** An item's findings with those of one field replaced: none is no property, as `found` leaves it. */
+function refound<T extends { labelling?: readonly LabellingFinding[] | undefined }>(item: T, field: string, findings: readonly LabellingFinding[]): T {
+  const kept = (item.labelling ?? []).filter((f) => (f.field ?? 'notes') !== field);
+  const labelling = [...kept, ...findings];
+  if (labelling.length > 0) return { ...item, labelling };
+  const { labelling: _gone, ...rest } = item;
+  return rest as T;
+}
+
+/**
+ * A correction of one field of the record `recordId` (whichever kind it is): its findings in that
+ * field become those of the corrected text. A correction of a record the case does not hold (an
+ * event the rules do not read, such as an allocation note) changes no fact.
+ */
+function withCorrectedFindings(h: CaseHistory, recordId: string, field: string, findings: readonly LabellingFinding[]): CaseHistory {
+  const fix = <T extends { eventId: string; labelling?: readonly LabellingFinding[] | undefined }>(items: T[]): T[] =>
+    items.some((i) => i.eventId === recordId) ? items.map((i) => (i.eventId === recordId ? refound(i, field, findings) : i)) : items;
+  const outcome = <T extends { eventId: string; labelling?: readonly LabellingFinding[] | undefined }>(o: T | undefined): T | undefined => (o?.eventId === recordId ? refound(o, field, findings) : o);
+  return {
+    ...h,
+    referrals: fix(h.referrals),
+    // An intervention always has its list of findings, empty when there are none.
+    interventions: h.interventions.some((i) => i.eventId === recordId)
+      ? h.interventions.map((i) => (i.eventId === recordId ? { ...i, labelling: refound(i, field, findings).labelling ?? [] } : i))
+      : h.interventions,
+    incidents: fix(h.incidents),
+    riskAssessments: fix(h.riskAssessments),
+    onwardReferrals: fix(h.onwardReferrals).map((o) => {
+      const [declined, withdrawn, ended] = [outcome(o.declined), outcome(o.withdrawn), outcome(o.ended)];
+      if (declined === o.declined && withdrawn === o.withdrawn && ended === o.ended) return o;
+      return { ...o, ...(declined ? { declined } : {}), ...(withdrawn ? { withdrawn } : {}), ...(ended ? { ended } : {}) };
+    }),
+    closureRequests: fix(h.closureRequests),
+    closures: fix(h.closures),
+    reopenings: fix(h.reopenings),
+  };
 }
 
 /**

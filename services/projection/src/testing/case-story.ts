@@ -29,6 +29,8 @@ export interface CaseStory {
   requestClosure(day: number, reason?: ClosureReason): EventOf<'closure.requested.v1'>;
   close(day: number, closureRequestId: string, o?: { reason?: ClosureReason; approvedBy?: string }): EventOf<'case.closed.v1'>;
   reopen(day: number): EventOf<'case.reopened.v1'>;
+  /** A correction of `field` of `record` on `day`, published by the service that recorded it. */
+  amend(day: number, record: CaseEvent, field: string, text: string, reason?: string): EventOf<'record.amended.v1'>;
   /** The case as the rules read it; `match` finds labelling in its notes (none without it). */
   history(match?: LabellingMatcher): CaseHistory;
 }
@@ -153,6 +155,9 @@ export function caseStory(start: Date, o: CaseStoryOptions = {}): CaseStory {
     },
     reopen(at) {
       return add('case.reopened.v1', SOURCES.caseClosure, at, { reason: 'School referred again.', reopenedAt: iso(at) });
+    },
+    amend(at, record, field, text, reason = 'The first version blamed the child.') {
+      return add('record.amended.v1', record.source as Source, at, { amendmentId: newId(), area, recordId: record.id, recordType: record.type, field, text, reason, amendedAt: day(at).toISOString() });
     },
     history(match) {
       return buildCaseHistory(events, caseId, match);

@@ -1,0 +1,65 @@
+import { accept, reject, type Decision } from '@syv/decider';
+import { personalFieldsOf, type Actor, type DomainEvent } from '@syv/contracts';
+import type { ProblemCode } from '@syv/service-kit';
+
+// A record's free text corrected: a wrong fact, or words that blame the child ("accurately recorded
+// in reports and case recording"). The record itself is never changed; the correction is a fact of
+// its own (record.amended.v1), published by the service that owns the record, sealed under the same
+// child's key, and readers show the corrected text with a marker while the auditor's history keeps
+// both versions. Pure: the shell loads the record and says whether the text was erased.
+
+export type AmendmentEvent = DomainEvent<'record.amended.v1'>;
+export type AmendmentRejection = Extract<ProblemCode, 'FORBIDDEN' | 'TEXT_ERASED'>;
+
+/** The record corrected, as the shell found it in the service's own events. */
+export interface AmendedRecord {
+  id: string;
+  type: string;
+  caseId: string;
+  area: string;
+  /** Who recorded it: only they, or a supervisor, may correct it. */
+  actor: Actor;
+  /** The texts of the record that were erased with the child's data. */
+  erasedFields: readonly string[];
+}
+
+export interface AmendRecord {
+  amendmentId: string;
+  field: string;
+  text: string;
+  reason: string;
+  by: { sub: string; role: string };
+  at: string;
+}
+
+/**
+ * The fields of a record of this type that can be corrected: its personal texts. A correction is
+ * not itself corrected (correct the record again), and a type without texts has none.
+ */
+export function amendableFields(type: string): readonly string[] {
+  return type === 'record.amended.v1' ? [] : personalFieldsOf(type);
+}
+
+export function decideAmendment(command: AmendRecord, record: AmendedRecord): Decision<AmendmentEvent, AmendmentRejection> {
+  const { by } = command;
+  if (by.role !== 'supervisor' && by.sub !== record.actor.sub) {
+    return reject('FORBIDDEN', 'Only the worker who wrote this record, or a supervisor, can correct it.');
+  }
+  if (record.erasedFields.includes(command.field)) {
+    return reject('TEXT_ERASED', `The ${command.field} of this record was erased with the child's data, so there is nothing to correct.`);
+  }
+  return accept({
+    type: 'record.amended.v1',
+    data: {
+      amendmentId: command.amendmentId,
+      caseId: record.caseId,
+      area: record.area,
+      recordId: record.id,
+      recordType: record.type,
+      field: command.field,
+      text: command.text,
+      reason: command.reason,
+      amendedAt: command.at,
+    },
+  });
+}
