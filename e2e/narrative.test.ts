@@ -8,6 +8,8 @@ import { startE2eSystem, type E2eSystem } from './support/system.js';
 // family said, the kinds of harm outside the home. Each text is read for labelling language when it
 // is written (the answer names the field) and again by the projection (LABELLING_LANGUAGE names the
 // field and the phrase, never the text); the case shows when the child's views were last recorded.
+// A text that blamed the child can be corrected by its author: the record then reads as corrected,
+// the flag clears, and the history keeps both versions.
 
 const AREA = 'E09000001';
 const DAY = 86_400_000;
@@ -18,6 +20,7 @@ let sys: E2eSystem;
 let urls: { referral: string; intervention: string; projection: string };
 let worker: string;
 let supervisor: string;
+let auditor: string;
 
 
 const post = <T>(base: string, path: string, body: unknown) => postCommand<T>(base, path, worker, body);
@@ -38,6 +41,7 @@ beforeAll(async () => {
   urls = { referral: sys.url('referral'), intervention: sys.url('intervention'), projection: sys.url('projection') };
   worker = await sys.token('social_worker', [AREA], 'sw-narrative');
   supervisor = await sys.token('supervisor', [AREA], 'sup-narrative');
+  auditor = await sys.token('auditor', [AREA], 'aud-narrative');
 });
 
 afterAll(async () => {
@@ -130,5 +134,63 @@ describe('narrative and voice on the record', () => {
     );
     expect(summary).toMatchObject({ extraFamilialHarm: true, harmOutsideHome: ['exploitation', 'location'] });
     expect(summary.childViewsLastRecordedAt).toBe(deliveredAt);
+  });
+
+  it('a text that blamed the child, corrected by its author: the record shows the new text marked as corrected, the flag clears, the history keeps both versions; others are refused', async () => {
+    const referral = await post<{ caseId: string }>(urls.referral, '/v1/referrals', {
+      childId: `child-${randomUUID().slice(0, 8)}`,
+      area: AREA,
+      sourceAgency: 'police',
+      concerns: ['criminal_exploitation'],
+      riskLevel: 'high',
+      receivedAt: iso(12),
+    });
+    expect(referral.status).toBe(201);
+    const { caseId } = referral.body;
+    const written = 'Met at the station. He is streetwise and knows what he is doing.';
+    const session = await onCase<{ interventionId: string }>(caseId, '/interventions', {
+      agency: 'social_care',
+      kind: 'direct_work',
+      deliveredAt: iso(5),
+      withChild: true,
+      withFamily: false,
+      durationMinutes: 30,
+      notes: written,
+    });
+    expect(session.status).toBe(201);
+    type Flag = { rule: string; evidence: string[] };
+    const summary = () => api<{ flags: Flag[] }>(urls.projection, 'GET', `/v1/cases/${caseId}`, { token: supervisor });
+    const flag = await waitFor(async () => (await summary()).body.flags?.find((f) => f.rule === 'LABELLING_LANGUAGE'), { what: `LABELLING_LANGUAGE on case ${caseId}`, timeoutMs: 30_000 });
+    const recordId = flag.evidence[0]!;
+
+    const correction = { field: 'notes', text: 'Met at the station. Older boys are exploiting him; he is scared of them.', reason: 'The first version blamed him for being exploited.' };
+    const path = `/v1/records/${recordId}/amendments`;
+    const other = await sys.token('social_worker', [AREA], 'sw-not-the-author');
+    expect((await postCommand<{ code: string }>(urls.intervention, path, other, correction)).body).toMatchObject({ code: 'FORBIDDEN' });
+    const elsewhere = await sys.token('supervisor', ['E09000002'], 'sup-elsewhere');
+    expect((await postCommand<{ code: string }>(urls.intervention, path, elsewhere, correction)).status).toBe(404);
+    expect((await postCommand<{ code: string }>(urls.referral, path, worker, correction)).status).toBe(404);
+    const wrongField = await postCommand<{ code: string; errors: { field: string }[] }>(urls.intervention, path, worker, { ...correction, field: 'description' });
+    expect(wrongField.status).toBe(400);
+    expect(wrongField.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'body.field' }] });
+
+    const corrected = await postCommand<{ amendmentId: string; recordId: string; languageFlags: LanguageFlag[] }>(urls.intervention, path, worker, correction);
+    expect(corrected.status).toBe(201);
+    expect(corrected.body).toMatchObject({ recordId, field: 'notes', languageFlags: [] });
+
+    await waitFor(async () => ((await summary()).body.flags.some((f) => f.rule === 'LABELLING_LANGUAGE') ? undefined : true), { what: `LABELLING_LANGUAGE to clear on case ${caseId}`, timeoutMs: 30_000 });
+    type Shown = { eventId: string; notes: string; languageFlags: LanguageFlag[]; corrections: { field: string; amendedBy: string; reason: string }[] };
+    const record = await api<{ interventions: Shown[] }>(urls.projection, 'GET', `/v1/cases/${caseId}/record`, { token: supervisor });
+    expect(record.body.interventions).toEqual([
+      expect.objectContaining({ eventId: recordId, notes: correction.text, languageFlags: [], corrections: [expect.objectContaining({ field: 'notes', amendedBy: 'sw-narrative', reason: correction.reason })] }),
+    ]);
+
+    type Event = { id: string; type: string; actor: { sub: string }; data: Record<string, unknown> };
+    const history = await api<{ events: Event[] }>(urls.projection, 'GET', `/v1/cases/${caseId}/events`, { token: auditor });
+    expect(history.body.events.find((e) => e.id === recordId)?.data.notes).toBe(written);
+    expect(history.body.events.find((e) => e.type === 'record.amended.v1')).toMatchObject({
+      actor: { sub: 'sw-narrative' },
+      data: { recordId, recordType: 'intervention.logged.v1', field: 'notes', text: correction.text, reason: correction.reason, amendmentId: corrected.body.amendmentId },
+    });
   });
 });
