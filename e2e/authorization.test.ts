@@ -40,6 +40,10 @@ interface AreaRecords {
   myCaseId: string;
   /** An alert of that case (labelling language in an intervention's notes). */
   myAlertId: string;
+  /** The child of that case, for the data protection officer's requests. */
+  myChildId: string;
+  /** Records a correction can name: the referral and the intervention of the worker's case (theirs), a colleague's closure request (not theirs). */
+  recordIds: { referral: string; intervention: string; 'case-closure': string };
 }
 
 interface Request {
@@ -178,6 +182,17 @@ const activity = (body: () => unknown): MatrixEntry => ({
   request: async (r) => ({ params: { caseId: r.caseId }, body: body() }),
 });
 
+/** A correction of a record of `service` (its author, or a supervisor); corrections use nothing up, so one record serves every cell. */
+const correction = (service: keyof AreaRecords['recordIds'], field: string, notTheirs?: NotTheirs): Record<string, MatrixEntry> => ({
+  [`${service} POST /v1/records/{eventId}/amendments`]: {
+    allowed: ACTORS,
+    scope: 'record',
+    success: 201,
+    ...(notTheirs ? { notTheirs } : {}),
+    request: async (r) => ({ params: { eventId: r.recordIds[service] }, body: { field, text: 'Corrected: the words that blamed the child are gone.', reason: 'The first version blamed the child.' } }),
+  },
+});
+
 /** One entry per documented route; the test fails for a route without one, and for an entry without a route. */
 const matrix: Record<string, MatrixEntry> = {
   'referral POST /v1/referrals': {
@@ -289,6 +304,25 @@ const matrix: Record<string, MatrixEntry> = {
     // A dry run of the retention job. Own: the caller's areas. Other: `?area=` naming an area the caller does not work in.
     request: async (_r, area) => ({ params: {}, query: area === AREA ? '' : `?area=${area}` }),
   },
+  'referral GET /v1/children/{childId}/record': {
+    allowed: DATA_PROTECTION_OFFICERS,
+    scope: 'area-filter',
+    success: 200,
+    // A subject access request for the worker's child. Other: `?area=` naming an area the caller does not work in.
+    request: async (r, area) => ({ params: { childId: r.myChildId }, query: `?area=${area}` }),
+    shows: (r) => r.myCaseId,
+  },
+  'projection GET /v1/children/{childId}/held': {
+    allowed: DATA_PROTECTION_OFFICERS,
+    scope: 'area-filter',
+    success: 200,
+    request: async (r, area) => ({ params: { childId: r.myChildId }, query: `?area=${area}` }),
+    shows: (r) => r.myCaseId,
+  },
+  ...correction('referral', 'reason'),
+  ...correction('intervention', 'notes'),
+  // A colleague's closure request: a supervisor may correct it, the social worker who did not write it may not.
+  ...correction('case-closure', 'summary', { social_worker: { status: 403, code: 'FORBIDDEN' } }),
   'intervention POST /v1/cases/{caseId}/interventions': activity(() => ({
     agency: 'youth_service',
     kind: 'mentoring',
@@ -573,7 +607,14 @@ beforeAll(async () => {
       alertOf(area, '&status=open', (a) => a.caseId !== myCaseId),
       alertOf(area, `&caseId=${myCaseId}`, () => true),
     ]);
-    records[area] = { caseId, onwardReferralId, heldClosureRequestId, closedCaseId, alertId, myCaseId, myAlertId };
+    const mine = await api<{ referrals: { eventId: string }[]; interventions: { eventId: string }[] }>(projection(), 'GET', `/v1/cases/${myCaseId}/record`, { token: me });
+    const { body: summary } = await api<{ childId: string }>(projection(), 'GET', `/v1/cases/${myCaseId}`, { token: me });
+    const { body: held } = await api<{ caseId: string }>(sys.url('case-closure'), 'GET', `/v1/closure-requests/${heldClosureRequestId}`, { token });
+    const { body: heldEvents } = await api<{ events: { id: string; type: string; data: { closureRequestId?: string } }[] }>(projection(), 'GET', `/v1/cases/${held.caseId}/events`, { token });
+    const closureRequest = heldEvents.events.find((e) => e.type === 'closure.requested.v1' && e.data.closureRequestId === heldClosureRequestId);
+    const recordIds = { referral: mine.body.referrals[0]?.eventId, intervention: mine.body.interventions[0]?.eventId, 'case-closure': closureRequest?.id };
+    if (!recordIds.referral || !recordIds.intervention || !recordIds['case-closure']) throw new Error(`the records to correct in area ${area} are not all known: ${JSON.stringify(recordIds)}`);
+    records[area] = { caseId, onwardReferralId, heldClosureRequestId, closedCaseId, alertId, myCaseId, myAlertId, myChildId: summary.childId, recordIds: recordIds as AreaRecords['recordIds'] };
   }
   // Every alert of the area the social worker does not hold: none may reach them, in any answer.
   const supervisor = await sys.token('supervisor', [AREA], `sup-${AREA}`);
@@ -677,7 +718,7 @@ describe('authorization matrix', () => {
     // The check that a social worker is never shown a colleague's alert needs some to look for.
     expect(colleaguesAlerts.length, "alerts of the area's other cases").toBeGreaterThan(0);
     // Nothing of the other area in any answer that succeeded: its records' ids, or its code.
-    const otherIds = [OTHER, ...Object.values(records[OTHER] as AreaRecords)];
+    const otherIds = [OTHER, ...Object.values(records[OTHER] as AreaRecords).flatMap((v): string[] => (typeof v === 'string' ? [v] : Object.values(v as Record<string, string>)))];
     for (const cell of cells) {
       const entry = matrix[cell.route] as MatrixEntry;
       const want = expected(cell.principal, entry.allowed, entry.scope, cell.target, entry.success, entry.notTheirs);

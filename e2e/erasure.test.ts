@@ -9,13 +9,14 @@ import { api, newKey } from './support/http.js';
 import { startE2eSystem, type E2eSystem } from './support/system.js';
 
 // A child's erasure, end to end, against real Kafka and PostgreSQL. Child A has a referral reason,
-// an intervention's notes (with a labelling phrase) and an incident's description, each holding a
-// marker of its own; child B
-// an intervention whose notes hold another. No marker is ever in a topic, the database or the
+// an intervention's notes (with a labelling phrase, corrected by their author: the correction and
+// its reason hold markers too) and an incident's description, each holding a marker of its own;
+// child B an intervention whose notes hold another. No marker is ever in a topic, the database or the
 // services' log, as written (every text is sealed under its child's key). Before the erasure the
 // record shows each text as written; a data protection officer erases child A; within the key cache
 // bound every reader sees [erased] there, never an error, child B's text stays, and the flags,
-// dates and agencies are what they were. An auditor's replay after the erasure matches.
+// dates and agencies are what they were. An auditor's replay after the erasure matches. A subject
+// access request gives the officer every text of the child, opened, and after the erasure none.
 
 const AREA = 'E09000091';
 const DAY = 86_400_000;
@@ -28,7 +29,7 @@ let sys: E2eSystem;
 let urls: { referral: string; intervention: string; projection: string };
 const tokens = { worker: '', supervisor: '', auditor: '', dpo: '' };
 const marker = () => `MARKER-${randomUUID()}`;
-const markers = { reason: marker(), notes: marker(), description: marker(), childB: marker() };
+const markers = { reason: marker(), notes: marker(), correction: marker(), correctionReason: marker(), description: marker(), childB: marker() };
 const childA = `child-${randomUUID().slice(0, 8)}`;
 const childB = `child-${randomUUID().slice(0, 8)}`;
 let caseA: string;
@@ -70,7 +71,7 @@ const intervention = (notes: string) => ({ agency: 'youth_service', kind: 'mento
 
 interface CaseRecord {
   referrals: { reason?: string }[];
-  interventions: { notes?: string; agency: string; deliveredAt: string }[];
+  interventions: { eventId: string; notes?: string; agency: string; deliveredAt: string; corrections: { reason: string }[] }[];
   incidents: { description?: string; occurredAt: string }[];
 }
 
@@ -124,6 +125,11 @@ async function erase(token = tokens.dpo, childId = childA) {
 
 let before: { record: CaseRecord; summary: Awaited<ReturnType<typeof summary>> };
 
+type SubjectAccess = { childId: string; area: string; generatedBy: string; dataKeys: { keyId: string; erasedAt: string | null; erasedBy: string | null }[]; cases: { caseId: string }[] };
+async function subjectAccess(token = tokens.dpo, childId = childA, area = AREA) {
+  return api<SubjectAccess>(urls.referral, 'GET', `/v1/children/${childId}/record?area=${area}`, { token });
+}
+
 beforeAll(async () => {
   sys = await startE2eSystem({ only: ['referral', 'intervention', 'projection'], basePort: 19400, env: { DATA_KEY_CACHE_MS: String(CACHE_MS) } });
   urls = { referral: sys.url('referral'), intervention: sys.url('intervention'), projection: sys.url('projection') };
@@ -145,6 +151,15 @@ beforeAll(async () => {
     },
     { what: 'the projection to hold both records', timeoutMs: 30_000 },
   );
+  // The author corrects the notes (keeping the labelling phrase, so the flag stays to be compared).
+  const session = (await record(caseA, tokens.supervisor)).interventions[0]!;
+  const corrected = await post(urls.intervention, `/v1/records/${session.eventId}/amendments`, tokens.worker, {
+    field: 'notes',
+    text: `Met at the youth hub; he talked about college and the older boys. Keeps putting themselves at risk. ${markers.correction}`,
+    reason: `Added who he is afraid of. ${markers.correctionReason}`,
+  });
+  expect(corrected.status, JSON.stringify(corrected.body)).toBe(201);
+  await waitFor(async () => ((await record(caseA, tokens.supervisor)).interventions[0]?.corrections.length === 1 ? true : undefined), { what: 'the correction in the record', timeoutMs: 30_000 });
 }, 90_000);
 
 afterAll(async () => {
@@ -156,8 +171,10 @@ describe("a child's erasure", () => {
     await expectNoMarkerAnywhere();
     const a = await record(caseA, tokens.supervisor);
     expect(a.referrals[0]?.reason).toContain(markers.reason);
-    expect(a.interventions[0]?.notes).toContain(markers.notes);
+    expect(a.interventions[0]?.notes).toContain(markers.correction);
+    expect(a.interventions[0]?.corrections[0]?.reason).toContain(markers.correctionReason);
     expect(a.incidents[0]?.description).toContain(markers.description);
+    expect((await events(caseA, tokens.auditor)).find((e) => e.type === 'intervention.logged.v1')?.data.notes).toContain(markers.notes);
     expect((await record(caseB, tokens.supervisor)).interventions[0]?.notes).toContain(markers.childB);
     // The notes' labelling phrase is flagged: a flag the erasure must leave as it is.
     const flagged = await waitFor(async () => {
@@ -186,7 +203,28 @@ describe("a child's erasure", () => {
     expect((await api(urls.projection, 'GET', `/v1/cases/${caseA}/record`, { token: tokens.dpo })).status).toBe(403);
     expect((await api(urls.projection, 'GET', '/v1/cases', { token: tokens.dpo })).status).toBe(403);
     // Nothing was erased by any of these.
-    expect((await record(caseA, tokens.supervisor)).interventions[0]?.notes).toContain(markers.notes);
+    expect((await record(caseA, tokens.supervisor)).interventions[0]?.notes).toContain(markers.correction);
+  });
+
+  it('a subject access request gives the officer, and only the officer of the area, every text held about the child, opened, and no other child\'s; it is in the access log', async () => {
+    for (const token of [tokens.worker, tokens.supervisor, tokens.auditor]) {
+      expect((await subjectAccess(token)).body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    }
+    expect((await subjectAccess(tokens.dpo, childA, 'E09000092')).status).toBe(403);
+    const elsewhere = await sys.token('data_protection_officer', ['E09000092'], 'dpo-elsewhere');
+    expect((await subjectAccess(elsewhere)).status).toBe(403);
+    expect((await subjectAccess(tokens.dpo, `child-${randomUUID().slice(0, 8)}`)).body).toMatchObject({ status: 404, code: 'CHILD_NOT_FOUND' });
+
+    const res = await subjectAccess();
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ childId: childA, area: AREA, generatedBy: 'dpo-erasure', cases: [{ caseId: caseA }] });
+    expect(res.body.dataKeys).toEqual([expect.objectContaining({ erasedAt: null })]);
+    const doc = JSON.stringify(res.body);
+    for (const m of [markers.reason, markers.notes, markers.correction, markers.correctionReason, markers.description]) expect(doc).toContain(m);
+    expect(doc).not.toContain(markers.childB);
+    const log = await api<{ items: { action: string; user: string }[] }>(urls.projection, 'GET', `/v1/audit/access-log?caseId=${caseA}&limit=200`, { token: tokens.auditor });
+    expect(log.status, JSON.stringify(log.body)).toBe(200);
+    expect(log.body.items).toContainEqual(expect.objectContaining({ action: 'subject_access', user: 'dpo-erasure' }));
   });
 
   it('after: every reader sees [erased] within the cache bound, never an error; child B is intact; flags, dates and agencies remain; asked again, the same answer', async () => {
@@ -236,9 +274,16 @@ describe("a child's erasure", () => {
       JSON.stringify(before.record)
         .replace(JSON.stringify(before.record.referrals[0]?.reason), JSON.stringify(ERASED))
         .replace(JSON.stringify(before.record.interventions[0]?.notes), JSON.stringify(ERASED))
+        .replace(JSON.stringify(before.record.interventions[0]?.corrections[0]?.reason), JSON.stringify(ERASED))
         .replace(JSON.stringify(before.record.incidents[0]?.description), JSON.stringify(ERASED)),
     ) as CaseRecord;
     expect(withoutTextFlags(erased)).toEqual(withoutTextFlags(expected));
+    // A subject access request now finds the texts erased, and the key too.
+    const access = await subjectAccess();
+    expect(access.status).toBe(200);
+    expect(access.body.dataKeys).toEqual([expect.objectContaining({ erasedBy: 'dpo-erasure', erasedAt: expect.any(String) })]);
+    for (const m of Object.values(markers)) expect(JSON.stringify(access.body)).not.toContain(m);
+    expect(JSON.stringify(access.body)).toContain(ERASED);
     const after = await summary(caseA);
     expect(after.flags).toEqual(before.summary.flags);
     expect({ agencies: after.agencies, openedAt: after.openedAt, riskLevel: after.riskLevel }).toEqual({

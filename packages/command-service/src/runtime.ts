@@ -45,7 +45,8 @@ export interface CommandServiceDefinition {
    * records as processed only these and the case view's own; the rest it skips without a write.
    */
   caseEventTypes?: readonly CaseEvent['type'][];
-  routes: (app: ServiceApp, service: CommandService) => void | Promise<void>;
+  /** The service's own routes; `env` for the settings only they read (a bad one stops the service at start). */
+  routes: (app: ServiceApp, service: CommandService, env: NodeJS.ProcessEnv) => void | Promise<void>;
   /**
    * The service's own periodic jobs, started once it is built (it reads its settings from `env`,
    * a bad one stopping the service at start); each stopped at shutdown before the outbox flushes.
@@ -181,7 +182,7 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
     routes: async (a) => {
       rejectedMessagesRoute(a, { pool, schema: def.schema, consumer: consumerName });
       amendmentRoutes(a, service);
-      await def.routes(a, service);
+      await def.routes(a, service, env);
     },
     openapi: {
       ...def.openapi,

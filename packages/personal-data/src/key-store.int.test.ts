@@ -63,6 +63,13 @@ describe("a child's data key", () => {
     const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${KEY_STORE_SCHEMA}.data_keys WHERE area = $1 AND child_id = $2`, [child.area, child.childId]);
     expect(Number(rows[0]!.n)).toBe(2);
     expect(await instance().keyById(again.keyId)).toMatchObject({ state: 'live' });
+    const listed = await instance().keysOf(child);
+    expect(listed.map((k) => [k.erasedAt === null, k.erasedBy])).toEqual([
+      [false, 'dpo-1'],
+      [true, null],
+    ]);
+    expect(listed[1]?.keyId).toBe(again.keyId);
+    expect(JSON.stringify(listed)).not.toContain('wrapped');
   });
 
   it('given a key id no store issued, then it is unknown', async () => {

@@ -39,6 +39,8 @@ export interface KeyStore {
    * interrupted after deleting the keys needs to record them when it is asked again.
    */
   erasedKeys(child: Child): Promise<{ keyId: string; erasedAt: Date }[]>;
+  /** Every key of the child, live and erased, oldest first, without the key itself: what a subject access request lists. */
+  keysOf(child: Child): Promise<{ keyId: string; createdAt: Date; erasedAt: Date | null; erasedBy: string | null }[]>;
   /** A sealed text that could not be opened although nobody erased it: reported, not thrown. */
   unreadable(why: string): void;
 }
@@ -170,6 +172,14 @@ export function postgresKeyStore(opts: KeyStoreOptions): KeyStore {
         [child.area, child.childId],
       );
       return rows.map((r) => ({ keyId: r.key_id, erasedAt: r.erased_at }));
+    },
+
+    async keysOf(child) {
+      const { rows } = await pool.query<{ key_id: string; created_at: Date; erased_at: Date | null; erased_by: string | null }>(
+        `SELECT key_id, created_at, erased_at, erased_by FROM ${t} WHERE area = $1 AND child_id = $2 ORDER BY created_at, key_id`,
+        [child.area, child.childId],
+      );
+      return rows.map((r) => ({ keyId: r.key_id, createdAt: r.created_at, erasedAt: r.erased_at, erasedBy: r.erased_by }));
     },
   };
 }

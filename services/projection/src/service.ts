@@ -5,10 +5,11 @@ import { decodeCaseMessage, type CaseEvent } from '@syv/contracts';
 import { guardPool, migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
 import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection } from '@syv/messaging';
-import { createLogger, createServiceApp, kafkaCheck, loadConfig, postgresCheck, startBuiltService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
+import { createLogger, createServiceApp, kafkaCheck, loadConfig, poolPending, postgresCheck, startBuiltService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
 import { startAlertBroadcast, type AlertBroadcast } from './alerts/broadcast.js';
 import { createAlertHub, type AlertHub } from './alerts/hub.js';
 import { alertRoutes } from './alerts/routes.js';
+import { subjectAccessRoutes } from './subject-access/routes.js';
 import { alertStreamRoute } from './alerts/stream-route.js';
 import { prepareAudit } from './audit/audit.js';
 import { projectionConfigSchema, type ProjectionConfig } from './config.js';
@@ -50,7 +51,7 @@ export interface BuiltProjection {
   broadcast: AlertBroadcast;
   logger: Logger;
   /** Graceful stop, in order, after the HTTP server has closed. */
-  shutdownHooks: { name: string; run: () => Promise<void> }[];
+  shutdownHooks: { name: string; run: () => Promise<void>; pending?: () => unknown }[];
 }
 
 /** The projection wired, without listening: main.ts listens; integration tests build several. */
@@ -132,6 +133,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
       routes: (a) => {
         queryRoutes(a, { pool, readModel, keys, now: clock });
         alertRoutes(a, { pool, schema, keys, now: clock });
+        subjectAccessRoutes(a, { pool, readModel, keys });
         alertStreamRoute(a, { hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
         audit.routes(a);
       },
@@ -179,15 +181,22 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     });
     live.sweep = sweep;
 
+    // What a step abandoned at the grace period was waiting for, in the log line that says so.
+    const relayPending = () => ({ leader: relay.metrics.leader, publishFailures: relay.metrics.publishFailuresTotal, lastError: relay.metrics.lastError?.message });
     const shutdownHooks = [
       { name: 'stop replay', run: () => audit.stop() },
       { name: 'stop time-rule sweep', run: () => sweep.stop() },
-      { name: 'stop case-events consumer', run: () => consumer.stop() },
-      { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
-      { name: 'stop outbox relay', run: () => relay.stop() },
-      { name: 'stop alert stream consumer', run: () => broadcast.stop() },
+      {
+        // Together: each waits out its fetch in flight (up to 5 s), and the alert stream, which only
+        // feeds the closed HTTP streams, has nothing to wait for the other.
+        name: 'stop case-events and alert stream consumers',
+        run: async () => void (await Promise.all([consumer.stop(), broadcast.stop()])),
+        pending: () => ({ consumerGroup: opts.consumerGroup ?? READ_MODEL_CONSUMER, lag: consumer.lag() }),
+      },
+      { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')), pending: relayPending },
+      { name: 'stop outbox relay', run: () => relay.stop(), pending: relayPending },
       { name: 'close Kafka producer', run: () => publisher.close() },
-      { name: 'close PostgreSQL pool', run: () => pool.end() },
+      { name: 'close PostgreSQL pool', run: () => pool.end(), pending: () => poolPending(pool) },
     ];
     return { app, config, pool, readModel, relay, consumer, sweep, hub, broadcast, logger, shutdownHooks };
   } catch (err) {

@@ -8,6 +8,7 @@ import { allocationRoutes } from './referral/allocation-routes.js';
 import { referralRoutes } from './referral/routes.js';
 import { startRetention } from './retention/job.js';
 import { retentionRoutes } from './retention/routes.js';
+import { subjectAccessRoutes } from './subject-access/routes.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,15 +31,16 @@ export const referralService: CommandServiceDefinition = {
     tags: [
       { name: 'referrals', description: 'Referrals, cases and their allocation' },
       { name: 'onward referrals', description: 'Referrals on to other agencies, and their waits' },
-      { name: 'erasure', description: "A data protection officer erases a child's personal texts" },
+      { name: 'erasure', description: "A data protection officer's requests: erasure, retention, subject access" },
     ],
   },
-  routes: (app, service) => {
+  routes: (app, service, env) => {
     referralRoutes(app, service);
     allocationRoutes(app, service);
     onwardReferralRoutes(app, service);
     erasureRoutes(app, service);
     retentionRoutes(app, service);
+    subjectAccessRoutes(app, service, env);
   },
   jobs: (service, env) => {
     const { RETENTION_INTERVAL_MS } = loadConfig(retentionConfigSchema, env);

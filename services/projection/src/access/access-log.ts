@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { AuthUser } from '@syv/service-kit';
 
-type AccessAction = 'list' | 'summary' | 'summary_as_of' | 'events' | 'record' | 'audit_events';
+type AccessAction = 'list' | 'summary' | 'summary_as_of' | 'events' | 'record' | 'audit_events' | 'subject_access';
 
 /** Every read of a case is recorded, who and when, whichever route read it. */
 export async function recordAccess(db: pg.Pool, schema: string, user: AuthUser, caseIds: readonly string[], action: AccessAction): Promise<void> {

@@ -35,7 +35,7 @@ import { areaStats, statsRows } from './stats.js';
 import { caseArea, listCases, onwardReferralsOfCases } from './store.js';
 import { areaWorkload } from './workload.js';
 
-const flagView = flagSchema.extend({ since: z.string().optional().describe('When the flag started (live view only).') });
+export const flagView = flagSchema.extend({ since: z.string().optional().describe('When the flag started (live view only).') });
 
 const agenciesView = z
   .array(z.string())
@@ -198,7 +198,7 @@ const withLanguage = (texts: string) => ({
     .describe('Labelling language in the texts of this record, each naming its field, with the wording to use instead.'),
   corrections,
 });
-const caseRecordView = z.object({
+export const caseRecordView = z.object({
   caseId: z.uuid(),
   referrals: z.array(referralReceivedData.extend(withLanguage('reason'))),
   allocations: z.array(caseAllocatedData.extend({ ...withEvent, corrections })),
@@ -230,7 +230,7 @@ const workloadView = z.object({
   areas: z.array(z.object({ area: z.string(), workers: z.array(load.extend({ worker: z.string() })), unallocated: load })),
 });
 
-function liveFlag(f: StoredFlag): z.infer<typeof flagView> {
+export function liveFlag(f: StoredFlag): z.infer<typeof flagView> {
   return { rule: f.rule as ContractFlag['rule'], severity: f.severity as ContractFlag['severity'], explanation: f.explanation, evidence: f.evidence, since: f.since.toISOString() };
 }
 
