@@ -10,6 +10,7 @@ import {
   createServiceApp,
   kafkaCheck,
   loadConfig,
+  poolPending,
   postgresCheck,
   startBuiltService,
   type AuthUser,
@@ -87,7 +88,7 @@ export interface BuiltCommandService {
   relay: OutboxRelay;
   consumer: ProjectionConsumer;
   /** Graceful stop, in order: HTTP closed by the caller, then these. */
-  shutdownHooks: { name: string; run: () => Promise<void> }[];
+  shutdownHooks: { name: string; run: () => Promise<void>; pending?: () => unknown }[];
 }
 
 /** Everything a command service is, wired, without listening: main.ts listens, tests may inject. */
@@ -204,14 +205,16 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
 
   const jobs = def.jobs?.(service, env) ?? [];
 
+  // What a step abandoned at the grace period was waiting for, in the log line that says so.
+  const relayPending = () => ({ leader: relay.metrics.leader, publishFailures: relay.metrics.publishFailuresTotal, lastError: relay.metrics.lastError?.message });
   const shutdownHooks = [
     { name: 'stop idempotency expiry', run: () => expiry.stop() },
     ...jobs.map((j) => ({ name: `stop ${j.name}`, run: () => j.stop() })),
-    { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')) },
-    { name: 'stop outbox relay', run: () => relay.stop() },
-    { name: 'stop case-events consumer', run: () => consumer.stop() },
+    { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')), pending: relayPending },
+    { name: 'stop outbox relay', run: () => relay.stop(), pending: relayPending },
+    { name: 'stop case-events consumer', run: () => consumer.stop(), pending: () => ({ consumerGroup: consumerName, lag: consumer.lag() }) },
     { name: 'close Kafka producer', run: () => publisher.close() },
-    { name: 'close PostgreSQL pool', run: () => pool.end() },
+    { name: 'close PostgreSQL pool', run: () => pool.end(), pending: () => poolPending(pool) },
   ];
   return { app, service, relay, consumer, shutdownHooks };
 }

@@ -27,4 +27,16 @@ export { runReadinessChecks, type CheckOutcome, type ReadinessCheck } from './he
 
 export { createMetrics, type AppMetrics } from './metrics/metrics.js';
 
-export { runService, startBuiltService, type ListeningApp, type RunningService, type RunServiceOptions, type Runtime, type ShutdownHook } from './lifecycle/run-service.js';
+export {
+  BACKSTOP_MARGIN_MS,
+  runService,
+  startBuiltService,
+  workerBackstop,
+  type Backstop,
+  type ListeningApp,
+  type RunningService,
+  type RunServiceOptions,
+  type Runtime,
+  type ShutdownHook,
+} from './lifecycle/run-service.js';
+export { poolPending } from './lifecycle/pending.js';

@@ -1,10 +1,12 @@
-import { EventEmitter } from 'node:events';
+import { spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, captureLogs } from '../app/test-support.js';
 import { createLogger } from '../logging/create-logger.js';
-import { runService, type ListeningApp, type Runtime } from './run-service.js';
+import { BACKSTOP_MARGIN_MS, runService, type ListeningApp, type Runtime } from './run-service.js';
 
 function fakeRuntime() {
   const emitter = new EventEmitter();
@@ -93,19 +95,63 @@ describe('runService', () => {
     expect(exits).toEqual([1]);
   });
 
-  it('exits 1 when shutdown outlasts the grace period', async () => {
+  it('exits 1 when shutdown outlasts the grace period, logging the step it abandoned, what that step waited for and the steps never run', async () => {
+    const logs = captureLogs();
     const { runtime, emitter, exitedOnce } = fakeRuntime();
+    const steps: string[] = [];
+    const backstops: number[] = [];
     await runService({
-      app: fakeApp([]),
+      app: { ...fakeApp(steps), log: createLogger({ name: 't', destination: logs.stream }) },
       port: 0,
       host: '127.0.0.1',
       graceMs: 50,
       runtime,
-      onShutdown: [{ name: 'hangs', run: () => new Promise(() => undefined) }],
+      backstop: (ms) => void backstops.push(ms),
+      onShutdown: [
+        { name: 'flush outbox', run: async () => void steps.push('flushed') },
+        { name: 'stop case-events consumer', run: () => new Promise(() => undefined), pending: () => ({ consumerGroup: 'referral-case-view', lag: 3 }) },
+        { name: 'close PostgreSQL pool', run: async () => void steps.push('pool ended') },
+      ],
     });
     emitter.emit('SIGTERM', 'SIGTERM');
     expect(await exitedOnce).toBe(1);
+    expect(steps).toEqual(['http closed', 'flushed']);
+    const abandoned = logs.lines().find((l) => l.msg === 'graceful shutdown took too long: abandoning it and exiting');
+    expect(abandoned).toMatchObject({
+      level: 50,
+      graceMs: 50,
+      abandoned: 'stop case-events consumer',
+      waitingFor: { consumerGroup: 'referral-case-view', lag: 3 },
+      notRun: ['close PostgreSQL pool'],
+    });
+    // Armed when shutdown began, for the grace period and a margin past it; never re-armed.
+    expect(backstops).toEqual([50 + BACKSTOP_MARGIN_MS]);
   });
+
+  it('arms the backstop on a crash too: the exit itself must not be able to hang', async () => {
+    const { runtime, emitter, exitedOnce } = fakeRuntime();
+    const backstops: number[] = [];
+    await runService({ app: fakeApp([]), port: 0, host: '127.0.0.1', graceMs: 5_000, runtime, backstop: (ms) => void backstops.push(ms) });
+    emitter.emit('uncaughtException', new Error('boom'));
+    expect(await exitedOnce).toBe(1);
+    expect(backstops).toEqual([BACKSTOP_MARGIN_MS]);
+  });
+
+  it('is ended by the backstop when its main thread is stuck in shutdown (a real process)', async () => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stuck-shutdown.fixture.ts')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    const elapsed = Date.now() - started;
+    expect({ code, signal }, output).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(output).toContain('shutting down');
+    // Start-up of a process with tsx, the fixture's grace period and the margin; far from "never".
+    expect(elapsed).toBeLessThan(15_000);
+  }, 20_000);
 
   it('logs an uncaught exception or unhandled rejection and exits 1', async () => {
     const logs = captureLogs();
