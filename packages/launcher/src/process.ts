@@ -8,7 +8,10 @@ export interface RunningService {
   pid: number | undefined;
   /** Resolves when the process has exited (with its code, or null after a signal). */
   exited: Promise<number | null>;
-  /** SIGTERM: the graceful path (drain, flush the outbox, close consumers). */
+  /**
+   * SIGTERM: the graceful path (drain, flush the outbox, close consumers). SIGKILL when the
+   * process is still there after timeoutMs (default serviceStopBoundMs of its environment).
+   */
   stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL: a crash, for fault tests. */
   kill(): Promise<number | null>;
@@ -30,6 +33,21 @@ export interface StartServiceOptions {
   waitFor?: 'ready' | 'live';
   /** Options for the service's node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   nodeArgs?: string[];
+}
+
+/** A service's own default SHUTDOWN_GRACE_MS (service-kit's base config). */
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** Past its grace period a service logs what it abandoned and exits, or its backstop (3 s) kills it. */
+const STOP_MARGIN_MS = 5_000;
+
+/**
+ * How long after SIGTERM a service with this environment may still be running before the launcher
+ * sends SIGKILL: its own grace period (SHUTDOWN_GRACE_MS) and a margin, so that normally the
+ * service ends itself, logging what it abandoned, and SIGKILL is only for one that cannot.
+ */
+export function serviceStopBoundMs(env: Record<string, string | undefined>): number {
+  const grace = Number(env.SHUTDOWN_GRACE_MS);
+  return (Number.isInteger(grace) && grace >= 0 ? grace : DEFAULT_SHUTDOWN_GRACE_MS) + STOP_MARGIN_MS;
 }
 
 // tsx as a loader inside the service's own process (not the tsx CLI, which runs the service in a
@@ -76,9 +94,10 @@ export async function waitUntilReady(url: string, timeoutMs: number, exited?: Pr
 }
 
 export async function startService(opts: StartServiceOptions): Promise<RunningService> {
+  const env = { ...process.env, ...opts.env, PORT: String(opts.port) };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', tsxLoader, serviceEntry(opts.repoRoot, opts.name)], {
     cwd: opts.repoRoot,
-    env: { ...process.env, ...opts.env, PORT: String(opts.port) },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops
     // each service once with SIGTERM. Otherwise the service would get SIGINT from the terminal and
@@ -97,7 +116,10 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
   async function signal(sig: NodeJS.Signals, timeoutMs: number): Promise<number | null> {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     child.kill(sig);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      onLine(`(launcher) still running ${timeoutMs / 1000} s after ${sig}: sending SIGKILL`);
+      child.kill('SIGKILL');
+    }, timeoutMs);
     const code = await exited;
     clearTimeout(timer);
     return code;
@@ -109,7 +131,7 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     port: opts.port,
     pid: child.pid,
     exited,
-    stop: (timeoutMs = 15_000) => signal('SIGTERM', timeoutMs),
+    stop: (timeoutMs = serviceStopBoundMs(env)) => signal('SIGTERM', timeoutMs),
     kill: () => signal('SIGKILL', 5_000),
   };
   try {
