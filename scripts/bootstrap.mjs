@@ -4,7 +4,7 @@
 // pinned pnpm into .tools/, installs the workspace from the lockfile, then hands over to TypeScript.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,11 +65,18 @@ function installDependencies() {
 /**
  * Runs a long-lived TypeScript entry point and waits for it. Ctrl-C reaches the whole foreground
  * process group, so the child gets SIGINT from the terminal itself and this process only waits;
- * SIGTERM (a process manager, `kill`) is sent to this process alone, so it is passed on.
+ * SIGTERM may be sent to this process alone (`kill`), so it is passed on, and the child takes the
+ * copy it also gets from a process-group SIGTERM as the same stop.
+ *
+ * The child is node with tsx as a loader, not the tsx CLI: the CLI runs the script in a process
+ * of its own, passes signals on again, and sends SIGKILL when the script does not confirm a signal
+ * within milliseconds, which a busy or stopping script can miss, leaving what it started unowned.
+ * node_modules/.bin goes on PATH, as `pnpm exec` would put it.
  */
 function tsx(script, args) {
   return new Promise((resolve) => {
-    const child = spawn(pnpmBin, ['exec', 'tsx', script, ...args], { cwd: root, stdio: 'inherit' });
+    const PATH = [join(root, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter);
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, PATH } });
     const onInt = () => {};
     const onTerm = () => child.kill('SIGTERM');
     process.on('SIGINT', onInt);
