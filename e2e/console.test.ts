@@ -299,6 +299,56 @@ describe('social worker', () => {
     await shot(page, 'record');
     await page.close();
   });
+  it('corrects the notes of the family visit, which blamed the child: the record then reads as corrected, with the marker and without the phrase', async () => {
+    type Shown = { eventId: string; notes: string; languageFlags: { phrase: string }[]; corrections: { reason: string }[] };
+    const recordOf = async () => (await api<{ interventions: Shown[] }>(sys.url('projection'), 'GET', `/v1/cases/${myCase}/record`, { token: me })).body.interventions;
+    const visit = (await recordOf()).find((i) => i.notes.includes('associating with'));
+    expect(visit, 'the family visit of the test before').toBeDefined();
+    const page = await newPage();
+    await signInWith(page, me);
+    await page.goto(`${consoleUrl}/#/my-cases/${myCase}`);
+    const item = page.locator(`#interventions li[data-event-id="${visit!.eventId}"]`);
+    await item.locator('mark.labelling[data-phrase="associating with"]').waitFor({ timeout: 15_000 });
+    await item.getByText('Correct the notes').click();
+    const corrected = 'Mum says older boys from the estate are exploiting him; he is scared of them.';
+    await item.getByLabel('Notes, as it should read').fill(corrected);
+    await item.getByLabel('Why').fill('The first version blamed him for being exploited.');
+    await item.getByRole('button', { name: 'Save the correction' }).click();
+    await item.locator('.saved').waitFor({ timeout: 15_000 });
+    await waitFor(async () => ((await recordOf()).find((i) => i.eventId === visit!.eventId)?.corrections.length === 1 ? true : undefined), { what: 'the correction in the record' });
+
+    await page.reload();
+    await item.locator('.corrected[data-field="notes"]').waitFor({ timeout: 15_000 });
+    expect(await item.locator('.notes').textContent()).toBe(corrected);
+    expect(await item.locator('.corrected[data-field="notes"]').textContent()).toContain('The first version blamed him for being exploited.');
+    expect(await item.locator('mark.labelling').count(), 'no phrase is marked in the corrected notes').toBe(0);
+    await shot(page, 'record-corrected');
+    await page.close();
+  });
+});
+
+describe('data protection officer', () => {
+  it('signs in, puts a subject access document together for a child and gets it to download; sees who is due for erasure', async () => {
+    const dpo = await sys.token('data_protection_officer', [AREA], 'dpo-7');
+    const child = (await api<{ childId: string }>(sys.url('projection'), 'GET', `/v1/cases/${caseId}`, { token: supervisor })).body.childId;
+    const page = await newPage();
+    await signInWith(page, dpo);
+    await page.goto(`${consoleUrl}/#/data-protection`);
+    await page.getByRole('heading', { name: 'Data protection', level: 1 }).waitFor();
+    await page.locator('#due, .empty').first().waitFor({ timeout: 15_000 });
+    await page.getByLabel('Child id').first().fill(child);
+    await page.getByRole('button', { name: 'Put the document together' }).click();
+    const ready = page.locator('#sar-result .saved');
+    await ready.waitFor({ timeout: 15_000 });
+    expect(await ready.getAttribute('data-cases')).toBe('1');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#sar-download').click()]);
+    const doc = JSON.parse(readFileSync(await download.path(), 'utf8')) as { childId: string; cases: { caseId: string; events: { type: string }[] }[] };
+    expect(doc.childId).toBe(child);
+    expect(doc.cases.map((c) => c.caseId)).toEqual([caseId]);
+    expect(doc.cases[0]?.events.map((e) => e.type)).toContain('intervention.logged.v1');
+    await shot(page, 'data-protection');
+    await page.close();
+  });
 });
 
 describe('four eyes', () => {

@@ -7,6 +7,7 @@ import { caseView } from './views/case.js';
 import { overviewView } from './views/overview.js';
 import { auditHistoryView, accessLogView, replayView } from './views/audit.js';
 import { caseloadView } from './views/caseload.js';
+import { dataProtectionView } from './views/data-protection.js';
 import { interventionFormView, recordView } from './views/record.js';
 import { homeFor } from './ui.js';
 
@@ -21,6 +22,7 @@ const routes = [
   { pattern: /^#\/audit\/replay$/, view: replayView, title: 'Replay' },
   { pattern: /^#\/audit\/access-log$/, view: accessLogView, title: 'Access log' },
   { pattern: /^#\/my-cases$/, view: caseloadView, title: 'My cases' },
+  { pattern: /^#\/data-protection$/, view: dataProtectionView, title: 'Data protection' },
   { pattern: /^#\/my-cases\/([0-9a-fA-F-]{36})$/, view: recordView, title: 'Case record', params: ['caseId'] },
   { pattern: /^#\/my-cases\/([0-9a-fA-F-]{36})\/intervention$/, view: interventionFormView, title: 'Log an intervention', params: ['caseId'] },
 ];
@@ -29,6 +31,7 @@ const NAV = {
   supervisor: [['#/alerts', 'Live alerts'], ['#/closures', 'Held closures'], ['#/overview', 'Area overview']],
   auditor: [['#/audit', 'History'], ['#/audit/replay', 'Replay'], ['#/audit/access-log', 'Access log'], ['#/overview', 'Area overview']],
   social_worker: [['#/my-cases', 'My cases']],
+  data_protection_officer: [['#/data-protection', 'Data protection']],
 };
 
 const main = document.getElementById('main');

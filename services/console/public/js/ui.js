@@ -23,5 +23,5 @@ export const caseLink = (caseId, text) => h('a', { href: `#/case/${encodeURIComp
 
 /** Where each role starts after signing in, and when a page is not found. */
 export function homeFor(role) {
-  return { auditor: '#/audit', social_worker: '#/my-cases' }[role] ?? '#/alerts';
+  return { auditor: '#/audit', social_worker: '#/my-cases', data_protection_officer: '#/data-protection' }[role] ?? '#/alerts';
 }

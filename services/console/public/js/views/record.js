@@ -18,6 +18,60 @@ function onwardOutcome(o) {
   return o.startedAt ? 'support going on' : '—';
 }
 
+/** The service that recorded each kind of record: a correction is made there. */
+const OWNER = { referrals: 'referral', allocations: 'referral', onwardReferrals: 'referral', interventions: 'intervention', incidents: 'intervention', riskAssessments: 'intervention' };
+
+/** The corrections of one field: a marker that the text reads as corrected, with who, when and why. */
+function correctedNote(record, field) {
+  const mine = (record.corrections ?? []).filter((c) => c.field === field);
+  if (!mine.length) return null;
+  const last = mine[mine.length - 1];
+  return h('p', { class: 'corrected meta', 'data-field': field },
+    h('span', { class: 'badge' }, 'Corrected'), ' ', timeEl(last.amendedAt), ` by ${last.amendedBy}: `, h('span', { class: 'free-text' }, last.reason),
+    mine.length > 1 ? ` (${plural(mine.length, 'correction')}; the first version is in the case’s history)` : ' (the first version is in the case’s history)');
+}
+
+/**
+ * "Correct this text": the author of the record, or a supervisor, puts a wrong fact or blaming
+ * words right. The record itself is never changed; the correction is recorded beside it, and the
+ * record reads as corrected once the case's history has it.
+ */
+function correctionForm(kind, record, field, label, text) {
+  const id = `correct-${record.eventId}-${field}`;
+  const box = h('textarea', { id: `${id}-text`, name: 'text', rows: '4', maxlength: '10000' });
+  box.value = text ?? '';
+  const reason = h('input', { id: `${id}-reason`, name: 'reason', required: true, maxlength: '1000', 'aria-describedby': `${id}-hint` });
+  const result = h('div', { 'aria-live': 'polite' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save the correction');
+  let key = idempotencyKey();
+  const form = h('form', {
+    class: 'correction-form',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!form.reportValidity()) return;
+      save.disabled = true;
+      try {
+        const answer = await api(OWNER[kind], `/v1/records/${record.eventId}/amendments`, { method: 'POST', body: { field, text: box.value, reason: reason.value }, headers: { 'idempotency-key': key } });
+        key = idempotencyKey();
+        mount(result, h('p', { class: 'saved', role: 'status' }, h('strong', {}, h('span', { 'aria-hidden': 'true' }, '✓ '), 'Corrected.'),
+          answer.languageFlags.length ? ` ${plural(answer.languageFlags.length, 'phrase')} in it could still be worded in a child-centred way.` : '',
+          ' The record shows it within a second or two: ', h('a', { href: location.hash, onclick: () => location.reload() }, 'reload')));
+      } catch (err) {
+        save.disabled = false;
+        mount(result, errorBox(err));
+      }
+    },
+  },
+  h('label', { for: `${id}-text` }, `${label}, as it should read`),
+  box,
+  h('label', { for: `${id}-reason` }, 'Why'),
+  h('p', { class: 'hint', id: `${id}-hint` }, 'A wrong fact, words that blame the child, the family asked… Kept with the correction; auditors see both versions.'),
+  reason,
+  result,
+  h('p', { class: 'buttons' }, save));
+  return h('details', { class: 'correct', 'data-field': field }, h('summary', {}, `Correct the ${label.toLowerCase()}`), form);
+}
+
 /** The labelling phrases the service found in one field of a record (flags before fields were named are the notes'). */
 const flagsIn = (flags, field) => (flags ?? []).filter((f) => (f.field ?? 'notes') === field);
 
@@ -25,12 +79,13 @@ const flagsIn = (flags, field) => (flags ?? []).filter((f) => (f.field ?? 'notes
  * One text of a record as written (a reason, a description, what the child said…), its labelling
  * phrases marked and their suggestions listed; nothing when the text was not recorded.
  */
-function narrative(label, text, flags, field) {
+function narrative(label, text, flags, field, correct) {
   if (!text) return null;
   const found = flagsIn(flags, field);
   return h('div', { class: 'narrative', 'data-field': field },
     h('p', { class: 'free-text' }, h('span', { class: 'label' }, `${label}: `), markedText(text, found)),
-    found.length ? suggestionList(text, found) : null);
+    found.length ? suggestionList(text, found) : null,
+    correct ? [correctedNote(correct.record, field), correctionForm(correct.kind, correct.record, field, label, text)] : null);
 }
 
 /**
@@ -38,7 +93,8 @@ function narrative(label, text, flags, field) {
  * allocations, onward referrals, interventions with their notes and what the child and the family
  * said, incidents with their description, risk assessments with their rationale, the kinds of harm
  * outside the home and the child's and family's views, each in the order it happened. Texts are
- * text, with the labelling phrases the service found marked and their suggestions listed.
+ * text, with the labelling phrases the service found marked and their suggestions listed; a text
+ * corrected since is marked so, and each text can be corrected by its author or a supervisor.
  */
 export async function recordView(main, { params, signal }) {
   const { caseId } = params;
@@ -70,7 +126,7 @@ export async function recordView(main, { params, signal }) {
   main.append(
     section('referrals', 'Referrals', record.referrals, (items) => table(['Received', 'From', 'Concerns', 'Risk at referral', 'Re-referral', 'Reason'],
       items.map((r) => h('tr', { 'data-event-id': r.eventId }, h('td', {}, timeEl(r.receivedAt)), h('td', {}, words(r.sourceAgency)), h('td', {}, r.concerns.map(words).join(', ')), h('td', {}, r.riskLevel), h('td', {}, yesNo(r.reReferral)),
-        h('td', {}, narrative('Why', r.reason, r.languageFlags, 'reason') ?? h('span', { class: 'meta' }, 'not recorded')))))),
+        h('td', {}, narrative('Why', r.reason, r.languageFlags, 'reason', { kind: 'referrals', record: r }) ?? h('span', { class: 'meta' }, 'not recorded')))))),
     section('allocations', 'Allocations', record.allocations, (items) => h('ol', { class: 'record-list' }, items.map((a) =>
       h('li', { 'data-event-id': a.eventId },
         h('p', {}, timeEl(a.allocatedAt), ` — allocated to ${a.allocatedTo} by ${a.allocatedBy}`, a.previouslyAllocatedTo ? ` (before: ${a.previouslyAllocatedTo})` : ''),
@@ -85,7 +141,7 @@ export async function recordView(main, { params, signal }) {
     section('interventions', 'Interventions', record.interventions, (items) => h('ol', { class: 'record-list' }, items.map(interventionItem))),
     section('incidents', 'Incidents', record.incidents, (items) => table(['When', 'What', 'Severity', 'Description'],
       items.map((i) => h('tr', { 'data-event-id': i.eventId }, h('td', {}, timeEl(i.occurredAt)), h('td', {}, words(i.kind)), h('td', {}, severityBadge(i.severity)),
-        h('td', {}, narrative('What happened', i.description, i.languageFlags, 'description') ?? h('span', { class: 'meta' }, 'not recorded')))))),
+        h('td', {}, narrative('What happened', i.description, i.languageFlags, 'description', { kind: 'incidents', record: i }) ?? h('span', { class: 'meta' }, 'not recorded')))))),
     section('risk-assessments', 'Risk assessments', record.riskAssessments, (items) => h('ol', { class: 'record-list' }, items.map(riskItem))),
   );
 }
@@ -100,8 +156,10 @@ function interventionItem(i) {
         h('p', { class: 'hint' }, `${plural(flags.length, 'phrase')} in these notes could be written in a child-centred way:`),
         suggestionList(i.notes, flags))
       : null,
-    narrative('The child said', i.childViews, i.languageFlags, 'childViews'),
-    narrative('The family said', i.familyViews, i.languageFlags, 'familyViews'),
+    correctedNote(i, 'notes'),
+    correctionForm('interventions', i, 'notes', 'Notes', i.notes),
+    narrative('The child said', i.childViews, i.languageFlags, 'childViews', { kind: 'interventions', record: i }),
+    narrative('The family said', i.familyViews, i.languageFlags, 'familyViews', { kind: 'interventions', record: i }),
   );
 }
 
@@ -111,9 +169,9 @@ const harmWords = (r) => (r.harmOutsideHome ? (r.harmOutsideHome.length ? r.harm
 function riskItem(r) {
   return h('li', { class: 'risk-assessment', 'data-event-id': r.eventId },
     h('p', { class: 'what' }, timeEl(r.assessedAt), ' — risk ', severityBadge(r.riskLevel), ` · harm outside the home: ${harmWords(r)}`),
-    narrative('Why', r.rationale, r.languageFlags, 'rationale'),
-    narrative('The child said', r.childViews, r.languageFlags, 'childViews'),
-    narrative('The family said', r.familyViews, r.languageFlags, 'familyViews'),
+    narrative('Why', r.rationale, r.languageFlags, 'rationale', { kind: 'riskAssessments', record: r }),
+    narrative('The child said', r.childViews, r.languageFlags, 'childViews', { kind: 'riskAssessments', record: r }),
+    narrative('The family said', r.familyViews, r.languageFlags, 'familyViews', { kind: 'riskAssessments', record: r }),
   );
 }
 

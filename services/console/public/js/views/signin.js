@@ -35,7 +35,7 @@ export function signInView(main, { navigate }) {
   );
 
   const devSection = h('div');
-  mount(main, heading('Sign in', 'Social workers: your cases, their alerts and records. Supervisors and auditors: alerts, held closures, case histories, replays.'), problem, pasteForm, devSection);
+  mount(main, heading('Sign in', 'Social workers: your cases, their alerts and records. Supervisors and auditors: alerts, held closures, case histories, replays. Data protection officers: subject access, retention and erasure.'), problem, pasteForm, devSection);
 
   // The button exists only when the console runs with CONSOLE_DEV_TOKENS=1 (npm start); elsewhere
   // /dev-token answers 404 and nothing is shown.
