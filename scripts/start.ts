@@ -16,6 +16,7 @@ Starts Kafka, PostgreSQL (when needed) and every service in the foreground until
   KAFKA_BROKERS     use this broker instead of starting one (comma list)
   DATABASE_URL      use this PostgreSQL instead of the machine's or an embedded one
   KAFKA_PORT        port of the local broker when one is started (default 9092)
+  KAFKA_LOCAL_NODES local Kafka nodes to start (default 1; 3: replicated, on KAFKA_PORT to KAFKA_PORT+5)
   SERVICES_PORT     port of the first service; the others take the next ones (default 3001)
   DATA_DIR          where the local broker and an embedded PostgreSQL keep their data (default .data/run)
   JWT_SECRET        HS256 secret shared by the services (development default when unset)

@@ -13,7 +13,8 @@ type LocalKafkaErrorCode =
   | 'PORT_IN_USE'
   | 'ALREADY_RUNNING'
   | 'FORMAT_FAILED'
-  | 'START_FAILED';
+  | 'START_FAILED'
+  | 'BAD_OPTIONS';
 
 /** Every failure of the no-Docker broker path, with a code a caller (the CLI) can branch on. */
 export class LocalKafkaError extends Error {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pingKafka } from '@syv/messaging';
+import { kafkaClient, pingKafka, replicationFor, type Replication } from '@syv/messaging';
 import { fetchKafkaJars, LocalKafkaError, requireJava, type Log } from './kafka-jars.js';
 import { portIsFree } from './net.js';
 import { kafkaConfigDir } from './paths.js';
@@ -37,6 +38,8 @@ interface PidRecord {
   pid: number;
   /** The process that started the broker and is responsible for stopping it. */
   ownerPid: number;
+  /** Which node of a local cluster (1 for one node alone). */
+  nodeId?: number;
   port: number;
   controllerPort: number;
   version: string;
@@ -190,21 +193,42 @@ async function requirePortsFree(port: number, controllerPort: number): Promise<v
   }
 }
 
-function writeServerProperties(dataDir: string, port: number, controllerPort: number): void {
+/** What makes one node of a local cluster (or the one node) different from the others. */
+interface NodeSpec {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+  dataDir: string;
+  /** The static quorum (`1@127.0.0.1:9093,...`) of a cluster; absent for one node alone. */
+  voters?: string;
+  replication: Replication;
+}
+
+function writeServerProperties(spec: NodeSpec): void {
   const template = readFileSync(join(kafkaConfigDir, 'server.properties.template'), 'utf8');
   const values: Record<string, string> = {
-    PORT: String(port),
-    CONTROLLER_PORT: String(controllerPort),
+    NODE_ID: String(spec.nodeId),
+    PORT: String(spec.port),
+    CONTROLLER_PORT: String(spec.controllerPort),
+    QUORUM:
+      spec.voters === undefined
+        ? `controller.quorum.bootstrap.servers=127.0.0.1:${spec.controllerPort}`
+        : `controller.quorum.voters=${spec.voters}`,
+    REPLICATION_FACTOR: String(spec.replication.replicationFactor),
+    MIN_ISR: String(spec.replication.minInsyncReplicas),
     // Properties files treat backslashes as escapes; forward slashes work on every platform.
-    DATA_DIR: dataDir.replaceAll('\\', '/'),
+    DATA_DIR: spec.dataDir.replaceAll('\\', '/'),
   };
   const rendered = template.replace(/\$\{([A-Z_]+)\}/g, (whole, name: string) => values[name] ?? whole);
-  writeFileSync(layout(dataDir).properties, rendered);
+  writeFileSync(layout(spec.dataDir).properties, rendered);
 }
+
+/** The storage tool runs for a second: the quick JIT and the serial GC start it faster, which counts on two cores. */
+const TOOL_JVM_ARGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 function runJava(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('java', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('java', [...TOOL_JVM_ARGS, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -218,63 +242,75 @@ function log4jArgs(dataDir: string): string[] {
 }
 
 /**
- * Formats KRaft storage once per data dir. The cluster id is kept in the data dir, so a re-run
- * (with -g, which skips formatted directories) never mints a second identity for the same log.
+ * The cluster id kept in dir/cluster-id, minted there the first time. Kept, so that formatting again
+ * (a node whose data was deleted, a start that failed half way) never mints a second identity.
+ * Minted as `kafka-storage random-uuid` prints one (16 random bytes, unpadded base64url, never a
+ * leading '-'), without a JVM start of its own for it.
  */
-async function formatStorage(dataDir: string, libsDir: string, log: Log): Promise<void> {
-  const files = layout(dataDir);
+function clusterIdIn(dir: string): string {
+  const file = layout(dir).clusterIdFile;
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (kept) return kept;
+  let clusterId: string;
+  do clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-'));
+  writeFileSync(file, `${clusterId}\n`);
+  return clusterId;
+}
+
+/**
+ * Formats a node's KRaft storage once per data dir (skipped once data/meta.properties exists; -g
+ * makes a re-run after a half-done format harmless). One node alone is its own dynamic quorum
+ * (--standalone); a node of a cluster is formatted with no quorum flag, which is how Kafka 4.x takes
+ * the static controller.quorum.voters, with the cluster's one id.
+ */
+async function formatStorage(spec: NodeSpec, libsDir: string, log: Log, clusterId?: string): Promise<void> {
+  const files = layout(spec.dataDir);
   if (existsSync(files.metaProperties)) return;
-  const classpath = join(libsDir, '*');
-  let clusterId = existsSync(files.clusterIdFile) ? readFileSync(files.clusterIdFile, 'utf8').trim() : '';
-  if (!clusterId) {
-    const res = await runJava(['-cp', classpath, ...log4jArgs(dataDir), 'kafka.tools.StorageTool', 'random-uuid'], dataDir);
-    clusterId = res.output.trim().split('\n').at(-1)?.trim() ?? '';
-    if (res.code !== 0 || !/^[A-Za-z0-9_-]{22}$/.test(clusterId)) {
-      throw new LocalKafkaError('FORMAT_FAILED', `kafka.tools.StorageTool random-uuid failed (exit ${String(res.code)}):\n${res.output}`);
-    }
-    writeFileSync(files.clusterIdFile, `${clusterId}\n`);
-  }
-  log(`formatting KRaft storage in ${files.logDir} (cluster id ${clusterId})`);
+  const id = clusterId ?? clusterIdIn(spec.dataDir);
+  log(`formatting KRaft storage in ${files.logDir} (cluster id ${id})`);
   const res = await runJava(
     [
       '-cp',
-      classpath,
-      ...log4jArgs(dataDir),
+      join(libsDir, '*'),
+      ...log4jArgs(spec.dataDir),
       'kafka.tools.StorageTool',
       'format',
       '-t',
-      clusterId,
+      id,
       '-c',
       files.properties,
-      '--standalone',
+      ...(spec.voters === undefined ? ['--standalone'] : []),
       '-g',
     ],
-    dataDir,
+    spec.dataDir,
   );
   if (res.code !== 0) {
     throw new LocalKafkaError('FORMAT_FAILED', `kafka.tools.StorageTool format failed (exit ${String(res.code)}):\n${res.output}`);
   }
 }
 
-/**
- * Starts one combined KRaft broker+controller from the cached Maven Central jars, as a child
- * process, and resolves once it answers a metadata request.
- */
-export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKafka> {
-  const { port = 9092, dataDir, log, heapMb = 512, startTimeoutMs = 90_000 } = opts;
-  const controllerPort = opts.controllerPort ?? port + 1;
+/** Everything before the JVM starts: the pid file settled, the ports free, config written, storage formatted. */
+async function prepareNode(spec: NodeSpec, libsDir: string, log: Log, clusterId?: string): Promise<void> {
+  mkdirSync(layout(spec.dataDir).logsDir, { recursive: true });
+  await settlePidFile(spec.dataDir, log);
+  await requirePortsFree(spec.port, spec.controllerPort);
+  writeServerProperties(spec);
+  await formatStorage(spec, libsDir, log, clusterId);
+}
+
+interface NodeProcess {
+  pid: number;
+  exited: Promise<number | null>;
+  /** undefined while the process runs. */
+  exitCode(): number | null | undefined;
+  stop(): Promise<void>;
+}
+
+function spawnNode(spec: NodeSpec, opts: { libsDir: string; version: string; heapMb: number; log: Log }): NodeProcess {
+  const { libsDir, version, heapMb, log } = opts;
+  const { dataDir, port, controllerPort } = spec;
   const files = layout(dataDir);
-
-  const { version, libsDir } = await fetchKafkaJars({ log });
-  requireJava();
-  mkdirSync(files.logsDir, { recursive: true });
-  await settlePidFile(dataDir, log);
-  await requirePortsFree(port, controllerPort);
-  writeServerProperties(dataDir, port, controllerPort);
-  await formatStorage(dataDir, libsDir, log);
-
-  log(`starting Apache Kafka ${version} on 127.0.0.1:${port} (controller ${controllerPort}, heap ${heapMb} MB, logs in ${files.logsDir})`);
-  const started = Date.now();
   const outFd = openSync(files.outLog, 'a');
   let child: ChildProcess;
   try {
@@ -313,7 +349,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
     });
   });
   const pid = child.pid ?? -1;
-  const record: PidRecord = { pid, ownerPid: process.pid, port, controllerPort, version, startedAt: new Date().toISOString() };
+  const record: PidRecord = { pid, ownerPid: process.pid, nodeId: spec.nodeId, port, controllerPort, version, startedAt: new Date().toISOString() };
   writeFileSync(files.pidFile, `${JSON.stringify(record, null, 2)}\n`);
   // Whatever way this process ends normally, the broker must not outlive it unowned.
   const killOnExit = (): void => {
@@ -343,34 +379,254 @@ export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKaf
     })();
     return stopping;
   };
+  return { pid, exited, exitCode: () => exitCode, stop };
+}
 
-  const brokers = [`127.0.0.1:${port}`];
+/** Until the node answers a metadata request; stops it and explains with its logs when it exits or the time is up. */
+async function waitUntilAnswers(spec: NodeSpec, node: NodeProcess, started: number, startTimeoutMs: number, log: Log, what: string): Promise<void> {
   const deadline = started + startTimeoutMs;
   let nextNote = started + 10_000;
   for (;;) {
+    const exitCode = node.exitCode();
     if (exitCode !== undefined) {
-      await stop();
-      throw new LocalKafkaError(
-        'START_FAILED',
-        `the Kafka broker exited during start-up (exit ${String(exitCode)}).\n${brokerLogTail(dataDir)}`,
-      );
+      await node.stop();
+      throw new LocalKafkaError('START_FAILED', `${what} exited during start-up (exit ${String(exitCode)}).\n${brokerLogTail(spec.dataDir)}`);
     }
-    if (await brokerAnswers(port)) break;
+    if (await brokerAnswers(spec.port)) return;
     if (Date.now() > deadline) {
-      await stop();
+      await node.stop();
       throw new LocalKafkaError(
         'START_FAILED',
-        `the Kafka broker did not answer at 127.0.0.1:${port} within ${startTimeoutMs / 1000} s.\n${brokerLogTail(dataDir)}`,
+        `${what} did not answer at 127.0.0.1:${spec.port} within ${startTimeoutMs / 1000} s.\n${brokerLogTail(spec.dataDir)}`,
       );
     }
     if (Date.now() > nextNote) {
-      log(`  still waiting for the broker... ${Math.round((Date.now() - started) / 1000)} s`);
+      log(`  still waiting for ${what === 'the Kafka broker' ? 'the broker' : what}... ${Math.round((Date.now() - started) / 1000)} s`);
       nextNote += 10_000;
     }
     await sleep(250);
   }
-  log(`Kafka ${version} answers at 127.0.0.1:${port} (pid ${pid}) after ${Date.now() - started} ms`);
-  return { brokers, pid, version, logFiles: { out: files.outLog, server: files.serverLog }, exited, stop };
+}
+
+/**
+ * Starts one combined KRaft broker+controller from the cached Maven Central jars, as a child
+ * process, and resolves once it answers a metadata request.
+ */
+export async function startLocalKafka(opts: LocalKafkaOptions): Promise<LocalKafka> {
+  const { port = 9092, dataDir, log, heapMb = 512, startTimeoutMs = 90_000 } = opts;
+  const controllerPort = opts.controllerPort ?? port + 1;
+  const spec: NodeSpec = { nodeId: 1, port, controllerPort, dataDir, replication: replicationFor(1) };
+  const files = layout(dataDir);
+
+  const { version, libsDir } = await fetchKafkaJars({ log });
+  requireJava();
+  await prepareNode(spec, libsDir, log);
+
+  log(`starting Apache Kafka ${version} on 127.0.0.1:${port} (controller ${controllerPort}, heap ${heapMb} MB, logs in ${files.logsDir})`);
+  const started = Date.now();
+  const node = spawnNode(spec, { libsDir, version, heapMb, log });
+  await waitUntilAnswers(spec, node, started, startTimeoutMs, log, 'the Kafka broker');
+  log(`Kafka ${version} answers at 127.0.0.1:${port} (pid ${node.pid}) after ${Date.now() - started} ms`);
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    pid: node.pid,
+    version,
+    logFiles: { out: files.outLog, server: files.serverLog },
+    exited: node.exited,
+    stop: node.stop,
+  };
+}
+
+/** Above five combined nodes a laptop's cores are the limit, not Kafka; three is the replicated layout. */
+export const MAX_LOCAL_NODES = 5;
+
+export interface LocalKafkaClusterOptions {
+  /** How many combined broker+controller nodes, 1 to MAX_LOCAL_NODES. One node is exactly startLocalKafka's broker. */
+  nodes: number;
+  /** Client port of node 1 (default 9092). Node i listens on port + 2(i - 1) and its controller on the port after that. */
+  port?: number;
+  /** Each node's ports, in node order, instead of the layout from port (tests take whatever ports are free). */
+  ports?: { port: number; controllerPort: number }[];
+  /** One node: that node's directory, as startLocalKafka's. Several: the cluster's id, and node-<i>/ for node i. */
+  dataDir: string;
+  log: Log;
+  /** Per node. */
+  heapMb?: number;
+  /** How long to wait for every node to answer and the cluster to count them all. */
+  startTimeoutMs?: number;
+}
+
+export interface LocalKafkaNode {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+  /** Its config, data, logs and pid file. */
+  dataDir: string;
+  pid: number;
+  logFiles: { out: string; server: string };
+  /** Resolves with the exit code (null after a signal) when this node's process ends. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export interface LocalKafkaCluster {
+  brokers: string[];
+  version: string;
+  /** How the system's topics and the internal ones are replicated on it (replicationFor the node count). */
+  replication: Replication;
+  /** The nodes as they run now; restartNode replaces a node's entry. */
+  readonly nodes: LocalKafkaNode[];
+  /** Starts a node again after its process ended (killed, crashed); resolves once the cluster counts it again. */
+  restartNode(nodeId: number): Promise<LocalKafkaNode>;
+  /** Stops every node at once, SIGKILL after 20 s, and removes every pid file. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Where `nodes` local nodes keep their data, given where one node keeps it: a cluster never reuses one node's log. */
+export function localKafkaDataDir(oneNodeDir: string, nodes: number): string {
+  return nodes === 1 ? oneNodeDir : `${oneNodeDir}-${nodes}-nodes`;
+}
+
+/** The node directories under dataDir: dataDir itself (one node's) and each node-<i>/ (a cluster's). */
+export function localKafkaNodeDirs(dataDir: string): string[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dataDir).filter((name) => /^node-\d+$/.test(name));
+  } catch {
+    // No directory: nothing runs from it.
+  }
+  return [dataDir, ...names.sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((name) => join(dataDir, name))];
+}
+
+/** How many brokers the cluster reports as registered and unfenced; -1 when nobody answers. */
+async function registeredBrokers(brokers: string[]): Promise<number> {
+  const admin = kafkaClient({ brokers, clientId: 'syv-infra-probe', connectionTimeoutMs: 1_000 }).admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    return (await admin.describeCluster()).brokers.length;
+  } catch {
+    return -1;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts `nodes` combined KRaft broker+controllers on 127.0.0.1 in one static quorum, each with its
+ * own ports, data dir and pid file, and resolves once every node answers and the cluster counts
+ * them all, so that topics created next get every replica. The nodes start together: with a quorum
+ * of three, none answers until two controllers run.
+ */
+export async function startLocalKafkaCluster(opts: LocalKafkaClusterOptions): Promise<LocalKafkaCluster> {
+  const { nodes: count, dataDir, log, heapMb = 512, startTimeoutMs = 120_000 } = opts;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_LOCAL_NODES) {
+    throw new LocalKafkaError('BAD_OPTIONS', `a local Kafka cluster has 1 to ${MAX_LOCAL_NODES} nodes, not ${String(count)}`);
+  }
+  const base = opts.port ?? 9092;
+  const ports = opts.ports ?? Array.from({ length: count }, (_, i) => ({ port: base + 2 * i, controllerPort: base + 2 * i + 1 }));
+  if (ports.length !== count) throw new LocalKafkaError('BAD_OPTIONS', `${count} nodes need ${count} pairs of ports, not ${ports.length}`);
+  for (const p of ports.flatMap((x) => [x.port, x.controllerPort])) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new LocalKafkaError('BAD_OPTIONS', `${String(p)} is not a port number`);
+  }
+  const replication = replicationFor(count);
+  const voters = count === 1 ? undefined : ports.map((p, i) => `${i + 1}@127.0.0.1:${p.controllerPort}`).join(',');
+  const specs: NodeSpec[] = ports.map((p, i) => ({
+    nodeId: i + 1,
+    ...p,
+    dataDir: count === 1 ? dataDir : join(dataDir, `node-${i + 1}`),
+    ...(voters === undefined ? {} : { voters }),
+    replication,
+  }));
+  const brokers = specs.map((s) => `127.0.0.1:${s.port}`);
+  const what = (s: NodeSpec) => (count === 1 ? 'the Kafka broker' : `Kafka node ${s.nodeId}`);
+
+  const { version, libsDir } = await fetchKafkaJars({ log });
+  requireJava();
+  mkdirSync(dataDir, { recursive: true });
+  for (const s of specs) mkdirSync(layout(s.dataDir).logsDir, { recursive: true });
+  // One id for every node, minted before any of them formats.
+  const clusterId =
+    count > 1 && specs.some((s) => !existsSync(layout(s.dataDir).metaProperties)) ? clusterIdIn(dataDir) : undefined;
+  const prepared = await Promise.allSettled(specs.map((s) => prepareNode(s, libsDir, log, clusterId)));
+  const unprepared = prepared.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (unprepared) throw unprepared.reason;
+
+  const procs = new Map<number, NodeProcess>();
+  const handle = (s: NodeSpec, p: NodeProcess): LocalKafkaNode => {
+    const files = layout(s.dataDir);
+    return { nodeId: s.nodeId, port: s.port, controllerPort: s.controllerPort, dataDir: s.dataDir, pid: p.pid, logFiles: { out: files.outLog, server: files.serverLog }, exited: p.exited, stop: p.stop };
+  };
+  let stopping: Promise<void> | undefined;
+  // At once: each broker's controlled shutdown needs an active controller, which a quorum of three
+  // keeps only while two of its controllers run.
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const results = await Promise.allSettled([...procs.values()].map((p) => p.stop()));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
+    return stopping;
+  };
+  const waitForAll = async (started: number): Promise<void> => {
+    const deadline = started + startTimeoutMs;
+    while ((await registeredBrokers(brokers)) < count) {
+      if (Date.now() > deadline) {
+        throw new LocalKafkaError(
+          'START_FAILED',
+          `the cluster did not count all ${count} Kafka nodes within ${startTimeoutMs / 1000} s.\n` + specs.map((s) => brokerLogTail(s.dataDir, 5)).join('\n'),
+        );
+      }
+      await sleep(250);
+    }
+  };
+
+  const portList = specs.map((s) => `${s.port}/${s.controllerPort}`).join(', ');
+  log(
+    count === 1
+      ? `starting Apache Kafka ${version} on 127.0.0.1:${specs[0]!.port} (controller ${specs[0]!.controllerPort}, heap ${heapMb} MB, logs in ${layout(specs[0]!.dataDir).logsDir})`
+      : `starting Apache Kafka ${version}, ${count} nodes on 127.0.0.1 (client/controller ports ${portList}; heap ${heapMb} MB each; data in ${dataDir})`,
+  );
+  const started = Date.now();
+  for (const s of specs) procs.set(s.nodeId, spawnNode(s, { libsDir, version, heapMb, log }));
+  const answered = await Promise.allSettled(specs.map((s) => waitUntilAnswers(s, procs.get(s.nodeId)!, started, startTimeoutMs, log, what(s))));
+  const failed = answered.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  try {
+    if (failed) throw failed.reason;
+    if (count > 1) await waitForAll(started);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const pids = specs.map((s) => procs.get(s.nodeId)!.pid).join(', ');
+  log(`Kafka ${version} answers at ${brokers.join(',')} (pid ${pids}) after ${Date.now() - started} ms`);
+
+  return {
+    brokers,
+    version,
+    replication,
+    get nodes() {
+      return specs.map((s) => handle(s, procs.get(s.nodeId)!));
+    },
+    async restartNode(nodeId) {
+      const spec = specs.find((s) => s.nodeId === nodeId);
+      const current = procs.get(nodeId);
+      if (!spec || !current) throw new LocalKafkaError('BAD_OPTIONS', `there is no node ${nodeId} in this cluster of ${count}`);
+      if (stopping) throw new LocalKafkaError('BAD_OPTIONS', 'the cluster is stopping');
+      if (current.exitCode() === undefined) throw new LocalKafkaError('ALREADY_RUNNING', `${what(spec)} still runs (pid ${current.pid})`);
+      // Forgets the ended process: its exit hook and, if still there, its pid file.
+      await current.stop();
+      await prepareNode(spec, libsDir, log);
+      log(`starting ${what(spec)} again on 127.0.0.1:${spec.port}`);
+      const restarted = Date.now();
+      const proc = spawnNode(spec, { libsDir, version, heapMb, log });
+      procs.set(nodeId, proc);
+      await waitUntilAnswers(spec, proc, restarted, startTimeoutMs, log, what(spec));
+      if (count > 1) await waitForAll(restarted);
+      log(`${what(spec)} answers again (pid ${proc.pid}) after ${Date.now() - restarted} ms`);
+      return handle(spec, proc);
+    },
+    stop,
+  };
 }
 
 export interface LocalKafkaStatus {
@@ -392,8 +648,16 @@ export async function localKafkaStatus({ dataDir }: { dataDir: string }): Promis
   return { state: 'running', pid, port, version, startedAt, answers: await brokerAnswers(port) };
 }
 
-/** Stops the broker named by dataDir's pid file, whoever started it. */
+/**
+ * Stops the broker named by dataDir's pid file, and every node-<i>/ of a cluster in dataDir, whoever
+ * started them. The nodes are stopped at once, as the cluster's own stop does.
+ */
 export async function stopLocalKafka({ dataDir, log }: { dataDir: string; log: Log }): Promise<'stopped' | 'not-running'> {
+  const results = await Promise.all(localKafkaNodeDirs(dataDir).map((dir) => stopNodeIn(dir, log)));
+  return results.includes('stopped') ? 'stopped' : 'not-running';
+}
+
+async function stopNodeIn(dataDir: string, log: Log): Promise<'stopped' | 'not-running'> {
   const { pidFile } = layout(dataDir);
   const recorded = readPidFile(dataDir);
   if (!recorded) return 'not-running';

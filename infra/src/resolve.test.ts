@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choosePlan, redactUrl, type PlanInputs } from './resolve.js';
+import { localKafkaDataDir } from './kafka-local.js';
+import { choosePlan, localKafkaNodes, redactUrl, type PlanInputs } from './resolve.js';
 
 const KAFKA_BROKERS = 'kafka.example:9092';
 const DATABASE_URL = 'postgres://app:secret@db.example:5432/app';
@@ -46,6 +47,30 @@ describe('choosePlan', () => {
 
   it('treats an empty or blank variable as not given', () => {
     expect(plan({ KAFKA_BROKERS: '', DATABASE_URL: '  ' }, false, false)).toEqual({ kafka: 'local', postgres: 'embedded' });
+  });
+
+  it('asked for several Kafka nodes: the local cluster even with Docker, but KAFKA_BROKERS still wins', () => {
+    expect(choosePlan({ env: {}, dockerAvailable: true, machinePostgresAnswers: true, kafkaNodes: 3 })).toEqual({ kafka: 'local', postgres: 'docker' });
+    expect(choosePlan({ env: {}, dockerAvailable: true, machinePostgresAnswers: true, kafkaNodes: 1 })).toEqual({ kafka: 'docker', postgres: 'docker' });
+    expect(choosePlan({ env: { KAFKA_BROKERS }, dockerAvailable: false, machinePostgresAnswers: true, kafkaNodes: 3 })).toEqual({ kafka: 'env', postgres: 'machine' });
+  });
+});
+
+describe('localKafkaNodes', () => {
+  it('is 1 unless KAFKA_LOCAL_NODES says otherwise', () => {
+    expect(localKafkaNodes({})).toBe(1);
+    expect(localKafkaNodes({ KAFKA_LOCAL_NODES: ' ' })).toBe(1);
+    expect(localKafkaNodes({ KAFKA_LOCAL_NODES: '3' })).toBe(3);
+    expect(localKafkaNodes({ KAFKA_LOCAL_NODES: ' 1 ' })).toBe(1);
+  });
+
+  it.each(['0', '-1', '2.5', 'three', '6'])('refuses KAFKA_LOCAL_NODES=%s, naming the variable', (value) => {
+    expect(() => localKafkaNodes({ KAFKA_LOCAL_NODES: value })).toThrow(/KAFKA_LOCAL_NODES must be a whole number from 1 to 5/);
+  });
+
+  it("keeps a cluster's data apart from one node's", () => {
+    expect(localKafkaDataDir('/d/kafka', 1)).toBe('/d/kafka');
+    expect(localKafkaDataDir('/d/kafka', 3)).toBe('/d/kafka-3-nodes');
   });
 });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ensureTopics, parseBrokers, waitForKafka } from '@syv/messaging';
 import { dockerAvailable, startKafkaContainer, startPostgresContainer } from './docker.js';
 import { kafkaVersion, type Log } from './kafka-jars.js';
-import { startLocalKafka } from './kafka-local.js';
+import { localKafkaDataDir, MAX_LOCAL_NODES, startLocalKafkaCluster } from './kafka-local.js';
 import { freePort } from './net.js';
 import { MACHINE_POSTGRES_URL, machinePostgresAnswers, startEmbeddedPostgres } from './postgres-local.js';
 import { caseTopics } from './topics.js';
@@ -22,18 +22,32 @@ export interface PlanInputs {
   dockerAvailable: boolean;
   /** Whether a server answers at 127.0.0.1:5432 (only consulted when neither env nor Docker decides). */
   machinePostgresAnswers: boolean;
+  /** How many local Kafka nodes were asked for (localKafkaNodes); default 1. */
+  kafkaNodes?: number;
 }
 
 const given = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+/** KAFKA_LOCAL_NODES: how many local Kafka nodes to start, 1 when unset or blank. */
+export function localKafkaNodes(env: { KAFKA_LOCAL_NODES?: string | undefined }): number {
+  const value = env.KAFKA_LOCAL_NODES;
+  if (!given(value)) return 1;
+  const nodes = Number(value.trim());
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_LOCAL_NODES) {
+    throw new Error(`KAFKA_LOCAL_NODES must be a whole number from 1 to ${MAX_LOCAL_NODES} (3 for a replicated cluster), not "${value}"`);
+  }
+  return nodes;
+}
 
 /**
  * What the environment gives is used as it is; otherwise Docker, when an engine answers, runs
  * both; otherwise the local broker from Maven Central's jars, and the machine's PostgreSQL when it
  * answers or else an embedded one. Each of Kafka and PostgreSQL is decided on its own, so setting
- * only DATABASE_URL still gets a broker.
+ * only DATABASE_URL still gets a broker. Several Kafka nodes asked for are the local cluster even
+ * where Docker answers: the Docker path runs one node.
  */
-export function choosePlan({ env, dockerAvailable: docker, machinePostgresAnswers: machine }: PlanInputs): InfraPlan {
-  const kafka: KafkaSource = given(env.KAFKA_BROKERS) ? 'env' : docker ? 'docker' : 'local';
+export function choosePlan({ env, dockerAvailable: docker, machinePostgresAnswers: machine, kafkaNodes = 1 }: PlanInputs): InfraPlan {
+  const kafka: KafkaSource = given(env.KAFKA_BROKERS) ? 'env' : docker && kafkaNodes === 1 ? 'docker' : 'local';
   const postgres: PostgresSource = given(env.DATABASE_URL)
     ? 'env'
     : docker
@@ -47,8 +61,16 @@ export function choosePlan({ env, dockerAvailable: docker, machinePostgresAnswer
 export interface ProvisionOptions {
   /** Root for whatever must live on disk: the local broker's data (kafka/), embedded PostgreSQL (postgres/). */
   dataDir: string;
-  /** Client port of the local broker (the controller takes the next one). Default 9092. */
+  /**
+   * Client port of the local broker (the controller takes the next one). Default 9092. With several
+   * nodes, node 1's: node i listens on kafkaPort + 2(i - 1) and its controller on the next port.
+   */
   kafkaPort?: number;
+  /**
+   * How many local Kafka nodes (combined broker+controllers) to start when the local broker is
+   * chosen. Default KAFKA_LOCAL_NODES, else 1. Three or more replicate every topic 3 times.
+   */
+  kafkaNodes?: number;
   log: Log;
   env?: NodeJS.ProcessEnv;
 }
@@ -66,6 +88,8 @@ export interface ProvisionedInfra {
 
 interface Started<T> {
   value: T;
+  /** The cluster's size when this call started it, for the topics' replication. */
+  nodes?: number;
   description: string;
   stop(): Promise<void>;
 }
@@ -103,11 +127,25 @@ async function provideKafka(source: KafkaSource, opts: ProvisionOptions, env: No
       };
     }
     case 'local': {
-      const broker = await startLocalKafka({ port: opts.kafkaPort ?? 9092, dataDir: join(opts.dataDir, 'kafka'), log });
+      const nodes = opts.kafkaNodes ?? localKafkaNodes(env);
+      const cluster = await startLocalKafkaCluster({
+        nodes,
+        port: opts.kafkaPort ?? 9092,
+        dataDir: localKafkaDataDir(join(opts.dataDir, 'kafka'), nodes),
+        log,
+        ...(nodes === 1 ? { startTimeoutMs: 90_000 } : {}),
+      });
+      const pids = cluster.nodes.map((n) => n.pid).join(', ');
+      const { replicationFactor, minInsyncReplicas } = cluster.replication;
       return {
-        value: broker.brokers,
-        description: `local Apache Kafka ${broker.version} (${broker.brokers.join(',')}, pid ${broker.pid})`,
-        stop: () => broker.stop(),
+        value: cluster.brokers,
+        nodes,
+        description:
+          nodes === 1
+            ? `local Apache Kafka ${cluster.version} (${cluster.brokers.join(',')}, pid ${pids})`
+            : `local Apache Kafka ${cluster.version}, ${nodes} nodes (${cluster.brokers.join(',')}, pids ${pids}; ` +
+              `replication factor ${replicationFactor}, min.insync.replicas ${minInsyncReplicas})`,
+        stop: () => cluster.stop(),
       };
     }
   }
@@ -149,7 +187,8 @@ export async function provisionInfra(opts: ProvisionOptions): Promise<Provisione
   const needsDocker = !given(env.KAFKA_BROKERS) || !given(env.DATABASE_URL);
   const docker = needsDocker ? await dockerAvailable() : false;
   const machine = !given(env.DATABASE_URL) && !docker ? await machinePostgresAnswers(MACHINE_POSTGRES_URL) : false;
-  const plan = choosePlan({ env, dockerAvailable: docker, machinePostgresAnswers: machine });
+  const kafkaNodes = opts.kafkaNodes ?? localKafkaNodes(env);
+  const plan = choosePlan({ env, dockerAvailable: docker, machinePostgresAnswers: machine, kafkaNodes });
   log(`plan: Kafka from ${plan.kafka}, PostgreSQL from ${plan.postgres}`);
 
   const [kafka, postgres] = await Promise.allSettled([provideKafka(plan.kafka, opts, env), providePostgres(plan.postgres, opts, env)]);
@@ -172,7 +211,8 @@ export async function provisionInfra(opts: ProvisionOptions): Promise<Provisione
   };
 
   try {
-    await ensureTopics({ brokers: kafka.value.value, clientId: 'syv-infra' }, caseTopics);
+    const brokerCount = kafka.value.nodes;
+    await ensureTopics({ brokers: kafka.value.value, clientId: 'syv-infra' }, caseTopics, brokerCount === undefined ? {} : { brokerCount });
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -11,27 +11,59 @@ export interface TopicSpec {
 /** Unlimited retention: the case-events log is the history auditors replay. */
 export const keepForever: Record<string, string> = { 'retention.ms': '-1', 'retention.bytes': '-1' };
 
+export interface Replication {
+  replicationFactor: number;
+  /** Set on the topic only when it differs from Kafka's default of 1. */
+  minInsyncReplicas: number;
+}
+
 /**
- * Creates the topics that do not exist yet; existing ones are left as they are. Resolves once every
+ * How widely a topic is replicated on a cluster of this many brokers: three copies once there are
+ * three brokers, and an acks=all write must reach two of them, so losing one broker loses neither
+ * data nor the ability to write. Below three brokers, one copy per broker and Kafka's defaults.
+ */
+export function replicationFor(brokerCount: number): Replication {
+  const replicationFactor = Math.min(Math.max(Math.trunc(brokerCount), 1), 3);
+  return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
+}
+
+export interface EnsureTopicsOptions {
+  /** How long to wait for every new partition to have a leader. Default 30 s. */
+  timeoutMs?: number;
+  /**
+   * The cluster's size, when the caller knows it (it started the nodes). Otherwise the brokers the
+   * cluster reports now, which is one short while a broker is down.
+   */
+  brokerCount?: number;
+}
+
+/**
+ * Creates the topics that do not exist yet; existing ones are left as they are (a topic created on
+ * one broker keeps its one replica when the cluster grows). New topics are replicated by
+ * replicationFor the cluster's size; a spec's own min.insync.replicas wins. Resolves once every
  * partition of them has a leader. kafkajs's own wait (`waitForLeaders`) gives up on the first
  * "unknown topic" answer, which a KRaft broker gives for a moment after creating one under load;
  * then the leaders are waited for here, asking again on any retriable answer until timeoutMs.
  */
-export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
+export async function ensureTopics(conn: KafkaConnection, topics: TopicSpec[], opts: EnsureTopicsOptions = {}): Promise<void> {
+  const { timeoutMs = 30_000 } = opts;
   const admin = kafkaClient(conn).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
+    const brokerCount = opts.brokerCount ?? (await admin.describeCluster()).brokers.length;
+    const { replicationFactor, minInsyncReplicas } = replicationFor(brokerCount);
+    const replicated: Record<string, string> = minInsyncReplicas > 1 ? { 'min.insync.replicas': String(minInsyncReplicas) } : {};
     try {
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          replicationFactor,
+          configEntries: Object.entries({ ...replicated, ...t.config }).map(([name, value]) => ({ name, value })),
         })),
       });
       return;

@@ -7,4 +7,15 @@ export {
   type Subscriber,
   type SubscriberOptions,
 } from './subscriber.js';
-export { assertTopicsExist, ensureTopics, keepForever, pingKafka, topicEndOffsets, waitForKafka, type TopicSpec } from './admin.js';
+export {
+  assertTopicsExist,
+  ensureTopics,
+  keepForever,
+  pingKafka,
+  replicationFor,
+  topicEndOffsets,
+  waitForKafka,
+  type EnsureTopicsOptions,
+  type Replication,
+  type TopicSpec,
+} from './admin.js';
