@@ -22,7 +22,7 @@ export default tseslint.config(
       sourceType: 'module',
       globals: Object.fromEntries(
         ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'AbortController', 'CustomEvent', 'Node',
-          'TextDecoderStream', 'Intl', 'atob', 'setTimeout', 'clearTimeout', 'console', 'crypto'].map((g) => [g, 'readonly']),
+          'TextDecoderStream', 'Intl', 'atob', 'setTimeout', 'clearTimeout', 'console', 'crypto', 'Blob'].map((g) => [g, 'readonly']),
       ),
     },
   },
