@@ -12,9 +12,11 @@
 //
 //   cd bench && pnpm exec tsx rebuild.ts --help
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { decodeCaseMessage, encodeMessage, type CaseEvent } from '@syv/contracts';
+import { decodeCaseMessage, encodeMessage, findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { sealEvent } from '../packages/personal-data/src/index.js';
 import { createPublisher, createSubscriber, topicEndOffsets } from '@syv/messaging';
 import type { ReplayView } from '../services/projection/src/audit/replay-view.js';
 import { caseStory } from '../services/projection/src/testing/case-story.js';
@@ -41,13 +43,16 @@ Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y
                      system and time the live consumer catching up with them (default 0: no burst)
   --replay           at the end, an auditor's replay through the API over the whole log: time to
                      answer the request, events/s, and whether the checksums match
+  --sealed           seal every free text as the services write them (AES-256-GCM under a key per
+                     case, with the labelling findings beside it), to measure what sealing costs a
+                     rebuild; without it the texts are plain, as events recorded before sealing
   --json FILE        also write the results as JSON to FILE
   -h, --help         this text
 
 Progress goes to stderr; the results table to stdout. Exits non-zero if the projection does not
 apply the whole topic, or dies.`;
 
-const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', burst: '0', replay: false, json: '' });
+const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', burst: '0', replay: false, sealed: false, json: '' });
 const CASES = positiveInt('cases', opts.cases, USAGE);
 const SHAPE = opts.shape;
 if (SHAPE !== 'mixed' && SHAPE !== 'thin') {
@@ -58,6 +63,7 @@ const MAX_SESSIONS = positiveInt('max-sessions', opts['max-sessions'], USAGE);
 const WATCH_AFTER_S = positiveInt('watch-after', opts['watch-after'], USAGE);
 const SWEEP_MS = positiveInt('sweep-ms', opts['sweep-ms'], USAGE);
 const JSON_OUT = opts.json;
+const SEALED = opts.sealed === true;
 
 if (spawnSync('kcat', ['-V']).status !== 0) {
   console.error('kcat is not installed: it reads the topic raw as the ceiling. On Debian: apt-get install -y kcat');
@@ -80,8 +86,27 @@ function tally(events: readonly CaseEvent[]): void {
   generated.perCase.push(...perCase.values());
 }
 
+/**
+ * The events as the command services publish them with `--sealed`: each free text sealed under a
+ * key of its case, what the lexicon found kept beside it. The keys live only here: a rebuild never
+ * opens a text, it reads the findings.
+ */
+const keyOfCase = new Map<string, { keyId: string; key: Buffer }>();
+function sealed(events: CaseEvent[]): CaseEvent[] {
+  if (!SEALED) return events;
+  return events.map((e) => {
+    let key = keyOfCase.get(e.subject);
+    if (!key) keyOfCase.set(e.subject, (key = { keyId: randomUUID(), key: randomBytes(32) }));
+    return sealEvent(e, key, findLabellingLanguage);
+  });
+}
+
 /** One chunk of cases, dated across 2023 (so every time rule has long since had its chance). */
 function chunk(seed: number, cases: number): CaseEvent[] {
+  return sealed(plainChunk(seed, cases));
+}
+
+function plainChunk(seed: number, cases: number): CaseEvent[] {
   const start = new Date(Date.UTC(2023, 0, 1) + (seed % 12) * 30 * 86_400_000);
   if (SHAPE === 'mixed') return mixedLog(cases, seed, start, { maxSessions: MAX_SESSIONS });
   const out: CaseEvent[] = [];
@@ -173,7 +198,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
 /** What was generated, as two lines: printed once publishing ends (a run stopped later still has it) and in the results. */
 function describeGenerated(): string {
   const perCase = [...generated.perCase].sort((a, b) => a - b);
-  return `generated       ${fmt(generated.cases)} cases, ${fmt(generated.events)} events (${SHAPE}); events per case min ${perCase[0]} p50 ${pct(perCase, 50)} p90 ${pct(perCase, 90)} max ${perCase.at(-1)}, mean ${(generated.events / generated.cases).toFixed(1)}
+  return `generated       ${fmt(generated.cases)} cases, ${fmt(generated.events)} events (${SHAPE}${SEALED ? ", texts sealed" : ", texts plain"}); events per case min ${perCase[0]} p50 ${pct(perCase, 50)} p90 ${pct(perCase, 90)} max ${perCase.at(-1)}, mean ${(generated.events / generated.cases).toFixed(1)}
 by type         ${[...generated.byType].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`;
 }
 
