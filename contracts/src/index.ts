@@ -7,6 +7,7 @@ export * from './events/intervention.js';
 export * from './events/closure.js';
 export * from './events/alert.js';
 export * from './events/erasure.js';
+export * from './events/amendment.js';
 export * from './events/catalog.js';
 export * from './events/info.js';
 export * from './topics.js';

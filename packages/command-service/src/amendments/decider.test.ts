@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amendableFields, decideAmendment, type AmendedRecord, type AmendRecord } from './decider.js';
+import { amendableFields, correctedTextProblem, decideAmendment, type AmendedRecord, type AmendRecord } from './decider.js';
 
 const record: AmendedRecord = {
   id: '6f0c2a9e-41d7-4b3a-9e25-000000000005',
@@ -62,5 +62,12 @@ describe('correcting a text of a record', () => {
     expect(amendableFields('intervention.logged.v1')).toEqual(['notes', 'childViews', 'familyViews']);
     expect(amendableFields('record.amended.v1')).toEqual([]);
     expect(amendableFields('onward-referral.started.v1')).toEqual([]);
+  });
+
+  it("a corrected text keeps the bounds of the record's own field: a description at most 5,000 characters, a required reason not empty", () => {
+    expect(correctedTextProblem('incident.recorded.v1', 'description', 'x'.repeat(5_000))).toBeUndefined();
+    expect(correctedTextProblem('incident.recorded.v1', 'description', 'x'.repeat(5_001))).toMatch(/5000/);
+    expect(correctedTextProblem('intervention.logged.v1', 'notes', '')).toBeUndefined();
+    expect(correctedTextProblem('case.reopened.v1', 'reason', '')).toBeDefined();
   });
 });

@@ -1,5 +1,5 @@
 import { accept, reject, type Decision } from '@syv/decider';
-import { personalFieldsOf, type Actor, type DomainEvent } from '@syv/contracts';
+import { caseEventDataSchemas, personalFieldsOf, type Actor, type DomainEvent } from '@syv/contracts';
 import type { ProblemCode } from '@syv/service-kit';
 
 // A record's free text corrected: a wrong fact, or words that blame the child ("accurately recorded
@@ -38,6 +38,19 @@ export interface AmendRecord {
  */
 export function amendableFields(type: string): readonly string[] {
   return type === 'record.amended.v1' ? [] : personalFieldsOf(type);
+}
+
+/**
+ * Why a corrected text cannot stand where it goes, or undefined when it can: the record's own field
+ * keeps its contract's bounds (a description is at most 5,000 characters however long a correction
+ * may be elsewhere), and a text the record must have cannot be cleared.
+ */
+export function correctedTextProblem(type: string, field: string, text: string): string | undefined {
+  const shape = (caseEventDataSchemas as Record<string, { shape: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }> } | undefined>)[type]?.shape;
+  const schema = shape?.[field];
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(text);
+  return parsed.success ? undefined : (parsed.error?.issues[0]?.message ?? 'does not fit the field');
 }
 
 export function decideAmendment(command: AmendRecord, record: AmendedRecord): Decision<AmendmentEvent, AmendmentRejection> {

@@ -10,7 +10,7 @@ import { languageFlagSchema } from '../language.js';
 import { problemResponses, writeResponses } from '../openapi.js';
 import type { CommandService } from '../runtime.js';
 import { fromStoredEvent } from '../stored-event.js';
-import { amendableFields, decideAmendment } from './decider.js';
+import { amendableFields, correctedTextProblem, decideAmendment } from './decider.js';
 
 const amendmentBody = z
   .object({
@@ -70,6 +70,8 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
           errors: [{ field: 'body.field', message: fields.length === 0 ? 'the record has no free text' : `must be one of ${fields.join(', ')}` }],
         });
       }
+      const misfit = correctedTextProblem(record.type, field, text);
+      if (misfit) throw problem('VALIDATION_FAILED', `The corrected ${field} does not fit the record: ${misfit}.`, { errors: [{ field: 'body.text', message: misfit }] });
       const child = await service.caseFor(user, record.subject);
       const { erased } = await openEvent(record, service.keys);
       const amendmentId = randomUUID();
