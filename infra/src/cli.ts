@@ -50,6 +50,13 @@ function fail(message: string, code = 1): never {
 const cleanExit = (code: number | null): boolean => code === 0 || code === 143 || code === null;
 
 async function start(nodes: number, port: number, dataDir: string): Promise<void> {
+  // Listening from the start and to every copy of a signal (npm and the process group each deliver
+  // one): a signal's default action would end this process without its exit hooks, and leave the
+  // nodes running with nobody to stop them. A signal during start-up stops the nodes once they answer.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const stopped = new Promise<string>((resolvePromise) => {
+    for (const signal of signals) process.on(signal, () => resolvePromise(signal));
+  });
   let cluster: LocalKafkaCluster;
   try {
     cluster = await startLocalKafkaCluster({ nodes, port, dataDir, log });
@@ -66,10 +73,6 @@ async function start(nodes: number, port: number, dataDir: string): Promise<void
   log(`topics ready: ${caseTopics.map((t) => `${t.name} (${t.partitions} partitions${replicated}, kept forever)`).join(', ')}`);
   log(`KAFKA_BROKERS=${cluster.brokers.join(',')}   (Ctrl-C to stop)`);
 
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const stopped = new Promise<string>((resolvePromise) => {
-    for (const signal of signals) process.once(signal, () => resolvePromise(signal));
-  });
   // Nodes may also end on their own: `kafka stop` from another terminal, or a crash. A cluster
   // carries on without one node, so this waits for all of them.
   const running = cluster.nodes;

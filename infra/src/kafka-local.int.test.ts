@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,4 +148,34 @@ describe('local Apache Kafka broker (no Docker)', () => {
     expect(await portAnswers(controllerPort)).toBe(false);
     expect(existsSync(join(dataDir, 'broker.pid.json'))).toBe(false);
   });
+});
+
+describe('a process that ends while its broker is still stopping', () => {
+  it('leaves neither the broker nor its pid file behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'syv-kafka-exit-'));
+    try {
+      const [port, controllerPort] = (await freePorts(2)) as [number, number];
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'exit-during-stop.fixture.ts'), dataDir, String(port), String(controllerPort)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, out).toBe(1);
+      const { pid } = JSON.parse(out.trim().split('\n')[0] ?? '{}') as { pid: number };
+      expect(pid).toBeGreaterThan(0);
+      // SIGKILL from the exit hook: gone (or a zombie its new parent has yet to reap), frozen or not.
+      const gone = () => {
+        try {
+          return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        } catch {
+          return true;
+        }
+      };
+      await eventually(gone, `broker pid ${pid} to be gone`, 5_000);
+      expect(existsSync(join(dataDir, 'broker.pid.json'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -351,13 +351,21 @@ function spawnNode(spec: NodeSpec, opts: { libsDir: string; version: string; hea
   const pid = child.pid ?? -1;
   const record: PidRecord = { pid, ownerPid: process.pid, nodeId: spec.nodeId, port, controllerPort, version, startedAt: new Date().toISOString() };
   writeFileSync(files.pidFile, `${JSON.stringify(record, null, 2)}\n`);
-  // Whatever way this process ends normally, the broker must not outlive it unowned.
+  let stopping: Promise<void> | undefined;
+  // Whatever way this process ends normally, the broker must not outlive it unowned. Ending while a
+  // stop is under way means SIGTERM was tried and this process ran out of time (npm start's bound):
+  // SIGKILL, which the broker cannot outlive, so its pid file goes too, as it does for a broker
+  // already gone.
   const killOnExit = (): void => {
-    if (exitCode === undefined) child.kill('SIGTERM');
+    if (exitCode === undefined && !stopping) {
+      child.kill('SIGTERM');
+      return;
+    }
+    if (exitCode === undefined) child.kill('SIGKILL');
+    if (readPidFile(dataDir)?.pid === pid) rmSync(files.pidFile, { force: true });
   };
   process.on('exit', killOnExit);
 
-  let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (exitCode === undefined) {
