@@ -146,6 +146,21 @@ describe('a slice of events', () => {
     }
     expect(states).toEqual(oneByOne);
   });
+
+  it('given a mixed log with notes corrected later, when folded in slices cut anywhere, then every case ends in the state folded one event at a time', () => {
+    const events = mixedLog(60, 11, START, { corrections: true });
+    expect(events.filter((e) => e.type === 'record.amended.v1').length, 'the log holds corrections').toBeGreaterThan(20);
+    const log = positioned(events);
+    const oneByOne = log.reduce((states, p) => new Map([...states, ...foldEvents(states, [p], settings).cases]), new Map<string, CaseState>());
+    const rnd = createPrng(23).next;
+    let states = new Map<string, CaseState>();
+    for (let i = 0; i < log.length; ) {
+      const n = 1 + Math.floor(rnd() * 300);
+      states = new Map([...states, ...foldEvents(states, log.slice(i, i + n), settings).cases]);
+      i += n;
+    }
+    expect(states).toEqual(oneByOne);
+  });
 });
 
 describe('the re-referral rule over a child', () => {

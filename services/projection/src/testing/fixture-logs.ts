@@ -64,4 +64,5 @@ export const FIXTURE_LOGS: readonly { name: string; events: () => CaseEvent[] }[
   { name: 'mixed-250-seed-101', events: () => withFixedIds(mixedLog(250, 101, START), 101) },
   { name: 'mixed-250-seed-202-perturbed', events: () => withFixedIds(perturbed(mixedLog(250, 202, START), 202), 202) },
   { name: 'mixed-100-seed-303-long-cases', events: () => withFixedIds(mixedLog(100, 303, START, { maxSessions: 60 }), 303) },
+  { name: 'mixed-150-seed-404-corrections', events: () => withFixedIds(mixedLog(150, 404, START, { corrections: true }), 404) },
 ];

@@ -9,9 +9,11 @@ const NOTES = ['Met at the youth club; planned the summer.', 'He is streetwise a
  * Cases of every kind the rules look at: slow starts, gaps, onward referrals that start or wait,
  * incidents, risk assessments, labelling in notes, closures (clean and flagged), reopenings and
  * children referred again after a closure. Returned in the order a topic would carry them.
- * `maxSessions` bounds the interventions per case (uniform from 3 to it, inclusive).
+ * `maxSessions` bounds the interventions per case (uniform from 3 to it, inclusive); `corrections`
+ * also corrects some notes later (a phrase removed, kept or brought in). Without it the log is the
+ * one the recorded checksums were taken of.
  */
-export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T09:00:00Z'), { maxSessions = 17 }: { maxSessions?: number } = {}): CaseEvent[] {
+export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T09:00:00Z'), { maxSessions = 17, corrections = false }: { maxSessions?: number; corrections?: boolean } = {}): CaseEvent[] {
   const { next: rnd, pick } = createPrng(seed);
   const stories = [];
   for (let c = 0; c < cases; c++) {
@@ -21,7 +23,8 @@ export function mixedLog(cases: number, seed = 7, start = new Date('2024-01-01T0
     const sessions = 3 + Math.floor(rnd() * (maxSessions - 2));
     const onward = rnd() < 0.4 ? s.onward(2 + Math.floor(rnd() * 10), pick(['camhs', 'housing', 'health'] as const)) : undefined;
     for (let i = 0; i < sessions; i++) {
-      s.intervention(day, { agency: rnd() < 0.7 ? 'social_care' : pick(AGENCIES), notes: pick(NOTES) });
+      const session = s.intervention(day, { agency: rnd() < 0.7 ? 'social_care' : pick(AGENCIES), notes: pick(NOTES) });
+      if (corrections && rnd() < 0.2) s.amend(day + 1 + Math.floor(rnd() * 5), session, 'notes', pick(NOTES));
       day += 1 + Math.floor(rnd() * (rnd() < 0.1 ? 40 : 10));
       if (rnd() < 0.1) s.incident(day, { severity: pick(['low', 'medium', 'high'] as const) });
       if (rnd() < 0.1) s.risk(day, pick(['low', 'medium', 'high'] as const), rnd() < 0.3);
