@@ -14,32 +14,77 @@ export interface Publisher {
 }
 
 /**
+ * Broker answers after which this producer's sequence numbers no longer line up with the broker's,
+ * so every later send of the producer would fail the same way. The usual cause: the broker wrote a
+ * batch but went away before acknowledging it, and the caller's retry (the outbox relay reads its
+ * batch again, with whatever was committed since) starts at the same sequence with other records.
+ */
+const SEQUENCE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+function sequenceLost(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as Error & { originalError?: unknown }).originalError ?? e.cause) {
+    if (SEQUENCE_LOST.has(String((e as Error & { type?: unknown }).type))) return true;
+  }
+  return false;
+}
+
+/**
  * kafkajs's retries are bounded here so that a broker outage fails the send and the caller (the
  * outbox relay) backs off and retries the same batch. A send that failed after the broker wrote it
- * is then written again: at-least-once, and consumers deduplicate by event id.
+ * is then written again: at-least-once, and consumers deduplicate by event id. When the broker no
+ * longer accepts the producer's sequence numbers, the failed send also replaces the producer, so
+ * the caller's retry goes out under a new producer id instead of failing forever.
  */
 export async function createPublisher(conn: KafkaConnection): Promise<Publisher> {
-  const producer: Producer = kafkaClient(conn).producer({
-    // Idempotent produce: a retried send after a lost ack does not duplicate the record in the log.
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // murmur2 of the key, as Java clients and Kafka Streams do: one case, one partition, whoever publishes.
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
+  const client = kafkaClient(conn);
+  const open = async (): Promise<Producer> => {
+    const p = client.producer({
+      // Idempotent produce: a retried send after a lost ack does not duplicate the record in the log.
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 of the key, as Java clients and Kafka Streams do: one case, one partition, whoever publishes.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await p.connect();
+    return p;
+  };
+  let producer: Producer | undefined = await open();
+  let opening: Promise<Producer> | undefined;
+  let closed = false;
+  async function current(): Promise<Producer> {
+    if (producer) return producer;
+    if (closed) throw new Error('the publisher is closed');
+    opening ??= open().finally(() => {
+      opening = undefined;
+    });
+    producer = await opening;
+    return producer;
+  }
   return {
     async publish(topic, messages) {
       if (messages.length === 0) return;
-      await producer.send({
-        topic,
-        acks: -1,
-        compression: CompressionTypes.None,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
-      });
+      const used = await current();
+      try {
+        await used.send({
+          topic,
+          acks: -1,
+          compression: CompressionTypes.None,
+          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
+        });
+      } catch (err) {
+        if (producer === used && sequenceLost(err)) {
+          producer = undefined;
+          await used.disconnect().catch(() => undefined);
+        }
+        throw err;
+      }
     },
     async close() {
-      await producer.disconnect();
+      closed = true;
+      const last = producer ?? (await opening?.catch(() => undefined));
+      producer = undefined;
+      await last?.disconnect();
     },
   };
 }
