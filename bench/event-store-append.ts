@@ -3,11 +3,13 @@
 // own: single appends, batches of 10 and of 100, the same number of appends each, with the expected
 // version checked as a command handler would.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import { appendToStream, eventStoreMigrations, migrate, type NewEvent } from '@syv/event-store';
-import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
+import { startOwnInfra, type OwnInfra } from '@syv/test-harness';
 import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
+import { repoRoot } from './lib/paths.js';
 
 const usage = `usage: pnpm --filter @syv/bench append -- [options]
 
@@ -117,7 +119,7 @@ let failed = false;
 const stores: Store[] = [];
 const dbs: string[] = [];
 try {
-  infra = await startOwnInfra({ name: 'append', pgPort: int('pg-port', values['pg-port']), log });
+  infra = await startOwnInfra({ dataDir: join(repoRoot, '.data', 'bench-append'), pgPort: int('pg-port', values['pg-port']), log });
   const suffix = randomUUID().slice(0, 8);
   dbs.push(`append_ours_${suffix}`, `append_emmett_${suffix}`);
   stores.push(await ours(await infra.createDatabase(dbs[0] ?? '')), await emmett(await infra.createDatabase(dbs[1] ?? '')));

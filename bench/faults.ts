@@ -5,12 +5,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName } from '@syv/launcher';
-import { readTopic } from '@syv/test-harness';
-import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
+import { startOwnInfra, type OwnInfra } from '@syv/test-harness';
+import { loadUnderFaults, type Fault } from '../e2e/support/faults/load.js';
+import { checkReady, verifyAcknowledged, type Problem } from '../e2e/support/faults/verify.js';
 import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
 import { repoRoot } from './lib/paths.js';
-import { newLoadStats, runLoad } from './faults/load.js';
-import { checkAlerts, checkReadModel, checkTopic, eventIdOf, indexCaseEvents, listAlerts, type Problem, type TopicIndex } from './faults/verify.js';
 import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
 
 const usage = `usage: pnpm --filter @syv/bench faults -- [options]
@@ -43,25 +42,13 @@ const withProjection = !values['no-projection'] && existsSync(join(repoRoot, 'se
 const AREA = 'E09000007';
 const started = Date.now();
 const log = elapsedLog();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await attempt().catch(() => undefined);
-    if (got !== undefined || Date.now() > deadline) return got;
-    log(`waiting for ${what}…`);
-    await sleep(3_000);
-  }
-}
 
 let infra: OwnInfra | undefined;
 let sys: OwnSystem | undefined;
 const problems: Problem[] = [];
-const faults: { fault: string; ms: number }[] = [];
 
 async function main(): Promise<void> {
-  infra = await startOwnInfra({ name: 'faults', pgPort: int('pg-port', values['pg-port']), kafkaPort: int('kafka-port', values['kafka-port']), log });
+  infra = await startOwnInfra({ dataDir: join(repoRoot, '.data', 'bench-faults'), pgPort: int('pg-port', values['pg-port']), kafkaPort: int('kafka-port', values['kafka-port']), log });
   const only: ServiceName[] = ['referral', 'intervention', 'case-closure', ...(withProjection ? (['projection'] as const) : [])];
   log(`starting ${only.join(', ')}`);
   // Short polls so a restarted relay or consumer catches up within the settle time.
@@ -71,89 +58,44 @@ async function main(): Promise<void> {
   const s = sys;
   const i = infra;
 
-  const schedule: [string, () => Promise<unknown>][] = [
-    ...only.map((name): [string, () => Promise<unknown>] => [`kill -9 ${name}`, () => s.system.restart(name, 'kill')]),
-    ['restart Kafka broker', () => i.restartKafka()],
-    ['restart PostgreSQL', () => i.restartPostgres()],
+  const schedule: Fault[] = [
+    ...only.map((name): Fault => ({ name: `kill -9 ${name}`, run: () => s.system.restart(name, 'kill') })),
+    { name: 'restart Kafka broker', run: () => i.restartKafka() },
+    { name: 'restart PostgreSQL', run: () => i.restartPostgres() },
   ];
-  const stats = newLoadStats();
-  const faultsDone = (async () => {
-    await sleep(gapMs);
-    for (const [name, fault] of schedule) {
-      log(`fault: ${name} (${stats.acknowledged.length} writes acknowledged so far)`);
-      const t0 = Date.now();
-      await fault();
-      faults.push({ fault: name, ms: Date.now() - t0 });
-      log(`fault: ${name} — back after ${Date.now() - t0} ms`);
-      await sleep(gapMs);
-    }
-  })();
-  const progress = setInterval(() => log(`load: ${stats.sent} sent, ${stats.acknowledged.length} acknowledged, not acknowledged ${JSON.stringify(stats.refused)}`), 5_000);
-  await runLoad(
-    {
-      urls: { referral: s.url('referral'), intervention: s.url('intervention'), caseClosure: s.url('case-closure') },
-      token: worker,
-      area: AREA,
-      concurrency,
-      maxRequests,
-      until: faultsDone.catch(() => undefined),
-    },
-    stats,
-  );
-  clearInterval(progress);
-  await faultsDone; // a fault that threw (a service that did not come back) fails the run here
+  // A fault that threw (a service that did not come back) fails the run here.
+  const { stats, faults } = await loadUnderFaults({
+    load: { urls: { referral: s.url('referral'), intervention: s.url('intervention'), caseClosure: s.url('case-closure') }, token: worker, area: AREA, concurrency, maxRequests },
+    faults: schedule,
+    gapMs,
+    log,
+  });
   const ack = stats.acknowledged;
   const count = (k: string) => ack.filter((a) => a.kind === k).length;
   log(`load over: ${stats.sent} requests, ${ack.length} acknowledged (${count('referral')} referrals, ${count('intervention')} interventions, ${count('closure')} closure requests); not acknowledged: ${JSON.stringify(stats.refused)}`);
 
-  const index = await waitUntil('every acknowledged write on case-events', settleMs, async () => {
-    const idx = await indexCaseEvents(i.kafkaBrokers, s.topics.caseEvents);
-    return checkTopic(ack, idx).length === 0 ? idx : undefined;
+  const verified = await verifyAcknowledged({
+    brokers: i.kafkaBrokers,
+    topics: s.topics,
+    acknowledged: ack,
+    ...(withProjection ? { projection: { url: s.url('projection'), token: supervisor } } : {}),
+    settleMs,
+    log,
   });
-  const finalIndex: TopicIndex = index ?? (await indexCaseEvents(i.kafkaBrokers, s.topics.caseEvents));
-  problems.push(...checkTopic(ack, finalIndex));
-  log(`case-events: ${finalIndex.messages} messages, ${finalIndex.events.length} distinct event ids, ${finalIndex.repeats} redelivered copies`);
-
-  if (withProjection) {
-    const rm = await waitUntil('the read model to hold every acknowledged write', settleMs, async () => {
-      const p = await checkReadModel(s.url('projection'), supervisor, ack, finalIndex);
-      return p.length === 0 ? p : undefined;
-    });
-    problems.push(...(rm ?? (await checkReadModel(s.url('projection'), supervisor, ack, finalIndex))));
-    const labelled = new Map<string, string>();
-    for (const a of ack) {
-      const id = a.labelled ? eventIdOf(a, finalIndex) : undefined;
-      if (id) labelled.set(id, a.caseId);
-    }
-    const alertProblems = async () => {
-      const api = await listAlerts(s.url('projection'), supervisor);
-      const raised = (await readTopic(s.topics.caseAlerts, { brokers: i.kafkaBrokers, timeoutMs: 120_000 }))
-        .map((m) => JSON.parse(m.value?.toString('utf8') ?? 'null') as { type: string; data: { alertId: string; caseId: string; rule: string; evidence: string[] } })
-        .filter((e) => e.type === 'alert.raised.v1')
-        .map((e) => e.data);
-      return { api, raised, problems: checkAlerts(api, raised, labelled) };
-    };
-    const alerts = (await waitUntil('every alert once in GET /v1/alerts and on the alerts topic', settleMs, async () => {
-      const r = await alertProblems();
-      return r.problems.length === 0 ? r : undefined;
-    })) ?? (await alertProblems());
-    problems.push(...alerts.problems);
+  problems.push(...verified.problems);
+  if (verified.alerts) {
     const byRule = new Map<string, number>();
-    for (const a of alerts.api) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
-    log(`alerts: ${alerts.api.length} in GET /v1/alerts (${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}), ${alerts.raised.length} alert.raised messages; ${labelled.size} labelled interventions acknowledged`);
+    for (const a of verified.alerts.api) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
+    log(`alerts: ${verified.alerts.api.length} in GET /v1/alerts (${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}), ${verified.alerts.raised.length} alert.raised messages; ${verified.labelled.size} labelled interventions acknowledged`);
   }
-
-  for (const svc of s.system.services) {
-    const res = await fetch(`${svc.url}/health/ready`).catch(() => undefined);
-    if (!res?.ok) problems.push({ what: 'service not ready after the run', detail: `${svc.name}: ${res ? res.status : 'no answer'}` });
-  }
+  problems.push(...(await checkReady(s.system.services)));
 
   console.log('\n=== faults under load: summary ===');
   console.log(`services: ${only.join(', ')}${withProjection ? '' : ' (projection left out)'}`);
   console.log(`faults: ${faults.map((f) => `${f.fault} (${(f.ms / 1_000).toFixed(1)} s)`).join('; ')}`);
   console.log(`requests ${stats.sent}; acknowledged ${ack.length}: referrals ${count('referral')}, interventions ${count('intervention')} (labelled ${ack.filter((a) => a.labelled).length}), closure requests ${count('closure')}`);
   console.log(`not acknowledged: ${JSON.stringify(stats.refused)}`);
-  console.log(`case-events: ${finalIndex.messages} messages, ${finalIndex.repeats} redelivered copies of an event id (allowed: at-least-once)`);
+  console.log(`case-events: ${verified.index.messages} messages, ${verified.index.repeats} redelivered copies of an event id (allowed: at-least-once)`);
   console.log(`problems: ${problems.length}`);
   for (const p of problems.slice(0, 40)) console.log(`  ${p.what}: ${p.detail}`);
   console.log(`elapsed ${((Date.now() - started) / 1_000).toFixed(0)} s`);

@@ -7,15 +7,16 @@
 // events on both topics split each latency into its hops. Run on demand; not part of the test suite.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { IncomingMessage } from '@syv/messaging';
-import { readTopic } from '@syv/test-harness';
+import { readTopic, startOwnInfra, type OwnInfra } from '@syv/test-harness';
 import { connectSse, type SseClient } from '../e2e/support/sse.js';
 import { elapsedLog, parseOptions, positiveInt } from './lib/args.js';
-import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
 import { startOwnSystem } from './lib/own-system.js';
+import { repoRoot } from './lib/paths.js';
 import { startBenchSystem, type BenchSystem } from './lib/system.js';
 import { atFixedRate, type ScheduleReport } from './freshness/schedule.js';
 import { distribution, header, row } from './freshness/stats.js';
@@ -116,7 +117,7 @@ const SERVICES = ['referral', 'intervention', 'case-closure', 'projection'] as c
 
 async function startFreshnessSystem(): Promise<System> {
   if (!values['own-postgres']) return startBenchSystem({ only: [...SERVICES], basePort: int('base-port'), kafkaPort: int('kafka-port'), log });
-  const infra: OwnInfra = await startOwnInfra({ name: 'freshness', pgPort: int('pg-port'), kafkaPort: int('kafka-port'), log });
+  const infra: OwnInfra = await startOwnInfra({ dataDir: join(repoRoot, '.data', 'bench-freshness'), pgPort: int('pg-port'), kafkaPort: int('kafka-port'), log });
   try {
     const own = await startOwnSystem(infra, { only: [...SERVICES], basePort: int('base-port') });
     return {

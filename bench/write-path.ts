@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { startOwnInfra, type OwnInfra } from './lib/own-infra.js';
+import { startOwnInfra, type OwnInfra } from '@syv/test-harness';
 import { startOwnSystem, type OwnSystem } from './lib/own-system.js';
 import { repoRoot } from './lib/paths.js';
 import { measure, type Measurement } from './write-path/measure.js';
@@ -120,7 +120,7 @@ let sys: OwnSystem | undefined;
 let plain: ChildProcess | undefined;
 let failed = false;
 try {
-  infra = await startOwnInfra({ name: 'write-path', pgPort: int('pg-port'), kafkaPort: int('kafka-port'), log });
+  infra = await startOwnInfra({ dataDir: join(repoRoot, '.data', 'bench-write-path'), pgPort: int('pg-port'), kafkaPort: int('kafka-port'), log });
   sys = await startOwnSystem(infra, {
     only: ['referral', 'intervention'],
     basePort,

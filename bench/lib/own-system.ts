@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { startSystem, type RunningSystem, type ServiceName } from '@syv/launcher';
 import { ensureTopics, keepForever } from '@syv/messaging';
 import { mintDevToken, type Role } from '@syv/service-kit';
-import type { OwnInfra } from './own-infra.js';
+import type { OwnInfra } from '@syv/test-harness';
 import { repoRoot } from './paths.js';
 import { BENCH_JWT_SECRET } from './system.js';
 

@@ -26,12 +26,18 @@ export interface E2eSystem {
  * The services as real processes on their own ports, with this test file's own database and
  * topics, against the run's real Kafka and PostgreSQL. A failed start reports the services' output;
  * all of it goes to `.data/e2e-logs/<file>.log` (at `E2E_LOG_LEVEL`, default info), and also to the
- * console when `E2E_LOG_LEVEL` is set. `env` adds to every service's variables.
+ * console when `E2E_LOG_LEVEL` is set. `env` adds to every service's variables. `infra` puts the
+ * database and topics on a server and broker of the file's own (one it restarts) instead of the run's.
  */
-export async function startE2eSystem(opts: { only?: ServiceName[]; basePort: number; env?: Record<string, string> }): Promise<E2eSystem> {
-  const db = await createTestDatabase('e2e');
-  const topics = await createTestTopics('e2e');
-  const infra = testInfra();
+export async function startE2eSystem(opts: {
+  only?: ServiceName[];
+  basePort: number;
+  env?: Record<string, string>;
+  infra?: { databaseUrl: string; kafkaBrokers: string[] };
+}): Promise<E2eSystem> {
+  const infra = opts.infra ?? testInfra();
+  const db = await createTestDatabase('e2e', infra);
+  const topics = await createTestTopics('e2e', 3, infra);
   const ports = { referral: opts.basePort + 1, intervention: opts.basePort + 2, 'case-closure': opts.basePort + 3, projection: opts.basePort + 4, console: opts.basePort + 5 };
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const log = createWriteStream(resetE2eLog(expect.getState().testPath ?? 'e2e'));

@@ -14,9 +14,12 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** A fresh database per test file: costs milliseconds where a server costs seconds. */
-export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
-  const { databaseUrl } = testInfra();
+/**
+ * A fresh database per test file: costs milliseconds where a server costs seconds. `on` names
+ * another server's maintenance database (a file's own server that it restarts); by default the test run's.
+ */
+export async function createTestDatabase(prefix = 't', on: { databaseUrl: string } = testInfra()): Promise<TestDatabase> {
+  const { databaseUrl } = on;
   const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();

@@ -5,3 +5,4 @@ export { waitFor } from './wait.js';
 export { followTopic, readTopic } from './read-topic.js';
 export { createPrng, type Prng } from './prng.js';
 export { repoRoot } from './paths.js';
+export { startOwnInfra, type OwnInfra } from './own-infra.js';

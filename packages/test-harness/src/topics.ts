@@ -7,11 +7,14 @@ export interface TestTopics {
   caseAlerts: string;
 }
 
-/** Topic names of this test file only, created up front like production creates its own. */
-export async function createTestTopics(prefix = 't', partitions = 3): Promise<TestTopics> {
+/**
+ * Topic names of this test file only, created up front like production creates its own. `on` names
+ * other brokers (a file's own broker that it restarts); by default the test run's.
+ */
+export async function createTestTopics(prefix = 't', partitions = 3, on: { kafkaBrokers: string[] } = testInfra()): Promise<TestTopics> {
   const suffix = `${prefix}-${randomBytes(4).toString('hex')}`;
   const topics = { caseEvents: `case-events-${suffix}`, caseAlerts: `case-alerts-${suffix}` };
-  await ensureTopics({ brokers: testInfra().kafkaBrokers, clientId: 'test-harness' }, [
+  await ensureTopics({ brokers: on.kafkaBrokers, clientId: 'test-harness' }, [
     { name: topics.caseEvents, partitions, config: keepForever },
     { name: topics.caseAlerts, partitions, config: keepForever },
   ]);

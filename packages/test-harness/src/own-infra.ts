@@ -1,12 +1,13 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, startLocalKafka, type EmbeddedPostgres, type LocalKafka } from '@syv/infra';
-import { repoRoot } from './paths.js';
+import { localKafkaStatus, startEmbeddedPostgres, startLocalKafka, type EmbeddedPostgres, type LocalKafka } from '@syv/infra';
 
 /**
- * A broker and a PostgreSQL server that belong to this bench run alone, on ports of its own and
- * data directories under .data/bench-<name>. Fault runs restart them; the machine's PostgreSQL at
- * 127.0.0.1:5432 and other people's brokers are never touched.
+ * A broker and a PostgreSQL server that belong to one run alone (a bench, or a test file that
+ * restarts them), on ports of its own and data directories under its own directory. Fault runs
+ * restart them; the machine's PostgreSQL at 127.0.0.1:5432 and the test run's shared broker are
+ * never touched.
  */
 export interface OwnInfra {
   /** Maintenance database `postgres` on the embedded server. */
@@ -23,10 +24,16 @@ export interface OwnInfra {
 }
 
 interface OwnInfraOptions {
-  name: string;
+  /** PostgreSQL's cluster goes in `pg/` and the broker's in `kafka/` below it. */
+  dataDir: string;
   pgPort: number;
   /** Omit for a run that needs no broker. */
   kafkaPort?: number;
+  /**
+   * Start the broker on an empty log: topics of earlier runs are throwaway and would otherwise pile
+   * up. A broker still running from the directory is left for startLocalKafka to judge.
+   */
+  freshKafka?: boolean;
   log: (msg: string) => void;
 }
 
@@ -37,9 +44,11 @@ function withDatabase(url: string, database: string): string {
 }
 
 export async function startOwnInfra(opts: OwnInfraOptions): Promise<OwnInfra> {
-  const base = join(repoRoot, '.data', `bench-${opts.name}`);
-  const pgOpts = { dataDir: join(base, 'pg'), port: opts.pgPort, log: opts.log };
-  const kafkaOpts = opts.kafkaPort === undefined ? undefined : { dataDir: join(base, 'kafka'), port: opts.kafkaPort, controllerPort: opts.kafkaPort + 1, log: opts.log };
+  const pgOpts = { dataDir: join(opts.dataDir, 'pg'), port: opts.pgPort, log: opts.log };
+  const kafkaOpts = opts.kafkaPort === undefined ? undefined : { dataDir: join(opts.dataDir, 'kafka'), port: opts.kafkaPort, controllerPort: opts.kafkaPort + 1, log: opts.log };
+  if (kafkaOpts && opts.freshKafka && (await localKafkaStatus({ dataDir: kafkaOpts.dataDir })).state !== 'running') {
+    rmSync(kafkaOpts.dataDir, { recursive: true, force: true });
+  }
   let postgres: EmbeddedPostgres = await startEmbeddedPostgres(pgOpts);
   let kafka: LocalKafka | undefined;
   try {

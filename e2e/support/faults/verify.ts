@@ -22,7 +22,7 @@ export interface TopicIndex {
   events: CaseEvent[];
 }
 
-export async function indexCaseEvents(brokers: string[], topic: string): Promise<TopicIndex> {
+async function indexCaseEvents(brokers: string[], topic: string): Promise<TopicIndex> {
   const messages = await readTopic(topic, { brokers, timeoutMs: 120_000 });
   const seen = new Set<string>();
   const index: TopicIndex = { messages: messages.length, repeats: 0, invalid: [], eventIds: new Map(), events: [] };
@@ -55,7 +55,7 @@ export interface Problem {
 }
 
 /** Every acknowledged write on the topic under exactly one event id. */
-export function checkTopic(acknowledged: Acknowledged[], index: TopicIndex): Problem[] {
+function checkTopic(acknowledged: Acknowledged[], index: TopicIndex): Problem[] {
   const problems: Problem[] = index.invalid.map((detail) => ({ what: 'invalid event on case-events', detail }));
   for (const a of acknowledged) {
     const n = index.eventIds.get(`${a.kind}:${a.id}`)?.size ?? 0;
@@ -65,7 +65,7 @@ export function checkTopic(acknowledged: Acknowledged[], index: TopicIndex): Pro
 }
 
 /** The event id that recorded each acknowledged write (after checkTopic passed). */
-export function eventIdOf(a: Acknowledged, index: TopicIndex): string | undefined {
+function eventIdOf(a: Acknowledged, index: TopicIndex): string | undefined {
   return [...(index.eventIds.get(`${a.kind}:${a.id}`) ?? [])][0];
 }
 
@@ -75,7 +75,7 @@ async function getJson<T>(url: string, token: string): Promise<{ status: number;
 }
 
 /** Each acknowledged write's event appears exactly once in the projection's history of its case. */
-export async function checkReadModel(projection: string, token: string, acknowledged: Acknowledged[], index: TopicIndex): Promise<Problem[]> {
+async function checkReadModel(projection: string, token: string, acknowledged: Acknowledged[], index: TopicIndex): Promise<Problem[]> {
   const wantedByCase = new Map<string, string[]>();
   for (const a of acknowledged) {
     const id = eventIdOf(a, index);
@@ -105,7 +105,7 @@ interface AlertItem {
   evidence: string[];
 }
 
-export async function listAlerts(projection: string, token: string): Promise<AlertItem[]> {
+async function listAlerts(projection: string, token: string): Promise<AlertItem[]> {
   const items: AlertItem[] = [];
   for (let offset: number | null = 0; offset !== null; ) {
     const res: { status: number; body: { items: AlertItem[]; next: number | null } } = await getJson(`${projection}/v1/alerts?limit=500&offset=${offset}`, token);
@@ -123,7 +123,7 @@ const flagKey = (a: { caseId: string; rule: string; evidence: string[] }) => `${
  * the alerts topic, the same ids in both, and one LABELLING_LANGUAGE alert for every acknowledged
  * labelled intervention.
  */
-export function checkAlerts(api: AlertItem[], raisedOnTopic: AlertItem[], labelledEventIds: Map<string, string>): Problem[] {
+function checkAlerts(api: AlertItem[], raisedOnTopic: AlertItem[], labelledEventIds: Map<string, string>): Problem[] {
   const problems: Problem[] = [];
   const byKey = new Map<string, Set<string>>();
   const apiIds = new Map<string, number>();
@@ -150,4 +150,86 @@ export function checkAlerts(api: AlertItem[], raisedOnTopic: AlertItem[], labell
     if (n !== 1) problems.push({ what: 'labelled intervention not alerted exactly once', detail: `case ${caseId}, event ${eventId}: ${n} alerts` });
   }
   return problems;
+}
+
+/** Every service answers /health/ready. */
+export async function checkReady(services: readonly { name: string; url: string }[]): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const svc of services) {
+    const res = await fetch(`${svc.url}/health/ready`, { signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+    if (!res?.ok) problems.push({ what: 'service not ready after the run', detail: `${svc.name}: ${res ? res.status : 'no answer'}` });
+  }
+  return problems;
+}
+
+export interface Verified {
+  problems: Problem[];
+  index: TopicIndex;
+  /** Acknowledged interventions with a labelling phrase, by event id: each must have raised one alert. */
+  labelled: Map<string, string>;
+  /** Left out when there was no projection to ask. */
+  alerts?: { api: AlertItem[]; raised: AlertItem[] };
+}
+
+/**
+ * The proofs of a fault run, each given up to `settleMs` for what is still on its way downstream
+ * (a relay catching up after a restart): every acknowledged write on case-events under exactly one
+ * event id; with a projection, each in its read model exactly once, and each alert raised exactly
+ * once, in GET /v1/alerts and on the alerts topic alike.
+ */
+export async function verifyAcknowledged(opts: {
+  brokers: string[];
+  topics: { caseEvents: string; caseAlerts: string };
+  acknowledged: Acknowledged[];
+  projection?: { url: string; token: string };
+  settleMs: number;
+  log: (msg: string) => void;
+}): Promise<Verified> {
+  const { brokers, topics, acknowledged: ack, settleMs, log } = opts;
+  async function waitUntil<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+    const deadline = Date.now() + settleMs;
+    for (;;) {
+      const got = await attempt().catch(() => undefined);
+      if (got !== undefined || Date.now() > deadline) return got;
+      log(`waiting for ${what}…`);
+      await new Promise((r) => setTimeout(r, 3_000));
+    }
+  }
+
+  const problems: Problem[] = [];
+  const settled = await waitUntil('every acknowledged write on case-events', async () => {
+    const idx = await indexCaseEvents(brokers, topics.caseEvents);
+    return checkTopic(ack, idx).length === 0 ? idx : undefined;
+  });
+  const index = settled ?? (await indexCaseEvents(brokers, topics.caseEvents));
+  problems.push(...checkTopic(ack, index));
+  log(`case-events: ${index.messages} messages, ${index.events.length} distinct event ids, ${index.repeats} redelivered copies`);
+  const labelled = new Map<string, string>();
+  for (const a of ack) {
+    const id = a.labelled ? eventIdOf(a, index) : undefined;
+    if (id) labelled.set(id, a.caseId);
+  }
+  if (!opts.projection) return { problems, index, labelled };
+
+  const { url, token } = opts.projection;
+  const rm = await waitUntil('the read model to hold every acknowledged write', async () => {
+    const p = await checkReadModel(url, token, ack, index);
+    return p.length === 0 ? p : undefined;
+  });
+  problems.push(...(rm ?? (await checkReadModel(url, token, ack, index))));
+  const alertProblems = async () => {
+    const api = await listAlerts(url, token);
+    const raised = (await readTopic(topics.caseAlerts, { brokers, timeoutMs: 120_000 }))
+      .map((m) => JSON.parse(m.value?.toString('utf8') ?? 'null') as { type: string; data: AlertItem })
+      .filter((e) => e.type === 'alert.raised.v1')
+      .map((e) => e.data);
+    return { api, raised, problems: checkAlerts(api, raised, labelled) };
+  };
+  const alerts =
+    (await waitUntil('every alert once in GET /v1/alerts and on the alerts topic', async () => {
+      const r = await alertProblems();
+      return r.problems.length === 0 ? r : undefined;
+    })) ?? (await alertProblems());
+  problems.push(...alerts.problems);
+  return { problems, index, labelled, alerts: { api: alerts.api, raised: alerts.raised } };
 }

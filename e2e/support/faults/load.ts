@@ -15,13 +15,13 @@ export interface Acknowledged {
   labelled: boolean;
 }
 
-interface LoadStats {
+export interface LoadStats {
   acknowledged: Acknowledged[];
   sent: number;
   refused: Record<string, number>;
 }
 
-interface LoadOptions {
+export interface LoadOptions {
   urls: { referral: string; intervention: string; caseClosure: string };
   token: string;
   area: string;
@@ -34,10 +34,10 @@ interface LoadOptions {
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 const pick = <T>(xs: T[]): T | undefined => xs[Math.floor(Math.random() * xs.length)];
 
-export const newLoadStats = (): LoadStats => ({ acknowledged: [], sent: 0, refused: {} });
+const newLoadStats = (): LoadStats => ({ acknowledged: [], sent: 0, refused: {} });
 
 /** Runs until opts.until or maxRequests; fills `stats` as it goes so the caller can show progress. */
-export async function runLoad(opts: LoadOptions, stats: LoadStats): Promise<void> {
+async function runLoad(opts: LoadOptions, stats: LoadStats): Promise<void> {
   let stopped = false;
   void opts.until.then(() => {
     stopped = true;
@@ -122,4 +122,62 @@ export async function runLoad(opts: LoadOptions, stats: LoadStats): Promise<void
   }
 
   await Promise.all(Array.from({ length: opts.concurrency }, loop));
+}
+
+export interface Fault {
+  name: string;
+  /** Resolves once what it broke is back (a service ready, a server answering). */
+  run(): Promise<unknown>;
+}
+
+export interface FaultDone {
+  fault: string;
+  ms: number;
+  /** Writes acknowledged when the fault began and when it was over. */
+  acknowledgedBefore: number;
+  acknowledgedAfter: number;
+}
+
+/**
+ * The load, with the faults one after another: `gapMs` of load before the first, between each two
+ * and after the last, then the load stops (or sooner, at maxRequests). After a fault the next one
+ * also waits (up to `recoverMs`) for a write acknowledged since it was over, so that each fault
+ * meets a system that is taking writes again rather than one still recovering from the last. A
+ * fault that throws (what it broke did not come back) rejects, after the load has stopped.
+ */
+export async function loadUnderFaults(opts: {
+  load: Omit<LoadOptions, 'until'>;
+  faults: Fault[];
+  gapMs: number;
+  recoverMs?: number;
+  log: (msg: string) => void;
+}): Promise<{ stats: LoadStats; faults: FaultDone[] }> {
+  const { log, gapMs, recoverMs = 30_000 } = opts;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const stats = newLoadStats();
+  const done: FaultDone[] = [];
+  const faultsDone = (async () => {
+    await sleep(gapMs);
+    for (const fault of opts.faults) {
+      const acknowledgedBefore = stats.acknowledged.length;
+      log(`fault: ${fault.name} (${acknowledgedBefore} writes acknowledged so far)`);
+      const t0 = Date.now();
+      await fault.run();
+      const acknowledgedAfter = stats.acknowledged.length;
+      done.push({ fault: fault.name, ms: Date.now() - t0, acknowledgedBefore, acknowledgedAfter });
+      log(`fault: ${fault.name} — back after ${Date.now() - t0} ms`);
+      await sleep(gapMs);
+      const deadline = Date.now() + recoverMs;
+      while (stats.acknowledged.length === acknowledgedAfter && stats.sent < opts.load.maxRequests && Date.now() < deadline) await sleep(250);
+      if (stats.acknowledged.length === acknowledgedAfter) log(`fault: ${fault.name} — no write acknowledged since`);
+    }
+  })();
+  const progress = setInterval(() => log(`load: ${stats.sent} sent, ${stats.acknowledged.length} acknowledged, not acknowledged ${JSON.stringify(stats.refused)}`), 5_000);
+  try {
+    await runLoad({ ...opts.load, until: faultsDone.catch(() => undefined) }, stats);
+  } finally {
+    clearInterval(progress);
+  }
+  await faultsDone;
+  return { stats, faults: done };
 }
