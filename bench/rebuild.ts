@@ -37,6 +37,8 @@ Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y
   --watch-after S    seconds to keep sampling RSS after the rebuild, while the sweep runs (default 120)
   --sweep-ms N       the projection's SWEEP_INTERVAL_MS (default 30000)
   --slice N          the projection's APPLY_SLICE_SIZE, most events per transaction (default: its own)
+  --partitions P     partitions of the case-events topic (default 3)
+  --instances N      projection instances in one consumer group (default 1); RSS is the first's
   --concurrency N    the projection's APPLY_PARTITIONS_CONCURRENTLY (default: its own)
   --cpu-prof DIR     write a CPU profile of the projection into DIR (read it with Chrome DevTools)
   --burst N          after the watch, publish about N more events (new cases) into the running
@@ -52,7 +54,7 @@ Own ports: Kafka 19796, projection 18304. Needs kcat (Debian: apt-get install -y
 Progress goes to stderr; the results table to stdout. Exits non-zero if the projection does not
 apply the whole topic, or dies.`;
 
-const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', burst: '0', replay: false, sealed: false, json: '' });
+const opts = parseOptions(USAGE, { cases: '100000', shape: 'mixed', 'max-sessions': '24', 'watch-after': '120', 'sweep-ms': '30000', slice: '', concurrency: '', 'cpu-prof': '', burst: '0', replay: false, sealed: false, partitions: '3', instances: '1', json: '' });
 const CASES = positiveInt('cases', opts.cases, USAGE);
 const SHAPE = opts.shape;
 if (SHAPE !== 'mixed' && SHAPE !== 'thin') {
@@ -64,6 +66,8 @@ const WATCH_AFTER_S = positiveInt('watch-after', opts['watch-after'], USAGE);
 const SWEEP_MS = positiveInt('sweep-ms', opts['sweep-ms'], USAGE);
 const JSON_OUT = opts.json;
 const SEALED = opts.sealed === true;
+const PARTITIONS = positiveInt('partitions', opts.partitions, USAGE);
+const INSTANCES = positiveInt('instances', opts.instances, USAGE);
 
 if (spawnSync('kcat', ['-V']).status !== 0) {
   console.error('kcat is not installed: it reads the topic raw as the ceiling. On Debian: apt-get install -y kcat');
@@ -210,6 +214,8 @@ let clientDecode = { ms: 0, messages: 0 };
 let t0 = 0;
 const sys = await startBenchSystem({
   only: ['projection'],
+  partitions: PARTITIONS,
+  projections: INSTANCES,
   basePort: 18300,
   kafkaPort: 19796,
   log,
@@ -234,7 +240,7 @@ const sys = await startBenchSystem({
     log(`kafkajs (eachBatch, nothing done): ${fmt(client.messages)} messages in ${(client.ms / 1000).toFixed(1)} s`);
     clientDecode = await clientRead(kafkaBrokers, caseEventsTopic, published, true);
     log(`kafkajs + decoding and validating each event: ${fmt(clientDecode.messages)} messages in ${(clientDecode.ms / 1000).toFixed(1)} s`);
-    log('starting the projection on the full topic (a rebuild from offset 0)');
+    log(`starting ${INSTANCES === 1 ? 'the projection' : `${INSTANCES} projection instances`} on the full topic of ${PARTITIONS} partitions (a rebuild from offset 0)`);
     t0 = performance.now(); // the rebuild's time includes the process starting, migrating and joining
   },
 });
@@ -246,7 +252,7 @@ const db = new pg.Client({ connectionString: sys.databaseUrl });
 try {
   if (!pid) throw new Error('the projection has no pid');
   let died = false;
-  void projection.exited.then(() => (died = true));
+  for (const p of sys.projections) void p.exited.then(() => (died = true));
   await db.connect();
   const sample = async () => {
     const { rows } = await db.query<{ applied: string | null; cases: string | null }>(
@@ -272,8 +278,9 @@ try {
   }
   const rebuildS = samples.find((x) => x.applied === last.applied)!.s;
   const rebuildRss = samples.map((x) => x.rssMiB);
-  const metricsText = await (await fetch(`${sys.url('projection')}/metrics`)).text();
-  const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
+  // Summed over the instances: each applies the partitions it was given.
+  const metricsTexts = await Promise.all(sys.projections.map(async (p) => (await fetch(`${p.url}/metrics`)).text()));
+  const metric = (name: string) => metricsTexts.reduce((sum, text) => sum + Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN), 0);
   const slices = { transactions: metric('projection_apply_transactions'), events: metric('projection_events_applied') };
 
   // After the rebuild: the sweep runs over every open case; a supervisor lists cases and stats.
