@@ -51,6 +51,9 @@ export function eventDetail(e) {
       return [h('p', { class: 'detail' }, `Rejected by ${d.rejectedBy}.`), free('Rationale', d.rationale)];
     case 'case.reopened':
       return [free('Reason', d.reason)];
+    case 'record.amended':
+      // The record as first written stays above, in its own place; this is what it reads now, and why.
+      return [h('p', { class: 'detail' }, `The ${words(d.field)} of the ${words(String(d.recordType ?? '').replace(/\.v\d+$/, '').replace(/[.-]/g, ' '))} (event ${String(d.recordId).slice(0, 8)}) corrected by ${e.actor?.sub ?? 'someone'}.`), free('Now reads', d.text), free('Why', d.reason)];
     case 'child.erased':
       return [h('p', { class: 'detail' }, `By ${d.erasedBy}; legal basis: ${words(d.legalBasis)}. The child's free texts read as [erased]; flags, dates and agencies remain.`), free('Reason', d.reason)];
     default:

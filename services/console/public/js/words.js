@@ -36,6 +36,7 @@ const EVENT_WORDS = {
   'case.closed': 'Case closed',
   'closure.rejected': 'Closure rejected',
   'case.reopened': 'Case reopened',
+  'record.amended': 'Text corrected',
   'child.erased': "Child's personal texts erased",
 };
 export const eventName = (type) => String(type).replace(/\.v\d+$/, '');
