@@ -25,6 +25,17 @@ let auditor: string;
 
 const post = <T>(base: string, path: string, body: unknown) => postCommand<T>(base, path, worker, body);
 
+/** A new child referred by the police as at high risk of exploitation, `daysAgo` days ago. */
+const referHighRisk = (daysAgo: number) =>
+  post<{ caseId: string }>(urls.referral, '/v1/referrals', {
+    childId: `child-${randomUUID().slice(0, 8)}`,
+    area: AREA,
+    sourceAgency: 'police',
+    concerns: ['criminal_exploitation'],
+    riskLevel: 'high',
+    receivedAt: iso(daysAgo),
+  });
+
 /** A write on the case once the intervention service's case view knows it. */
 async function onCase<T>(caseId: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
   return waitFor(
@@ -79,14 +90,7 @@ describe('narrative and voice on the record', () => {
   });
 
   it("the child's views and the kinds of harm outside the home reach the case summary; kinds that contradict the yes/no are refused naming the field", async () => {
-    const referral = await post<{ caseId: string }>(urls.referral, '/v1/referrals', {
-      childId: `child-${randomUUID().slice(0, 8)}`,
-      area: AREA,
-      sourceAgency: 'police',
-      concerns: ['criminal_exploitation'],
-      riskLevel: 'high',
-      receivedAt: iso(15),
-    });
+    const referral = await referHighRisk(15);
     expect(referral.status).toBe(201);
     const { caseId } = referral.body;
 
@@ -137,14 +141,7 @@ describe('narrative and voice on the record', () => {
   });
 
   it('a text that blamed the child, corrected by its author: the record shows the new text marked as corrected, the flag clears, the history keeps both versions; others are refused', async () => {
-    const referral = await post<{ caseId: string }>(urls.referral, '/v1/referrals', {
-      childId: `child-${randomUUID().slice(0, 8)}`,
-      area: AREA,
-      sourceAgency: 'police',
-      concerns: ['criminal_exploitation'],
-      riskLevel: 'high',
-      receivedAt: iso(12),
-    });
+    const referral = await referHighRisk(12);
     expect(referral.status).toBe(201);
     const { caseId } = referral.body;
     const written = 'Met at the station. He is streetwise and knows what he is doing.';

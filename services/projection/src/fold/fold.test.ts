@@ -134,32 +134,30 @@ describe('a case state, event by event', () => {
 });
 
 describe('a slice of events', () => {
-  it('given a mixed log, when folded in slices cut anywhere, then every case ends in the state folded one event at a time', () => {
-    const log = positioned(mixedLog(60, 9, START));
+  /** The log folded one event at a time, and folded in slices of 1..300 events cut at random. */
+  function foldedBothWays(events: readonly CaseEvent[], seed: number) {
+    const log = positioned(events);
     const oneByOne = log.reduce((states, p) => new Map([...states, ...foldEvents(states, [p], settings).cases]), new Map<string, CaseState>());
-    const rnd = createPrng(17).next;
-    let states = new Map<string, CaseState>();
+    const rnd = createPrng(seed).next;
+    let sliced = new Map<string, CaseState>();
     for (let i = 0; i < log.length; ) {
       const n = 1 + Math.floor(rnd() * 300);
-      states = new Map([...states, ...foldEvents(states, log.slice(i, i + n), settings).cases]);
+      sliced = new Map([...sliced, ...foldEvents(sliced, log.slice(i, i + n), settings).cases]);
       i += n;
     }
-    expect(states).toEqual(oneByOne);
+    return { oneByOne, sliced };
+  }
+
+  it('given a mixed log, when folded in slices cut anywhere, then every case ends in the state folded one event at a time', () => {
+    const { oneByOne, sliced } = foldedBothWays(mixedLog(60, 9, START), 17);
+    expect(sliced).toEqual(oneByOne);
   });
 
   it('given a mixed log with notes corrected later, when folded in slices cut anywhere, then every case ends in the state folded one event at a time', () => {
     const events = mixedLog(60, 11, START, { corrections: true });
     expect(events.filter((e) => e.type === 'record.amended.v1').length, 'the log holds corrections').toBeGreaterThan(20);
-    const log = positioned(events);
-    const oneByOne = log.reduce((states, p) => new Map([...states, ...foldEvents(states, [p], settings).cases]), new Map<string, CaseState>());
-    const rnd = createPrng(23).next;
-    let states = new Map<string, CaseState>();
-    for (let i = 0; i < log.length; ) {
-      const n = 1 + Math.floor(rnd() * 300);
-      states = new Map([...states, ...foldEvents(states, log.slice(i, i + n), settings).cases]);
-      i += n;
-    }
-    expect(states).toEqual(oneByOne);
+    const { oneByOne, sliced } = foldedBothWays(events, 23);
+    expect(sliced).toEqual(oneByOne);
   });
 });
 
