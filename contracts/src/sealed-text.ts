@@ -44,11 +44,13 @@ export const writtenTextSchema = (max: number, opts: { required: boolean }) =>
  * neither.
  */
 export const personalTextSchema = (max: number, opts: { required: boolean }) => {
-  return z.union([writtenTextSchema(max, opts), sealedTextSchema(max)], {
+  // The sealed form first: every text written since sealing is sealed, and a branch that fails
+  // costs an error object, so the common case passes on the first try.
+  return z.union([sealedTextSchema(max), writtenTextSchema(max, opts)], {
     error: (issue) => {
       if (typeof issue.input === 'string' && isSealedText(issue.input)) return SEALED_MESSAGE;
       const errors = (issue as { errors?: { message: string }[][] }).errors;
-      return errors?.[0]?.[0]?.message ?? 'must be text';
+      return errors?.[1]?.[0]?.message ?? 'must be text';
     },
   });
 };
