@@ -278,6 +278,12 @@ describe("a child's erasure", () => {
         .replace(JSON.stringify(before.record.incidents[0]?.description), JSON.stringify(ERASED)),
     ) as CaseRecord;
     expect(withoutTextFlags(erased)).toEqual(withoutTextFlags(expected));
+    // Nothing of the erased child can be written back through a correction, not even a text the record never had.
+    for (const field of ['notes', 'childViews']) {
+      const again = await post<{ code: string }>(urls.intervention, `/v1/records/${before.record.interventions[0]?.eventId}/amendments`, tokens.worker, { field, text: 'Written after the erasure.', reason: 'A late correction.' });
+      expect(again.status, JSON.stringify(again.body)).toBe(409);
+      expect(again.body.code).toBe('TEXT_ERASED');
+    }
     // A subject access request now finds the texts erased, and the key too.
     const access = await subjectAccess();
     expect(access.status).toBe(200);

@@ -132,7 +132,7 @@ const env: Record<string, string> = {
   DATABASE_URL: infra.databaseUrl,
   KAFKA_BROKERS: infra.kafkaBrokers.join(','),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  // The console forwards /api/<service>/* to these.
+  // The console forwards /api/<service>/* to these; the referral service asks the projection for a subject access document.
   REFERRAL_URL: local('referral'),
   INTERVENTION_URL: local('intervention'),
   CASE_CLOSURE_URL: local('case-closure'),

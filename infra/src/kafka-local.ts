@@ -623,7 +623,8 @@ export async function startLocalKafkaCluster(opts: LocalKafkaClusterOptions): Pr
       if (current.exitCode() === undefined) throw new LocalKafkaError('ALREADY_RUNNING', `${what(spec)} still runs (pid ${current.pid})`);
       // Forgets the ended process: its exit hook and, if still there, its pid file.
       await current.stop();
-      await prepareNode(spec, libsDir, log);
+      // A node whose storage is gone is formatted again with the cluster's one id, never one of its own.
+      await prepareNode(spec, libsDir, log, count > 1 ? clusterIdIn(dataDir) : undefined);
       log(`starting ${what(spec)} again on 127.0.0.1:${spec.port}`);
       const restarted = Date.now();
       const proc = spawnNode(spec, { libsDir, version, heapMb, log });

@@ -58,7 +58,10 @@ export async function createPublisher(conn: KafkaConnection): Promise<Publisher>
     opening ??= open().finally(() => {
       opening = undefined;
     });
-    producer = await opening;
+    const opened = await opening;
+    // Closed while it was opening: close() has disconnected it, so it is not kept for later sends.
+    if (closed) throw new Error('the publisher is closed');
+    producer = opened;
     return producer;
   }
   return {

@@ -7,7 +7,7 @@ const record: AmendedRecord = {
   caseId: '5b1f3c2e-8a4d-4f6b-9c1e-2d3a4b5c6d01',
   area: 'E09000001',
   actor: { sub: 'sw-author', role: 'social_worker' },
-  erasedFields: [],
+  erased: false,
 };
 
 const command = (by: AmendRecord['by'], field = 'notes'): AmendRecord => ({
@@ -52,10 +52,10 @@ describe('correcting a text of a record', () => {
     expect(decision).toMatchObject({ ok: false, rejection: { code: 'FORBIDDEN' } });
   });
 
-  it('given the text was erased with the child\'s data, when the author corrects it, then it is refused and another field is not', () => {
-    const erased = { ...record, erasedFields: ['notes'] };
+  it("given the record's texts were erased with the child's data, when the author corrects any of them, even one never written, then it is refused", () => {
+    const erased = { ...record, erased: true };
     expect(decideAmendment(command({ sub: 'sw-author', role: 'social_worker' }), erased)).toMatchObject({ ok: false, rejection: { code: 'TEXT_ERASED' } });
-    expect(decideAmendment(command({ sub: 'sw-author', role: 'social_worker' }, 'childViews'), erased).ok).toBe(true);
+    expect(decideAmendment(command({ sub: 'sup-1', role: 'supervisor' }, 'childViews'), erased)).toMatchObject({ ok: false, rejection: { code: 'TEXT_ERASED' } });
   });
 
   it('what can be corrected: the personal texts of a record, never a correction itself, nothing of a record without texts', () => {

@@ -6,7 +6,7 @@ import type { ProblemCode } from '@syv/service-kit';
 // in reports and case recording"). The record itself is never changed; the correction is a fact of
 // its own (record.amended.v1), published by the service that owns the record, sealed under the same
 // child's key, and readers show the corrected text with a marker while the auditor's history keeps
-// both versions. Pure: the shell loads the record and says whether the text was erased.
+// both versions. Pure: the shell loads the record and says whether its texts were erased.
 
 export type AmendmentEvent = DomainEvent<'record.amended.v1'>;
 export type AmendmentRejection = Extract<ProblemCode, 'FORBIDDEN' | 'TEXT_ERASED'>;
@@ -19,8 +19,12 @@ export interface AmendedRecord {
   area: string;
   /** Who recorded it: only they, or a supervisor, may correct it. */
   actor: Actor;
-  /** The texts of the record that were erased with the child's data. */
-  erasedFields: readonly string[];
+  /**
+   * The record's texts were erased with the child's data: a text of it reads as erased, or it was
+   * recorded before an erasure of the child. A correction then would write new text about the child
+   * under a new key, which that erasure no longer covers.
+   */
+  erased: boolean;
 }
 
 export interface AmendRecord {
@@ -58,8 +62,8 @@ export function decideAmendment(command: AmendRecord, record: AmendedRecord): De
   if (by.role !== 'supervisor' && by.sub !== record.actor.sub) {
     return reject('FORBIDDEN', 'Only the worker who wrote this record, or a supervisor, can correct it.');
   }
-  if (record.erasedFields.includes(command.field)) {
-    return reject('TEXT_ERASED', `The ${command.field} of this record was erased with the child's data, so there is nothing to correct.`);
+  if (record.erased) {
+    return reject('TEXT_ERASED', "This record's texts were erased with the child's data, so there is nothing to correct.");
   }
   return accept({
     type: 'record.amended.v1',

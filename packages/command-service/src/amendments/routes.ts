@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AMENDMENT_REASON_MAX, AMENDMENT_TEXT_MAX, writtenTextSchema } from '@syv/contracts';
 import { readEvent } from '@syv/event-store';
 import { openEvent } from '@syv/personal-data';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { notFoundUnlessInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { commandContext } from '../command-context.js';
 import { executeCommand } from '../execute.js';
 import { languageFlagSchema } from '../language.js';
@@ -60,9 +60,8 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
       const stored = await readEvent(service.store.pool, service.store.schema, eventId);
       const record = stored ? fromStoredEvent(stored) : undefined;
       // A record of another area answers as one that does not exist, so ids cannot be probed.
-      if (!record || !canSeeArea(user, record.area)) {
-        throw problem('NOT_FOUND', `There is no record ${eventId} in this service in your areas. A record is corrected at the service that recorded it.`);
-      }
+      notFoundUnlessInArea(user, record?.area, 'NOT_FOUND', `There is no record ${eventId} in this service in your areas. A record is corrected at the service that recorded it.`);
+      if (!record) throw new Error('unreachable: a missing record has no area');
       const fields = amendableFields(record.type);
       if (!fields.includes(field)) {
         const what = fields.length === 0 ? 'has no free text to correct' : `has no text ${field}: its texts are ${fields.join(', ')}`;
@@ -73,7 +72,11 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
       const misfit = correctedTextProblem(record.type, field, text);
       if (misfit) throw problem('VALIDATION_FAILED', `The corrected ${field} does not fit the record: ${misfit}.`, { errors: [{ field: 'body.text', message: misfit }] });
       const child = await service.caseFor(user, record.subject);
-      const { erased } = await openEvent(record, service.keys);
+      // Erased: a text of it reads as erased, or the child was erased after it was recorded (a
+      // record whose texts were all blank has nothing sealed to tell).
+      const { erased: erasedFields } = await openEvent(record, service.keys);
+      const erasures = await service.keys.erasedKeys(child);
+      const erased = erasedFields.length > 0 || erasures.some((k) => k.erasedAt.getTime() >= Date.parse(record.time));
       const amendmentId = randomUUID();
       const answer = await executeCommand({
         store: service.store,
@@ -87,7 +90,7 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
         decide: () =>
           decideAmendment(
             { amendmentId, field, text, reason, by: ctx.actor, at: ctx.now.toISOString() },
-            { id: record.id, type: record.type, caseId: record.subject, area: record.area, actor: record.actor, erasedFields: erased },
+            { id: record.id, type: record.type, caseId: record.subject, area: record.area, actor: record.actor, erased },
           ),
         answer: () => ({ status: 201 as const, body: { amendmentId, recordId: eventId, field, languageFlags: service.languageFlags(record.area, { text, reason }) } }),
       });

@@ -1,5 +1,7 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CaseEvent } from '@syv/contracts';
+import { findLabellingLanguage, type CaseEvent } from '@syv/contracts';
+import { sealEvent } from '@syv/personal-data';
 import { caseStory } from '../testing/case-story.js';
 import type { CaseState } from './case-state.js';
 import { ruleSettingsOf, step } from './step.js';
@@ -77,5 +79,20 @@ describe('a correction of a record\'s text, folded', () => {
     const after = fold(s.events).state;
     expect(after.facts).toEqual(before.facts);
     expect(after.flags).toEqual(before.flags);
+  });
+
+  it('given the record and its correction sealed as the services write them, when folded, then the findings the correction kept (under its field text) stand for the record\'s field', () => {
+    const s = caseStory(START);
+    s.referral(0);
+    const session = s.intervention(1, { notes: 'Met at the hub.' });
+    s.amend(2, session, 'notes', 'He is streetwise, say his teachers.');
+    const key = { keyId: randomUUID(), key: randomBytes(32) };
+    const sealed = s.events.map((e) => sealEvent(e, key, findLabellingLanguage));
+    const amendment = sealed.find((e) => e.type === 'record.amended.v1')!;
+    expect(JSON.stringify(amendment)).not.toContain('streetwise, say');
+    expect((amendment.data as { labelling?: { field: string }[] }).labelling?.map((f) => f.field)).toEqual(['text']);
+    const { state } = fold(sealed);
+    expect(state.flags.find((f) => f.key === `LABELLING_LANGUAGE:${session.data.interventionId}`)?.explanation).toMatch(/"streetwise"/);
+    expect(state.facts.history.interventions[0]?.labelling).toEqual([{ field: 'notes', phrase: 'streetwise', suggestion: expect.any(String) }]);
   });
 });

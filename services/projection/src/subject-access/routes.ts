@@ -7,7 +7,7 @@ import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-
 import { recordAccess } from '../access/access-log.js';
 import { acknowledgementNoteOf } from '../alerts/acknowledge.js';
 import { listAccessLog } from '../audit/access-log-list.js';
-import { listAlerts } from '../alerts/store.js';
+import { listAlerts, type AlertRow } from '../alerts/store.js';
 import { alertView, toAlertView } from '../alerts/views.js';
 import type { ReadModel } from '../read-model/context.js';
 import { loadCaseEvents } from '../read-model/case-events.js';
@@ -23,9 +23,27 @@ import { flagsOfCases } from '../queries/stored-flags.js';
 
 const accessEntry = z.object({ at: z.string(), user: z.string(), role: z.string(), action: z.string() });
 
-/** The most reads of one case, and alerts on it, a document lists: far beyond any real case. */
-const ACCESS_LOG_MAX = 100_000;
-const ALERTS_MAX = 10_000;
+/** Read a page at a time: a document lists every read of the case and every alert on it, however many. */
+const PAGE = 5_000;
+
+async function everyRead(pool: pg.Pool, schema: string, area: string, caseId: string): Promise<z.infer<typeof accessEntry>[]> {
+  const all: z.infer<typeof accessEntry>[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await listAccessLog(pool, schema, { areas: [area], caseId, user: undefined, after, limit: PAGE });
+    all.push(...page.map(({ at, user, role, action }) => ({ at, user, role, action })));
+    if (page.length < PAGE) return all;
+    after = page.at(-1)!.id;
+  }
+}
+
+async function everyAlert(pool: pg.Pool, schema: string, area: string, caseId: string): Promise<AlertRow[]> {
+  const all: AlertRow[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await listAlerts(pool, schema, { areas: [area], caseId, limit: PAGE, offset });
+    all.push(...page);
+    if (page.length < PAGE) return all;
+  }
+}
 
 const heldCase = z.object({
   caseId: z.uuid(),
@@ -86,7 +104,7 @@ export function subjectAccessRoutes(app: ServiceApp, deps: { pool: pg.Pool; read
       const cases = [];
       for (const r of rows) {
         const events = await openEvents(await loadCaseEvents(pool, schema, r.case_id), keys);
-        const alerts = await listAlerts(pool, schema, { areas: [area], caseId: r.case_id, limit: ALERTS_MAX, offset: 0 });
+        const alerts = await everyAlert(pool, schema, area, r.case_id);
         cases.push({
           caseId: r.case_id,
           status: r.status,
@@ -97,7 +115,7 @@ export function subjectAccessRoutes(app: ServiceApp, deps: { pool: pg.Pool; read
           record: { caseId: r.case_id, ...caseRecord(events, rm.languageFor(area)) },
           flags: (flags.get(r.case_id) ?? []).map(liveFlag),
           alerts: (await Promise.all(alerts.map((a) => acknowledgementNoteOf(a, keys)))).map(toAlertView),
-          accessLog: (await listAccessLog(pool, schema, { areas: [area], caseId: r.case_id, user: undefined, after: undefined, limit: ACCESS_LOG_MAX })).map(({ at, user: by, role, action }) => ({ at, user: by, role, action })),
+          accessLog: await everyRead(pool, schema, area, r.case_id),
         });
       }
       await recordAccess(pool, schema, user, ids, 'subject_access');

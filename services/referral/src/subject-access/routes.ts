@@ -79,6 +79,14 @@ async function heldByProjection(base: string, child: string, area: string, autho
     throw problem('NOT_READY', `The projection, which holds the child's case histories, cannot be reached (${(err as Error).message}); nothing was exported. Try again shortly.`);
   }
   if (res.status === 404) throw problem('CHILD_NOT_FOUND', `The child ${child} has no case in area ${area}.`);
+  // A refusal there is a refusal here (a token it does not accept, say a secret that differs between
+  // the services); only a projection that cannot answer is "not ready".
+  if (res.status === 401) throw problem('UNAUTHENTICATED', 'The projection did not accept the token; nothing was exported.');
+  if (res.status === 403) throw problem('FORBIDDEN', 'The projection refused this request for the token given; nothing was exported.');
   if (!res.ok) throw problem('NOT_READY', `The projection, which holds the child's case histories, answered ${res.status}; nothing was exported. Try again shortly.`);
-  return (await res.json()) as { cases: { caseId: string }[] };
+  try {
+    return (await res.json()) as { cases: { caseId: string }[] };
+  } catch (err) {
+    throw problem('NOT_READY', `The projection's answer could not be read (${(err as Error).message}); nothing was exported. Try again shortly.`);
+  }
 }

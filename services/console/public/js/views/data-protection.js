@@ -12,8 +12,15 @@ const LEGAL_BASES = ['right_to_erasure', 'retention_period_ended', 'court_order'
 const childIdInput = (id) => h('input', { id, name: 'childId', required: true, maxlength: '64', pattern: '[A-Za-z0-9._:\\-]+', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-hint` });
 const areaSelect = (id, areas) => h('select', { id, name: 'area', required: true }, areas.map((a) => h('option', { value: a }, a)));
 
-function subjectAccessForm(areas) {
+function subjectAccessForm(areas, signal) {
   const child = childIdInput('sar-child');
+  // The document holds the child's texts as written: the page keeps at most one copy, and none once it is left.
+  let href;
+  const forget = () => {
+    if (href) URL.revokeObjectURL(href);
+    href = undefined;
+  };
+  signal.addEventListener('abort', forget, { once: true });
   const area = areaSelect('sar-area', areas);
   const result = h('div', { id: 'sar-result', 'aria-live': 'polite' });
   const form = h('form', {
@@ -22,12 +29,13 @@ function subjectAccessForm(areas) {
     onsubmit: async (e) => {
       e.preventDefault();
       if (!form.reportValidity()) return;
+      forget();
       mount(result, statusLine('Putting the document together…'));
       try {
         const doc = await api('referral', `/v1/children/${encodeURIComponent(child.value)}/record${query({ area: area.value })}`);
         const events = doc.cases.reduce((n, c) => n + (c.events?.length ?? 0), 0);
         const file = `subject-access-${doc.childId}-${doc.area}.json`;
-        const href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
+        href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
         mount(result, h('div', { class: 'saved', role: 'status', 'data-cases': String(doc.cases.length) },
           h('p', {}, h('strong', {}, 'Ready. '), `${plural(doc.cases.length, 'case')}, ${plural(events, 'event')}, ${plural(doc.dataKeys.length, 'data key')} (${doc.dataKeys.filter((k) => k.erasedAt).length} erased). Generated `, timeEl(doc.generatedAt), '; the request is in the access log.'),
           h('p', {}, h('a', { href, download: file, class: 'button primary', id: 'sar-download' }, `Download ${file}`)),
@@ -112,7 +120,7 @@ export async function dataProtectionView(main, { signal, claims }) {
   const areas = claims?.areas ?? [];
   mount(main,
     heading('Data protection', `Requests about a child’s data in ${areas.join(', ')}.`),
-    subjectAccessForm(areas),
+    subjectAccessForm(areas, signal),
     await retentionList(areas, signal),
     erasureForm(areas));
 }

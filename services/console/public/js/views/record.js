@@ -18,6 +18,9 @@ function onwardOutcome(o) {
   return o.startedAt ? 'support going on' : '—';
 }
 
+/** What a reader shows for a text erased with the child's data. */
+const ERASED = '[erased]';
+
 /** The service that recorded each kind of record: a correction is made there. */
 const OWNER = { referrals: 'referral', allocations: 'referral', onwardReferrals: 'referral', interventions: 'intervention', incidents: 'intervention', riskAssessments: 'intervention' };
 
@@ -37,6 +40,8 @@ function correctedNote(record, field) {
  * record reads as corrected once the case's history has it.
  */
 function correctionForm(kind, record, field, label, text) {
+  // An erased text cannot be corrected: the child's data is gone, and the service refuses.
+  if (text === ERASED) return null;
   const id = `correct-${record.eventId}-${field}`;
   const box = h('textarea', { id: `${id}-text`, name: 'text', rows: '4', maxlength: '10000' });
   box.value = text ?? '';
@@ -80,7 +85,8 @@ const flagsIn = (flags, field) => (flags ?? []).filter((f) => (f.field ?? 'notes
  * phrases marked and their suggestions listed; nothing when the text was not recorded.
  */
 function narrative(label, text, flags, field, correct) {
-  if (!text) return null;
+  // A text cleared by a correction still shows that it was corrected.
+  if (!text) return correct ? correctedNote(correct.record, field) : null;
   const found = flagsIn(flags, field);
   return h('div', { class: 'narrative', 'data-field': field },
     h('p', { class: 'free-text' }, h('span', { class: 'label' }, `${label}: `), markedText(text, found)),
