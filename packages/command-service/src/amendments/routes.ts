@@ -5,7 +5,7 @@ import { readEvent } from '@syv/event-store';
 import { openEvent } from '@syv/personal-data';
 import { notFoundUnlessInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { commandContext } from '../command-context.js';
-import { executeCommand } from '../execute.js';
+import { earlierAnswer, executeCommand } from '../execute.js';
 import { languageFlagSchema } from '../language.js';
 import { problemResponses, writeResponses } from '../openapi.js';
 import type { CommandService } from '../runtime.js';
@@ -27,6 +27,9 @@ const amendmentBody = z
     },
   });
 
+const amendmentAnswer = z.object({ amendmentId: z.uuid(), recordId: z.uuid(), field: z.string(), languageFlags: z.array(languageFlagSchema) });
+type AmendmentAnswer = z.infer<typeof amendmentAnswer>;
+
 /** The body and the event its fields become: route-limits.test.ts holds their bounds equal. */
 export const bodiesAndEvents = [{ route: 'POST /v1/records/{eventId}/amendments', body: amendmentBody, event: 'record.amended.v1' }] as const;
 
@@ -46,7 +49,7 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
         params: z.object({ eventId: z.uuid().describe('The record: the id of the event that recorded it (`eventId` in the case’s record).') }),
         body: amendmentBody,
         response: {
-          201: z.object({ amendmentId: z.uuid(), recordId: z.uuid(), field: z.string(), languageFlags: z.array(languageFlagSchema) }),
+          201: amendmentAnswer,
           ...writeResponses,
           ...problemResponses(404, 409, 503),
         },
@@ -78,6 +81,18 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
       const erasures = await service.keys.erasedKeys(child);
       const erased = erasedFields.length > 0 || erasures.some((k) => k.erasedAt.getTime() >= Date.parse(record.time));
       const amendmentId = randomUUID();
+      const decide = () =>
+        decideAmendment(
+          { amendmentId, field, text, reason, by: ctx.actor, at: ctx.now.toISOString() },
+          { id: record.id, type: record.type, caseId: record.subject, area: record.area, actor: record.actor, erased },
+        );
+      // Refused before the child's key is asked for: asking creates one when the child has none
+      // live, and an erased child must not get a new key from a correction that is refused.
+      // (A request answered before is answered the same, as executeCommand would.)
+      const before = await earlierAnswer<AmendmentAnswer, 201>(service.store, request, ctx);
+      if (before) return reply.code(before.status).send(before.body);
+      const first = decide();
+      if (!first.ok) throw problem(first.rejection.code, first.rejection.message);
       const answer = await executeCommand({
         store: service.store,
         request,
@@ -87,11 +102,7 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
         caseId: record.subject,
         area: record.area,
         seal: await service.sealerFor(child),
-        decide: () =>
-          decideAmendment(
-            { amendmentId, field, text, reason, by: ctx.actor, at: ctx.now.toISOString() },
-            { id: record.id, type: record.type, caseId: record.subject, area: record.area, actor: record.actor, erased },
-          ),
+        decide,
         answer: () => ({ status: 201 as const, body: { amendmentId, recordId: eventId, field, languageFlags: service.languageFlags(record.area, { text, reason }) } }),
       });
       return reply.code(answer.status).send(answer.body);
