@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeCaseMessage, encodeMessage, type AnyEvent, type CaseEvent } from '@syv/contracts';
 import { caseViewChanges, caseViewEventTypes, CaseViewMemory, writeCaseViewChanges } from '@syv/case-view';
-import { eventStoreMigrations, guardPool, migrate, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
+import { eventStoreMigrations, guardPool, migrate, outboxShutdownSteps, startOutboxRelay, type Migration, type OutboxRelay } from '@syv/event-store';
 import { markProcessed, startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection, type Publisher } from '@syv/messaging';
 import {
@@ -206,12 +206,10 @@ export async function buildCommandService(def: CommandServiceDefinition, env: No
   const jobs = def.jobs?.(service, env) ?? [];
 
   // What a step abandoned at the grace period was waiting for, in the log line that says so.
-  const relayPending = () => ({ leader: relay.metrics.leader, publishFailures: relay.metrics.publishFailuresTotal, lastError: relay.metrics.lastError?.message });
   const shutdownHooks = [
     { name: 'stop idempotency expiry', run: () => expiry.stop() },
     ...jobs.map((j) => ({ name: `stop ${j.name}`, run: () => j.stop() })),
-    { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')), pending: relayPending },
-    { name: 'stop outbox relay', run: () => relay.stop(), pending: relayPending },
+    ...outboxShutdownSteps(relay, logger),
     { name: 'stop case-events consumer', run: () => consumer.stop(), pending: () => ({ consumerGroup: consumerName, lag: consumer.lag() }) },
     { name: 'close Kafka producer', run: () => publisher.close() },
     { name: 'close PostgreSQL pool', run: () => pool.end(), pending: () => poolPending(pool) },

@@ -28,7 +28,7 @@ export {
 export { readAllBatch, lastCommittedCheckpoint, countAfter, type LogBatch } from './read-all.js';
 export { compareCheckpoints, startOfLog } from './checkpoint-order.js';
 export { loadCheckpoint, storeCheckpoint } from './checkpoints.js';
-export { startOutboxRelay, type OutboxRelay, type OutboxRelayMetrics, type OutboxRelayOptions } from './outbox-relay.js';
+export { outboxShutdownSteps, startOutboxRelay, type OutboxRelay, type OutboxRelayMetrics, type OutboxRelayOptions } from './outbox-relay.js';
 export {
   findIdempotent,
   saveIdempotent,

@@ -67,6 +67,18 @@ export interface OutboxRelay {
 }
 
 /**
+ * A service's last steps with its relay, as its shutdown runs them: publish what is committed (for a
+ * bounded time), then stop; each says what it was still waiting for when it is abandoned.
+ */
+export function outboxShutdownSteps(relay: OutboxRelay, logger: Pick<Logger, 'warn'>, flushMs = 5_000) {
+  const pending = () => ({ leader: relay.metrics.leader, publishFailures: relay.metrics.publishFailuresTotal, lastError: relay.metrics.lastError?.message });
+  return [
+    { name: 'flush outbox', run: () => relay.flush(flushMs).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')), pending },
+    { name: 'stop outbox relay', run: () => relay.stop(), pending },
+  ];
+}
+
+/**
  * The batch cut where the topic changes, in log order: publishing the runs one after another keeps
  * every stream's order on its topic, and one topic for all is one run, as before.
  */

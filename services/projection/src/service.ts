@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { decodeCaseMessage, type CaseEvent } from '@syv/contracts';
-import { guardPool, migrate, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
+import { guardPool, migrate, outboxShutdownSteps, startOutboxRelay, type OutboxRelay } from '@syv/event-store';
 import { startProjectionConsumer, type ProjectionConsumer } from '@syv/kafka-projection';
 import { assertTopicsExist, createPublisher, pingKafka, waitForKafka, type KafkaConnection } from '@syv/messaging';
 import { createLogger, createServiceApp, kafkaCheck, loadConfig, poolPending, postgresCheck, startBuiltService, type ServiceApp, type ShutdownHook } from '@syv/service-kit';
@@ -182,7 +182,6 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
     live.sweep = sweep;
 
     // What a step abandoned at the grace period was waiting for, in the log line that says so.
-    const relayPending = () => ({ leader: relay.metrics.leader, publishFailures: relay.metrics.publishFailuresTotal, lastError: relay.metrics.lastError?.message });
     const shutdownHooks = [
       { name: 'stop replay', run: () => audit.stop() },
       { name: 'stop time-rule sweep', run: () => sweep.stop() },
@@ -193,8 +192,7 @@ export async function buildProjection(opts: ProjectionOptions = {}): Promise<Bui
         run: async () => void (await Promise.all([consumer.stop(), broadcast.stop()])),
         pending: () => ({ consumerGroup: opts.consumerGroup ?? READ_MODEL_CONSUMER, lag: consumer.lag() }),
       },
-      { name: 'flush outbox', run: () => relay.flush(5_000).catch((err: unknown) => logger.warn({ err }, 'outbox not fully flushed')), pending: relayPending },
-      { name: 'stop outbox relay', run: () => relay.stop(), pending: relayPending },
+      ...outboxShutdownSteps(relay, logger),
       { name: 'close Kafka producer', run: () => publisher.close() },
       { name: 'close PostgreSQL pool', run: () => pool.end(), pending: () => poolPending(pool) },
     ];
