@@ -53,6 +53,10 @@ export function testRoutes(app: ServiceApp): void {
     // What pg raises on a query when the server is shutting down for a restart.
     throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
   });
+  app.get('/v1/db-connection-lost', async () => {
+    // What pg raises, with no code, on a query to a pooled client whose connection has just broken.
+    throw new Error('Client has encountered a connection error and is not queryable');
+  });
   app.get('/v1/range', async () => {
     // What a file server's error looks like: a client error with a status the catalog has no code for.
     throw Object.assign(new Error('Range Not Satisfiable'), { statusCode: 416 });

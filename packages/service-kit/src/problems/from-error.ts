@@ -30,12 +30,14 @@ export function problemFromError(err: unknown, request: FastifyRequest): Problem
 
 /**
  * PostgreSQL restarting or unreachable: a connection refused or reset, or the server's own
- * "shutting down / starting up / connection failure" classes (SQLSTATE 57P01-57P03, 08xxx). The
- * transaction did not commit, so the client may retry: 503 with Retry-After, not a 500.
+ * "shutting down / starting up / connection failure" classes (SQLSTATE 57P01-57P03, 08xxx), or a
+ * query given to a pooled client whose connection broke a moment earlier (pg refuses it without a
+ * code; the pool drops that client and opens another). The transaction did not commit, so the
+ * client may retry: 503 with Retry-After, not a 500.
  */
 function isDatabaseUnavailable(err: Error): boolean {
   const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string') return /Connection terminated|connection timeout/i.test(err.message);
+  if (typeof code !== 'string') return /Connection terminated|connection timeout|connection error and is not queryable/i.test(err.message);
   return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08');
 }
 

@@ -146,8 +146,11 @@ describe('every error is application/problem+json', () => {
     expect(logged?.err).toMatchObject({ message: expect.stringContaining('db-7.internal'), stack: expect.stringContaining('test-routes.ts') });
   });
 
-  it('answers 503 with Retry-After, not 500, while PostgreSQL restarts', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/db-restarting', headers: auth });
+  it.each([
+    ['while PostgreSQL restarts', '/v1/db-restarting'],
+    ["on a pooled client whose connection broke (pg's uncoded 'not queryable')", '/v1/db-connection-lost'],
+  ])('answers 503 with Retry-After, not 500, %s', async (_when, url) => {
+    const res = await app.inject({ method: 'GET', url, headers: auth });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
     expect(res.json()).toMatchObject({ code: 'NOT_READY' });
