@@ -103,3 +103,84 @@ export async function connectSse(url: string, token: string | undefined, onEvent
   })();
   return client;
 }
+
+/** One connection of a held stream. */
+export interface HeldConnection {
+  /** The URL that answered. */
+  url: string;
+  /** When its answer arrived: the server subscribed it to the alerts before sending that answer. */
+  openedAt: number;
+  /** When it ended (the server went, or close()); undefined while it is open. */
+  endedAt: number | undefined;
+  events: SseEvent[];
+}
+
+export interface HeldStream {
+  /** Every connection made, oldest first; the last one is open unless the stream is between two. */
+  connections: HeldConnection[];
+  /** Resolves with the connection that is open, once one that opened after `since` is. */
+  waitOpen(since: number, timeoutMs: number): Promise<HeldConnection>;
+  /** Ends the open connection and stops reconnecting. */
+  close(): Promise<void>;
+}
+
+/**
+ * Holds the alert stream open as the console does: when a connection ends or cannot be made, it
+ * tries again after `retryMs` (the stream's own `retry:`), each time to the first of `urls` that
+ * answers 200. One URL is a supervisor whose instance must come back; several are a load balancer's
+ * choice of whichever instance is up. The stream has no Last-Event-ID resumption, so none is sent.
+ */
+export function holdSse(urls: string[], token: string, retryMs = 2_000): HeldStream {
+  const connections: HeldConnection[] = [];
+  let closed = false;
+  let open: SseClient | undefined;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const connectToOne = async (): Promise<{ url: string; client: SseClient } | undefined> => {
+    for (const url of urls) {
+      const client = await connectSse(url, token).catch(() => undefined);
+      if (client?.status === 200) return { url, client };
+    }
+    return undefined;
+  };
+  const loop = (async () => {
+    while (!closed) {
+      const got = await connectToOne();
+      if (got && closed) got.client.close();
+      if (got && !closed) {
+        open = got.client;
+        const connection: HeldConnection = { url: got.url, openedAt: Date.now(), endedAt: undefined, events: got.client.events };
+        connections.push(connection);
+        await got.client.ended;
+        connection.endedAt = Date.now();
+        open = undefined;
+      }
+      if (!closed) await pause(retryMs);
+    }
+  })();
+  return {
+    connections,
+    async waitOpen(since, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const last = connections.at(-1);
+        if (last && last.endedAt === undefined && last.openedAt >= since) return last;
+        if (Date.now() > deadline) throw new Error(`no alert stream connection to ${urls.join(' or ')} opened within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      closed = true;
+      open?.close();
+      wake?.();
+      await loop;
+    },
+  };
+}

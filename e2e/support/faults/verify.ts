@@ -82,11 +82,11 @@ async function checkReadModel(projection: string, token: string, acknowledged: A
     if (id) wantedByCase.set(a.caseId, [...(wantedByCase.get(a.caseId) ?? []), id]);
   }
   const problems: Problem[] = [];
-  for (const [caseId, wanted] of wantedByCase) {
+  const checkCase = async (caseId: string, wanted: string[]) => {
     const res = await getJson<{ events: { id: string }[] }>(`${projection}/v1/cases/${caseId}/events`, token);
     if (res.status !== 200) {
       problems.push({ what: 'case missing from the read model', detail: `GET /v1/cases/${caseId}/events answered ${res.status}` });
-      continue;
+      return;
     }
     const counts = new Map<string, number>();
     for (const e of res.body.events) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
@@ -94,15 +94,42 @@ async function checkReadModel(projection: string, token: string, acknowledged: A
       const n = counts.get(id) ?? 0;
       if (n !== 1) problems.push({ what: n === 0 ? 'acknowledged write missing from the read model' : 'event repeated in the read model', detail: `case ${caseId}, event ${id}: ${n} times` });
     }
-  }
+  };
+  // A few cases at a time: one request per case, and a run has a thousand or more.
+  const cases = [...wantedByCase];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let next = cases.shift(); next; next = cases.shift()) await checkCase(...next);
+    }),
+  );
   return problems;
 }
 
-interface AlertItem {
+export interface AlertItem {
   alertId: string;
   caseId: string;
+  area: string;
   rule: string;
   evidence: string[];
+}
+
+/** An alert.raised message as read from the alerts topic, with where it is there. */
+export interface RaisedAlert extends AlertItem {
+  /** The CloudEvent id: what the alert stream sends as each frame's `id`. */
+  eventId: string;
+  partition: number;
+  offset: bigint;
+  /** When its publisher sent it (the record's create time, ms). */
+  sentAt: number;
+}
+
+/** Every alert.raised message on the alerts topic, repeats included. */
+export async function readRaisedAlerts(brokers: string[], topic: string): Promise<RaisedAlert[]> {
+  return (await readTopic(topic, { brokers, timeoutMs: 120_000 })).flatMap((m): RaisedAlert[] => {
+    const e = JSON.parse(m.value?.toString('utf8') ?? 'null') as { id: string; type: string; data: AlertItem };
+    if (e.type !== 'alert.raised.v1') return [];
+    return [{ ...e.data, eventId: e.id, partition: m.partition, offset: BigInt(m.offset), sentAt: Number(m.timestamp) }];
+  });
 }
 
 async function listAlerts(projection: string, token: string): Promise<AlertItem[]> {
@@ -123,7 +150,7 @@ const flagKey = (a: { caseId: string; rule: string; evidence: string[] }) => `${
  * the alerts topic, the same ids in both, and one LABELLING_LANGUAGE alert for every acknowledged
  * labelled intervention.
  */
-function checkAlerts(api: AlertItem[], raisedOnTopic: AlertItem[], labelledEventIds: Map<string, string>): Problem[] {
+function checkAlerts(api: AlertItem[], raisedOnTopic: RaisedAlert[], labelledEventIds: Map<string, string>): Problem[] {
   const problems: Problem[] = [];
   const byKey = new Map<string, Set<string>>();
   const apiIds = new Map<string, number>();
@@ -167,8 +194,11 @@ export interface Verified {
   index: TopicIndex;
   /** Acknowledged interventions with a labelling phrase, by event id: each must have raised one alert. */
   labelled: Map<string, string>;
-  /** Left out when there was no projection to ask. */
-  alerts?: { api: AlertItem[]; raised: AlertItem[] };
+  /**
+   * Left out when there was no projection to ask. `raised`: every alert.raised message on the alerts
+   * topic, in offset order per partition, repeats included.
+   */
+  alerts?: { api: AlertItem[]; raised: RaisedAlert[] };
 }
 
 /**
@@ -219,10 +249,7 @@ export async function verifyAcknowledged(opts: {
   problems.push(...(rm ?? (await checkReadModel(url, token, ack, index))));
   const alertProblems = async () => {
     const api = await listAlerts(url, token);
-    const raised = (await readTopic(topics.caseAlerts, { brokers, timeoutMs: 120_000 }))
-      .map((m) => JSON.parse(m.value?.toString('utf8') ?? 'null') as { type: string; data: AlertItem })
-      .filter((e) => e.type === 'alert.raised.v1')
-      .map((e) => e.data);
+    const raised = await readRaisedAlerts(brokers, topics.caseAlerts);
     return { api, raised, problems: checkAlerts(api, raised, labelled) };
   };
   const alerts =

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 import { kafkaClient, type KafkaConnection } from './client.js';
 
 export interface TopicSpec {
@@ -136,6 +136,77 @@ export async function topicEndOffsets(
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface PartitionReplicas {
+  partition: number;
+  /** Node id of the broker leading the partition; -1 while it has none. */
+  leader: number;
+  replicas: number[];
+  /** The replicas in sync with the leader: an acks=all write waits for these. */
+  isr: number[];
+}
+
+/** Who leads each partition of the topic and which replicas are in sync, as the cluster says now. */
+export async function topicPartitions(conn: KafkaConnection, topic: string): Promise<PartitionReplicas[]> {
+  const admin = kafkaClient(conn).admin();
+  await admin.connect();
+  try {
+    const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    return (meta?.partitions ?? [])
+      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** kafkajs's ConfigResourceTypes.TOPIC: its ES module named exports leave that enum out. */
+const TOPIC_RESOURCE = 2;
+
+/** The topic's own values of these settings (e.g. min.insync.replicas), as the cluster reports them. */
+export async function topicSettings(conn: KafkaConnection, topic: string, names: string[]): Promise<Record<string, string>> {
+  const admin = kafkaClient(conn).admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: names }] });
+    return Object.fromEntries((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface GroupMember {
+  memberId: string;
+  /** The partitions the group's last assignment gave this member. */
+  partitions: { topic: string; partition: number }[];
+}
+
+export interface GroupState {
+  /** The coordinator's word for it: `Stable` once every member has its assignment. */
+  state: string;
+  members: GroupMember[];
+}
+
+/**
+ * A consumer group's members and what each was assigned, as its coordinator knows them now. A
+ * member that died stays one until its session times out; then the group rebalances and the others
+ * are given its partitions.
+ */
+export async function describeGroup(conn: KafkaConnection, groupId: string): Promise<GroupState> {
+  const admin = kafkaClient(conn).admin();
+  await admin.connect();
+  try {
+    const [group] = (await admin.describeGroups([groupId])).groups;
+    const members = (group?.members ?? []).map((m) => {
+      const assigned = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+      const partitions = Object.entries(assigned?.assignment ?? {}).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
+      return { memberId: m.memberId, partitions };
+    });
+    return { state: group?.state ?? 'Unknown', members };
   } finally {
     await admin.disconnect();
   }

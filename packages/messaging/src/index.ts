@@ -9,13 +9,19 @@ export {
 } from './subscriber.js';
 export {
   assertTopicsExist,
+  describeGroup,
   ensureTopics,
   keepForever,
   pingKafka,
   replicationFor,
   topicEndOffsets,
+  topicPartitions,
+  topicSettings,
   waitForKafka,
   type EnsureTopicsOptions,
+  type GroupMember,
+  type GroupState,
+  type PartitionReplicas,
   type Replication,
   type TopicSpec,
 } from './admin.js';

@@ -5,4 +5,5 @@ export { waitFor } from './wait.js';
 export { followTopic, readTopic } from './read-topic.js';
 export { createPrng, type Prng } from './prng.js';
 export { repoRoot } from './paths.js';
-export { startOwnInfra, type OwnInfra } from './own-infra.js';
+export { startOwnInfra, startOwnKafkaCluster, type OwnInfra } from './own-infra.js';
+export type { LocalKafkaCluster } from '@syv/infra';

@@ -1,7 +1,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { localKafkaStatus, startEmbeddedPostgres, startLocalKafka, type EmbeddedPostgres, type LocalKafka } from '@syv/infra';
+import {
+  localKafkaNodeDirs,
+  localKafkaStatus,
+  startEmbeddedPostgres,
+  startLocalKafka,
+  startLocalKafkaCluster,
+  type EmbeddedPostgres,
+  type LocalKafka,
+  type LocalKafkaCluster,
+} from '@syv/infra';
 
 /**
  * A broker and a PostgreSQL server that belong to one run alone (a bench, or a test file that
@@ -46,9 +55,7 @@ function withDatabase(url: string, database: string): string {
 export async function startOwnInfra(opts: OwnInfraOptions): Promise<OwnInfra> {
   const pgOpts = { dataDir: join(opts.dataDir, 'pg'), port: opts.pgPort, log: opts.log };
   const kafkaOpts = opts.kafkaPort === undefined ? undefined : { dataDir: join(opts.dataDir, 'kafka'), port: opts.kafkaPort, controllerPort: opts.kafkaPort + 1, log: opts.log };
-  if (kafkaOpts && opts.freshKafka && (await localKafkaStatus({ dataDir: kafkaOpts.dataDir })).state !== 'running') {
-    rmSync(kafkaOpts.dataDir, { recursive: true, force: true });
-  }
+  if (kafkaOpts && opts.freshKafka) await clearKafkaDataUnlessRunning(kafkaOpts.dataDir);
   let postgres: EmbeddedPostgres = await startEmbeddedPostgres(pgOpts);
   let kafka: LocalKafka | undefined;
   try {
@@ -89,4 +96,25 @@ export async function startOwnInfra(opts: OwnInfraOptions): Promise<OwnInfra> {
       await postgres.stop();
     },
   };
+}
+
+/**
+ * Empties a broker's or a cluster's data directory: topics of earlier runs are throwaway and would
+ * otherwise pile up. A broker still running from it (one node, or any node of a cluster) is left for
+ * the start to judge: stopped if its starter is gone, refused if it belongs to a live run.
+ */
+async function clearKafkaDataUnlessRunning(dataDir: string): Promise<void> {
+  for (const dir of localKafkaNodeDirs(dataDir)) if ((await localKafkaStatus({ dataDir: dir })).state === 'running') return;
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * A local Kafka cluster of `nodes` combined broker+controllers that belongs to one run alone (a test
+ * file that kills its brokers), on an empty log: node i on port + 2(i - 1) and its controller on the
+ * port after that, its data in dataDir/node-<i>. Topics created on it are replicated by
+ * replicationFor(nodes). Any failure to start throws.
+ */
+export async function startOwnKafkaCluster(opts: { dataDir: string; port: number; nodes: number; log: (msg: string) => void }): Promise<LocalKafkaCluster> {
+  await clearKafkaDataUnlessRunning(opts.dataDir);
+  return startLocalKafkaCluster({ nodes: opts.nodes, port: opts.port, dataDir: opts.dataDir, log: opts.log });
 }
