@@ -22,7 +22,7 @@ import { startE2eSystem, type E2eSystem } from './support/system.js';
 // the strongest true property, checked per partition of case-alerts in alert-streams.ts: never an
 // alert twice from one instance, no gap but the reconnection, and every alert sent after the new
 // connection opened heard on it. PostgreSQL is the run's: nothing here restarts it. Two write loops
-// keep the file to about three and a half minutes on two cores (the broker restart is most of it).
+// keep the file to 2.5-3.5 minutes on two cores (the broker restart is most of it).
 
 const AREA = 'E09000019';
 const OTHER_AREA = 'E09000012';

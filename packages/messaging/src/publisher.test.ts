@@ -11,23 +11,37 @@ interface FakeProducer {
   disconnected: boolean;
   /** Thrown by the next send, once. */
   failNext?: Error;
+  /**
+   * The next send resolves, once, with no acknowledgement from the partition of its first message
+   * and without writing there: what kafkajs does when its retry skips a partition whose leader moved.
+   */
+  skipPartitionNext?: boolean;
 }
+
+type Partitioner = (args: { topic: string; partitionMetadata: { partitionId: number; leader: number }[]; message: { key: string } }) => number;
 
 const fake = vi.hoisted(() => ({ producers: [] as FakeProducer[] }));
 
 vi.mock('./client.js', () => ({
   kafkaClient: () => ({
-    producer: () => {
+    producer: ({ createPartitioner }: { createPartitioner: () => Partitioner }) => {
       const p: FakeProducer = { id: fake.producers.length + 1, sent: [], disconnected: false };
       fake.producers.push(p);
+      // As kafkajs does: every message through the producer's partitioner, over the topic's partitions.
+      const partitioner = createPartitioner();
+      const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: partitionId + 1, partitionErrorCode: 0, replicas: [1, 2, 3], isr: [1, 2, 3] }));
       return {
         connect: async () => undefined,
-        send: async ({ messages }: { messages: { value: string }[] }) => {
+        send: async ({ topic, messages }: { topic: string; messages: { key: string; value: string }[] }) => {
           if (p.disconnected) throw new Error('send on a disconnected producer');
           const err = p.failNext;
           p.failNext = undefined;
           if (err) throw err;
-          p.sent.push(messages.map((m) => m.value));
+          const partitions = messages.map((message) => partitioner({ topic, partitionMetadata, message }));
+          const skipped = p.skipPartitionNext ? partitions[0] : undefined;
+          p.skipPartitionNext = false;
+          p.sent.push(messages.filter((_, i) => partitions[i] !== skipped).map((m) => m.value));
+          return [...new Set(partitions)].filter((partition) => partition !== skipped).map((partition) => ({ topicName: topic, partition, errorCode: 0, baseOffset: '0' }));
         },
         disconnect: async () => {
           p.disconnected = true;
@@ -84,6 +98,21 @@ describe('the publisher', () => {
     await expect(publisher.publish('t', message('a'))).rejects.toThrow('retries exhausted');
     await publisher.publish('t', message('a'));
     expect(fake.producers).toHaveLength(2);
+    await publisher.close();
+  });
+
+  it('fails a send kafkajs reports done without an acknowledgement from a partition its messages went to, so the batch is sent again', async () => {
+    const publisher = await createPublisher({ brokers: ['127.0.0.1:1'], clientId: 'test' });
+    const first = fake.producers[0]!;
+    const batch = ['case-1', 'case-2', 'case-3', 'case-4'].map((key) => ({ key, value: key }));
+    first.skipPartitionNext = true;
+    await expect(publisher.publish('t', batch)).rejects.toThrow(/without an acknowledgement from partition \d/);
+    expect(first.sent[0]!.length).toBeLessThan(batch.length);
+
+    await publisher.publish('t', batch);
+    expect(first.sent[1]).toEqual(batch.map((m) => m.value));
+    // Nothing wrong with the producer itself: the batch goes out again on it.
+    expect(fake.producers).toHaveLength(1);
     await publisher.close();
   });
 
