@@ -83,10 +83,17 @@ export function liveAlerts({ signal, emptyText = 'No open alerts. New ones appea
   }
 
   // The stream first, then the list: an alert raised in between is in one or the other (or both,
-  // and the map keeps one).
+  // and the map keeps one). The stream does not replay what was raised while it was down, so the
+  // list is read again whenever it is live again after a break.
+  let broken = false;
   readEventStream('/api/projection/v1/alerts/stream', {
     signal,
     onStatus: (state, detail) => {
+      if (state === 'reconnecting') broken = true;
+      if (state === 'live' && broken) {
+        broken = false;
+        void load();
+      }
       streamState.className = `stream-state ${state}`;
       streamState.textContent = state === 'live' ? '● Live: new alerts appear as they are raised.' : state === 'reconnecting' ? `○ Reconnecting… (${detail})` : `■ Not live: ${detail ?? 'stopped'}.`;
     },
@@ -103,17 +110,23 @@ export function liveAlerts({ signal, emptyText = 'No open alerts. New ones appea
     },
   });
 
-  const loading = statusLine('Loading alerts…');
-  problems.append(loading);
-  api('projection', '/v1/alerts?limit=200', { signal })
-    .then((page) => {
-      for (const a of page.items) if (!alerts.has(a.alertId)) alerts.set(a.alertId, a);
+  /** The alerts so far; one already shown keeps whether it is new, and takes the list's status. */
+  async function load() {
+    const loading = statusLine('Loading alerts…');
+    problems.append(loading);
+    try {
+      const page = await api('projection', '/v1/alerts?limit=200', { signal });
+      for (const a of page.items) {
+        const known = alerts.get(a.alertId);
+        alerts.set(a.alertId, known ? { ...known, ...a, fresh: known.fresh } : a);
+      }
       loading.remove();
       render();
-    })
-    .catch((err) => {
+    } catch (err) {
       if (!signal.aborted) mount(problems, errorBox(err));
-    });
+    }
+  }
+  void load();
 
   return h('div', { class: 'live-alerts' },
     streamState,
