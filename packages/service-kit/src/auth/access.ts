@@ -23,6 +23,17 @@ export function canSeeArea(user: AuthUser, area: string): boolean {
 export type NotFoundCode = Extract<ProblemCode, 'CASE_NOT_FOUND' | 'NOT_FOUND'>;
 
 /**
+ * A request that names an area the caller does not work in (a body's or a query's `area`) is refused
+ * outright: it names no record, so nothing leaks by saying so. 403, naming the field; `so` says what
+ * the caller cannot do there ("refer a child there").
+ */
+export function requireArea(user: AuthUser, area: string, field: string, so?: string): void {
+  if (!canSeeArea(user, area)) {
+    throw problem('FORBIDDEN', `You do not work in area ${area}${so ? `, so you cannot ${so}` : ''}.`, { errors: [{ field, message: 'not one of your areas' }] });
+  }
+}
+
+/**
  * A case (or anything else that belongs to an area) outside the caller's areas must look exactly
  * like one that does not exist: 404, not 403, so that ids cannot be probed across areas. One call
  * answers both, with one code and one detail; `area` is undefined when the record does not exist:

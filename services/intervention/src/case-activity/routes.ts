@@ -18,7 +18,7 @@ import {
   VIEWS_MAX,
   writtenTextSchema,
 } from '@syv/contracts';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { requireArea, requireRole, type ServiceApp } from '@syv/service-kit';
 
 import { decideActivity, extraFamilialHarmOf, type ActivityCommand, type ActivityEvent, type CaseStatus } from './decider.js';
 
@@ -246,9 +246,7 @@ export function languageCheckRoute(app: ServiceApp, languageFlags: CommandServic
       const user = requireRole(request, 'social_worker', 'supervisor');
       const { text, area } = request.body;
       if (area === undefined) return { languageFlags: languageFlagsOf({ text }) };
-      if (!canSeeArea(user, area)) {
-        throw problem('FORBIDDEN', `You do not work in area ${area}, so you cannot check text by its lexicon.`, { errors: [{ field: 'body.area', message: 'not one of your areas' }] });
-      }
+      requireArea(user, area, 'body.area', 'check text by its lexicon');
       return { languageFlags: languageFlags(area, { text }) };
     },
   );

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { anyEnvelopeSchema, areaCode, childId } from '@syv/contracts';
 import { problemResponses } from '@syv/command-service';
 import { openEvents, type KeyStore } from '@syv/personal-data';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { problem, requireArea, requireRole, type ServiceApp } from '@syv/service-kit';
 import { recordAccess } from '../access/access-log.js';
 import { acknowledgementNoteOf } from '../alerts/acknowledge.js';
 import { listAccessLog } from '../audit/access-log-list.js';
@@ -93,7 +93,7 @@ export function subjectAccessRoutes(app: ServiceApp, deps: { pool: pg.Pool; read
       const user = requireRole(request, 'data_protection_officer');
       const { childId: child } = request.params;
       const { area } = request.query;
-      if (!canSeeArea(user, area)) throw problem('FORBIDDEN', `You do not work in area ${area}.`, { errors: [{ field: 'query.area', message: 'not one of your areas' }] });
+      requireArea(user, area, 'query.area', "see a child's record there");
       const { rows } = await pool.query<CaseRow>(
         `SELECT case_id, status, opened_at, closed_at, allocated_to FROM ${schema}.cases WHERE area = $1 AND child_id = $2 ORDER BY opened_at NULLS LAST, case_id`,
         [area, child],

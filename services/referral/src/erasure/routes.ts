@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commandContext, problemResponses, writeResponses, type CommandService } from '@syv/command-service';
 import { areaCode, childId, ERASURE_LEGAL_BASES, ERASURE_REASON_MAX, erasureLegalBasisSchema, writtenTextSchema } from '@syv/contracts';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { requireArea, requireRole, type ServiceApp } from '@syv/service-kit';
 import { eraseChild } from './erase.js';
 
 const erasureBody = z
@@ -44,11 +44,7 @@ export function erasureRoutes(app: ServiceApp, service: CommandService): void {
       const user = requireRole(request, 'data_protection_officer');
       const { childId: child } = request.params;
       const { area, reason, legalBasis } = request.body;
-      if (!canSeeArea(user, area)) {
-        throw problem('FORBIDDEN', `You do not work in area ${area}, so you cannot erase a child's record there.`, {
-          errors: [{ field: 'body.area', message: 'not one of your areas' }],
-        });
-      }
+      requireArea(user, area, 'body.area', "erase a child's record there");
       const answer = await eraseChild(service, { childId: child, area, reason, legalBasis }, { ctx: commandContext(request, user), request });
       return reply.code(answer.status).send(answer.body);
     },

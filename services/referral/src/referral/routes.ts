@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { applyToCaseView, casesOfChild } from '@syv/case-view';
 import { commandContext, executeCommand, languageFlagSchema, notInFuture, writeResponses, type CommandService } from '@syv/command-service';
 import { agencySchema, areaCode, childId, concernSchema, REFERRAL_CONCERNS_MAX, REFERRAL_REASON_MAX, riskLevelSchema, userId, writtenTextSchema } from '@syv/contracts';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { requireArea, requireRole, type ServiceApp } from '@syv/service-kit';
 import { fold } from '@syv/decider';
 import { childReferralsDecider, childStreamId, type Allocator, type ChildEvent, type ChildState } from './decider.js';
 
@@ -65,11 +65,7 @@ export function referralRoutes(app: ServiceApp, service: CommandService): void {
     async (request, reply) => {
       const user = requireRole(request, 'social_worker', 'supervisor');
       const { allocatedTo, ...body } = request.body;
-      if (!canSeeArea(user, body.area)) {
-        throw problem('FORBIDDEN', `You do not work in area ${body.area}, so you cannot refer a child there.`, {
-          errors: [{ field: 'body.area', message: 'not one of your areas' }],
-        });
-      }
+      requireArea(user, body.area, 'body.area', 'refer a child there');
       const ctx = commandContext(request, user);
       notInFuture(body.receivedAt, 'body.receivedAt', ctx.now);
       const referralId = randomUUID();

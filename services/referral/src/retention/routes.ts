@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { problemResponses, type CommandService } from '@syv/command-service';
 import { areaCode } from '@syv/contracts';
-import { canSeeArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { requireArea, requireRole, type ServiceApp } from '@syv/service-kit';
 import { scheduleOf } from './store.js';
 
 const query = z
@@ -37,11 +37,7 @@ export function retentionRoutes(app: ServiceApp, service: CommandService): void 
     async (request) => {
       const user = requireRole(request, 'data_protection_officer');
       const { area, before } = request.query;
-      if (area !== undefined && !canSeeArea(user, area)) {
-        throw problem('FORBIDDEN', `You do not work in area ${area}, so you cannot see its retention schedule.`, {
-          errors: [{ field: 'query.area', message: 'not one of your areas' }],
-        });
-      }
+      if (area !== undefined) requireArea(user, area, 'query.area', 'see its retention schedule');
       const schedule = await scheduleOf(service, area === undefined ? user.areas : [area], before === undefined ? new Date() : new Date(before));
       return { items: schedule.due };
     },

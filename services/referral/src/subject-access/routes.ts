@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { problemResponses, type CommandService } from '@syv/command-service';
 import { areaCode, childId } from '@syv/contracts';
-import { canSeeArea, envUrl, loadConfig, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { envUrl, loadConfig, problem, requireArea, requireRole, type ServiceApp } from '@syv/service-kit';
 
 // A subject access request: everything held about a child in an area, decrypted, as one JSON
 // document. The read model holds every case event the services published (referrals, work,
@@ -51,7 +51,7 @@ export function subjectAccessRoutes(app: ServiceApp, service: CommandService, en
       const user = requireRole(request, 'data_protection_officer');
       const { childId: child } = request.params;
       const { area } = request.query;
-      if (!canSeeArea(user, area)) throw problem('FORBIDDEN', `You do not work in area ${area}.`, { errors: [{ field: 'query.area', message: 'not one of your areas' }] });
+      requireArea(user, area, 'query.area', "see a child's record there");
       const held = await heldByProjection(PROJECTION_URL, child, area, request.headers.authorization ?? '');
       const keys = await service.keys.keysOf({ area, childId: child });
       service.logger.info({ dpo: user.sub, area, cases: held.cases.length }, 'subject access document exported');
