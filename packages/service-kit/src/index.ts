@@ -15,7 +15,7 @@ export { PROBLEM_CONTENT_TYPE, problemDetailsSchema, sendProblem, toProblemBody,
 
 export { caseRoles, roles, tokenClaimsSchema, type AuthUser, type Role } from './auth/claims.js';
 export { createVerifier, type AuthConfig, type Verifier, type VerifierOptions, type VerifyFailureReason, type VerifyResult } from './auth/verifier.js';
-export { areasToList, canSeeArea, notFoundUnlessInArea, requireArea, requireRole } from './auth/access.js';
+export { areasToList, canSeeArea, foundInArea, notFoundUnlessInArea, requireArea, requireRole } from './auth/access.js';
 export { mintDevToken, type DevTokenRequest } from './auth/dev-token.js';
 export { isPublicRoute } from './auth/public-routes.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AMENDMENT_REASON_MAX, AMENDMENT_TEXT_MAX, writtenTextSchema } from '@syv/contracts';
 import { readEvent } from '@syv/event-store';
 import { openEvent } from '@syv/personal-data';
-import { notFoundUnlessInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
+import { foundInArea, problem, requireRole, type ServiceApp } from '@syv/service-kit';
 import { commandContext } from '../command-context.js';
 import { earlierAnswer, executeCommand } from '../execute.js';
 import { languageFlagSchema } from '../language.js';
@@ -61,10 +61,8 @@ export function amendmentRoutes(app: ServiceApp, service: CommandService): void 
       const { eventId } = request.params;
       const { field, text, reason } = request.body;
       const stored = await readEvent(service.store.pool, service.store.schema, eventId);
-      const record = stored ? fromStoredEvent(stored) : undefined;
       // A record of another area answers as one that does not exist, so ids cannot be probed.
-      notFoundUnlessInArea(user, record?.area, 'NOT_FOUND', `There is no record ${eventId} in this service in your areas. A record is corrected at the service that recorded it.`);
-      if (!record) throw new Error('unreachable: a missing record has no area');
+      const record = foundInArea(user, stored && fromStoredEvent(stored), 'NOT_FOUND', `There is no record ${eventId} in this service in your areas. A record is corrected at the service that recorded it.`);
       const fields = amendableFields(record.type);
       if (!fields.includes(field)) {
         const what = fields.length === 0 ? 'has no free text to correct' : `has no text ${field}: its texts are ${fields.join(', ')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areasToList, notFoundUnlessInArea, requireArea } from './access.js';
+import { areasToList, foundInArea, notFoundUnlessInArea, requireArea } from './access.js';
 import type { AuthUser } from './claims.js';
 
 const user = { sub: 'sw-1', role: 'social_worker', areas: ['E09000001'] } as AuthUser;
@@ -17,6 +17,9 @@ describe('what a caller may name of an area', () => {
     const none = () => notFoundUnlessInArea(user, undefined, 'CASE_NOT_FOUND', 'There is no case c-1 in your areas.');
     expect(other).toThrow(expect.objectContaining({ code: 'CASE_NOT_FOUND', status: 404 }));
     expect(none).toThrow(expect.objectContaining({ code: 'CASE_NOT_FOUND', status: 404 }));
+    const mine = { id: 'r-1', area: 'E09000001' };
+    expect(foundInArea(user, mine, 'NOT_FOUND', 'There is no record r-1 in your areas.')).toBe(mine);
+    expect(() => foundInArea(user, { id: 'r-2', area: 'E09000002' }, 'NOT_FOUND', 'no')).toThrow(expect.objectContaining({ code: 'NOT_FOUND', status: 404 }));
     expect(areasToList(user, undefined)).toEqual(['E09000001']);
     expect(() => areasToList(user, 'E09000002')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
   });

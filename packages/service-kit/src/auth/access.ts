@@ -45,6 +45,12 @@ export function notFoundUnlessInArea(user: AuthUser, area: string | undefined, c
   if (area === undefined || !canSeeArea(user, area)) throw problem(code, detail);
 }
 
+/** The same for a record loaded whole: it, when it exists in one of the caller's areas; else the 404. */
+export function foundInArea<T extends { area: string }>(user: AuthUser, record: T | undefined, code: NotFoundCode, detail: string): T {
+  notFoundUnlessInArea(user, record?.area, code, detail);
+  return record as T;
+}
+
 /**
  * The areas a listing covers: the one asked for, or all of the caller's. Asking for an area the
  * caller does not work in is refused outright (it names no record, so nothing leaks by saying so).
